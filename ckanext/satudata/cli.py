@@ -1,0 +1,73 @@
+"""`ckan satudata ...` commands."""
+from __future__ import annotations
+
+import click
+
+import ckan.plugins.toolkit as tk
+
+
+def _site_user_context():
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def _call(action, data_dict):
+    try:
+        return tk.get_action(action)(_site_user_context(), data_dict)
+    except tk.ValidationError as e:
+        raise click.ClickException("; ".join(
+            "%s: %s" % (k, " ".join(v) if isinstance(v, list) else v)
+            for k, v in e.error_dict.items()))
+
+
+@click.group()
+def satudata():
+    """Portal Satu Data: roles, demo data."""
+
+
+@satudata.group()
+def role():
+    """Portal roles (staf, subkoord, kabid)."""
+
+
+@role.command("grant")
+@click.argument("user")
+@click.argument("role_name", metavar="ROLE")
+def role_grant(user, role_name):
+    """Grant ROLE to USER."""
+    result = _call("satudata_role_grant", {"user": user, "role": role_name})
+    click.echo("%s %s: %s" % ("granted" if result["created"] else "already held",
+                              result["user"], result["role"]))
+
+
+@role.command("revoke")
+@click.argument("user")
+@click.argument("role_name", metavar="ROLE")
+def role_revoke(user, role_name):
+    """Revoke ROLE from USER."""
+    result = _call("satudata_role_revoke", {"user": user, "role": role_name})
+    click.echo("%s %s: %s" % ("revoked" if result["revoked"] else "not held",
+                              result["user"], result["role"]))
+
+
+@role.command("list")
+@click.argument("user", required=False)
+def role_list(user):
+    """List portal role assignments (of USER, or everyone)."""
+    rows = _call("satudata_role_list", {"user": user} if user else {})
+    for row in rows:
+        click.echo("%-24s %-10s %s" % (row["user"], row["role"], row["granted_at"]))
+    if not rows:
+        click.echo("no portal roles assigned")
+
+
+@satudata.command("load-demo")
+def load_demo():
+    """Load the Banyuwangi demo data (idempotent: safe to run again)."""
+    from ckanext.satudata.demo import loader
+    summary = loader.load()
+    click.echo(summary)
+
+
+def get_commands():
+    return [satudata]

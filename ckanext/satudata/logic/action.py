@@ -1,0 +1,84 @@
+"""Actions of ckanext-satudata (SPEC "API contract")."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import roles
+from ckanext.satudata.clock import iso_wib
+from ckanext.satudata.logic import schema
+
+
+def _validate(data_dict, schema_, context):
+    data, errors = tk.navl_validate(data_dict, schema_, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def _assignment_dict(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "user": row["user_name"],
+        "user_id": row["user_id"],
+        "fullname": row["fullname"],
+        "role": row["role"],
+        "granted_by": row["granted_by"],
+        "granted_at": iso_wib(row["granted_at"]),
+    }
+
+
+def satudata_role_grant(context, data_dict):
+    """Grant a portal role (``staf``, ``subkoord``, ``kabid``) to a user.
+    Sysadmin only. Granting a role the user holds already changes nothing.
+
+    :param user: user name or id
+    :param role: ``staf``, ``subkoord`` or ``kabid``
+    """
+    tk.check_access("satudata_role_grant", context, data_dict)
+    data = _validate(data_dict, schema.role_change_schema(), context)
+    granted_by = context.get("auth_user_obj")
+    created = roles.grant(data["user"], data["role"], granted_by.id if granted_by else None)
+    model.repo.commit()
+    row = next(r for r in roles.assignments(data["user"]) if r["role"] == data["role"])
+    return dict(_assignment_dict(row), created=created)
+
+
+def satudata_role_revoke(context, data_dict):
+    """Take a portal role away from a user. Sysadmin only.
+
+    :param user: user name or id
+    :param role: ``staf``, ``subkoord`` or ``kabid``
+    :returns: ``{user, role, revoked}``; ``revoked`` is false when the user
+        did not hold the role
+    """
+    tk.check_access("satudata_role_revoke", context, data_dict)
+    data = _validate(data_dict, schema.role_change_schema(), context)
+    revoked = roles.revoke(data["user"], data["role"])
+    model.repo.commit()
+    return {"user": model.User.get(data["user"]).name, "role": data["role"], "revoked": revoked}
+
+
+@tk.side_effect_free
+def satudata_role_list(context, data_dict):
+    """Portal role assignments: everyone's (sysadmin) or one user's (that
+    user themself or a sysadmin).
+
+    :param user: user name or id (optional)
+    """
+    tk.check_access("satudata_role_list", context, data_dict)
+    data = _validate(data_dict, schema.role_list_schema(), context)
+    user_id = data.get("user")
+    caller = context.get("auth_user_obj")
+    if not user_id and not (context.get("ignore_auth") or (caller and caller.sysadmin)):
+        user_id = caller.id
+    return [_assignment_dict(r) for r in roles.assignments(user_id)]
+
+
+def get_actions():
+    return {
+        "satudata_role_grant": satudata_role_grant,
+        "satudata_role_revoke": satudata_role_revoke,
+        "satudata_role_list": satudata_role_list,
+    }

@@ -1,0 +1,155 @@
+"""Validators of the SDI schema. Messages carry Bahasa Indonesia and English
+together, so an API client gets a usable message whatever its locale."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import StopOnError, missing
+from ckanext.scheming.validation import scheming_validator
+
+Invalid = tk.Invalid
+
+
+def bilingual(id_text: str, en_text: str) -> str:
+    return "%s / %s" % (id_text, en_text)
+
+
+MSG_REQUIRED = bilingual("Wajib diisi", "Missing value")
+
+
+def _empty(value: Any) -> bool:
+    return value is missing or value is None or value == [] or \
+        (isinstance(value, str) and not value.strip())
+
+
+def satudata_required(key, data, errors, context):
+    """`not_empty` with a bilingual message."""
+    if _empty(data.get(key)):
+        errors[key].append(MSG_REQUIRED)
+        raise StopOnError
+
+
+@scheming_validator
+def satudata_choice(field, schema):
+    """One of the field's `choices`; names the allowed values when refusing."""
+    allowed = [c["value"] for c in field["choices"]]
+
+    def validator(value):
+        if _empty(value):
+            return value
+        if value not in allowed:
+            raise Invalid(bilingual(
+                'Pilihan tidak valid "%s"; pilihan yang sah: %s' % (value, ", ".join(allowed)),
+                'Invalid choice "%s"; allowed values: %s' % (value, ", ".join(allowed))))
+        return value
+    return validator
+
+
+def satudata_config_default(option: str):
+    """Fill an empty value from a config option (region codes, coverage)."""
+    def validator(value):
+        return tk.config.get(option) if _empty(value) else value
+    return validator
+
+
+def satudata_year(value):
+    if _empty(value):
+        return value
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        year = None
+    if year is None or not 1900 <= year <= 2100:
+        raise Invalid(bilingual("Tahun tidak valid (1900–2100): %s" % value,
+                                "Invalid year (1900–2100): %s" % value))
+    return str(year)
+
+
+def satudata_period_end(key, data, errors, context):
+    """Period end year must not precede the start year."""
+    end = data.get(key)
+    start = data.get(key[:-1] + ("period_start",))
+    if _empty(end) or _empty(start) or errors.get(key):
+        return
+    try:
+        if int(end) < int(start):
+            errors[key].append(bilingual(
+                "Tahun akhir periode tidak boleh sebelum tahun awal",
+                "The period's end year cannot precede its start year"))
+    except (TypeError, ValueError):
+        pass
+
+
+_KEMENDAGRI = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+_BPS = re.compile(r"^\d{2}(\d{2}(\d{3}(\d{3})?)?)?$")
+
+
+def satudata_region_code_kemendagri(value):
+    if not _empty(value) and not _KEMENDAGRI.match(str(value).strip()):
+        raise Invalid(bilingual(
+            "Kode wilayah Kemendagri tidak valid (contoh 35.10 atau 35.10.01): %s" % value,
+            "Invalid Kemendagri region code (e.g. 35.10 or 35.10.01): %s" % value))
+    return value.strip() if isinstance(value, str) else value
+
+
+def satudata_region_code_bps(value):
+    if not _empty(value) and not _BPS.match(str(value).strip()):
+        raise Invalid(bilingual(
+            "Kode wilayah BPS tidak valid (contoh 3510 atau 3510010): %s" % value,
+            "Invalid BPS region code (e.g. 3510 or 3510010): %s" % value))
+    return value.strip() if isinstance(value, str) else value
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+
+
+def satudata_email(value):
+    if not _empty(value) and not _EMAIL.match(str(value).strip()):
+        raise Invalid(bilingual("Alamat email tidak valid: %s" % value,
+                                "Invalid email address: %s" % value))
+    return value
+
+
+def satudata_phone(value):
+    if not _empty(value) and not _PHONE.match(str(value).strip()):
+        raise Invalid(bilingual("Nomor telepon tidak valid: %s" % value,
+                                "Invalid phone number: %s" % value))
+    return value
+
+
+def satudata_user(value, context):
+    """A user name or id; converted to the user's id."""
+    import ckan.model as model
+    user = model.User.get(value) if not _empty(value) else None
+    if user is None or user.state == "deleted":
+        raise Invalid(bilingual("Pengguna tidak ditemukan: %s" % value,
+                                "User not found: %s" % value))
+    return user.id
+
+
+def satudata_role(value):
+    from ckanext.satudata.roles import ROLES
+    if value not in ROLES:
+        raise Invalid(bilingual(
+            'Peran tidak valid "%s"; peran yang sah: %s' % (value, ", ".join(ROLES)),
+            'Invalid role "%s"; allowed roles: %s' % (value, ", ".join(ROLES))))
+    return value
+
+
+def get_validators():
+    return {
+        "satudata_required": satudata_required,
+        "satudata_choice": satudata_choice,
+        "satudata_config_default": satudata_config_default,
+        "satudata_year": satudata_year,
+        "satudata_period_end": satudata_period_end,
+        "satudata_region_code_kemendagri": satudata_region_code_kemendagri,
+        "satudata_region_code_bps": satudata_region_code_bps,
+        "satudata_email": satudata_email,
+        "satudata_phone": satudata_phone,
+        "satudata_user": satudata_user,
+        "satudata_role": satudata_role,
+    }

@@ -1,0 +1,227 @@
+"""Indexing side of the PostgreSQL search backend.
+
+The document is the one CKAN would send to Solr (same field names, extras
+folded in, vocabulary tags, ``res_*``, ``capacity``, ``permission_labels``,
+``before_dataset_index`` hooks of every plugin), so ``fq`` written for Solr
+means the same here. It is written with the caller's SQLAlchemy session, so it
+commits or rolls back together with the dataset change that caused it.
+"""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import logging
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.lib.navl.dictization_functions as df
+import ckan.lib.plugins as lib_plugins
+import ckan.logic as logic
+import ckan.model as model
+import ckan.plugins as plugins
+from ckan.common import config
+from ckan.lib.search.index import KEY_CHARS, PackageSearchIndex
+from ckan.types import Context
+
+from ckanext.satudata.model import table_exists
+
+log = logging.getLogger(__name__)
+
+INDEX_TABLE = "satudata_search_index"
+
+# Weighted full-text: title > notes > tags/groups/organization > the rest
+# (SPEC "Search"). Titles are indexed once more with the `simple` config so
+# prefix queries (`kese*`) match the unstemmed word.
+_UPSERT = sa.text("""
+INSERT INTO satudata_search_index (
+    package_id, site_id, name, title_sort, state, capacity, permission_labels,
+    metadata_created, metadata_modified, fields, data_dict, validated_data_dict,
+    search_vector, indexed_at)
+VALUES (
+    :package_id, :site_id, :name, :title_sort, :state, :capacity, :permission_labels,
+    :metadata_created, :metadata_modified, CAST(:fields AS jsonb), :data_dict,
+    :validated_data_dict,
+    setweight(to_tsvector(CAST(:cfg AS regconfig), :text_a), 'A')
+      || setweight(to_tsvector('simple', :text_a), 'A')
+      || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_b), 'B')
+      || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_c), 'C')
+      || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_d), 'D'),
+    now())
+ON CONFLICT (package_id) DO UPDATE SET
+    site_id = EXCLUDED.site_id, name = EXCLUDED.name, title_sort = EXCLUDED.title_sort,
+    state = EXCLUDED.state, capacity = EXCLUDED.capacity,
+    permission_labels = EXCLUDED.permission_labels,
+    metadata_created = EXCLUDED.metadata_created,
+    metadata_modified = EXCLUDED.metadata_modified, fields = EXCLUDED.fields,
+    data_dict = EXCLUDED.data_dict, validated_data_dict = EXCLUDED.validated_data_dict,
+    search_vector = EXCLUDED.search_vector, indexed_at = EXCLUDED.indexed_at
+""")
+
+# Fields that never go to the full-text catch-all (ids, URLs, internals).
+_NOT_TEXT = {"id", "site_id", "index_id", "entity_type", "capacity", "state",
+             "permission_labels", "owner_org", "creator_user_id", "metadata_created",
+             "metadata_modified", "data_dict", "validated_data_dict", "res_url",
+             "url", "urls", "dataset_type", "type", "license_id", "private",
+             "title", "name", "title_string", "notes", "tags", "groups",
+             "organization", "num_resources", "num_tags", "isopen"}
+
+
+def text_config() -> str:
+    return config.get("ckanext.satudata.search.text_config")
+
+
+def build_document(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """CKAN's Solr document for a dataset (see ckan.lib.search.index)."""
+    pkg_dict = dict(pkg_dict)
+    validated = pkg_dict.pop("with_custom_schema")
+    org_title = (pkg_dict.get("organization") or {}).get("title")
+
+    doc: dict[str, Any] = dict(pkg_dict)
+    doc["data_dict"] = json.dumps(pkg_dict)
+    doc["validated_data_dict"] = json.dumps(validated, cls=df.MissingNullEncoder)
+    if doc.get("title"):
+        doc["title_string"] = doc["title"]
+
+    index_fields = set(pkg_dict)
+    for extra in doc.pop("extras", None) or []:
+        key, value = extra["key"], extra["value"]
+        if isinstance(value, (tuple, list)):
+            value = " ".join(map(str, value))
+        key = "".join(c for c in key if c in KEY_CHARS)
+        doc["extras_" + key] = value
+        if key not in index_fields:
+            doc[key] = value
+
+    tags = []
+    for tag in doc.pop("tags", None) or []:
+        if tag.get("vocabulary_id"):
+            vocab = logic.get_action("vocabulary_show")(Context(), {"id": tag["vocabulary_id"]})
+            doc.setdefault("vocab_" + vocab["name"], []).append(tag["name"])
+        else:
+            tags.append(tag["name"])
+    doc["tags"] = tags
+    doc["groups"] = [g["name"] for g in doc.pop("groups", None) or []]
+    doc["capacity"] = "private" if doc.get("private") else "public"
+    doc["organization"] = (doc.get("organization") or {}).get("name")
+
+    resource_fields = [("name", "res_name"), ("description", "res_description"),
+                       ("format", "res_format"), ("url", "res_url"),
+                       ("resource_type", "res_type")]
+    resource_fields += [(e, "res_extras_" + e) for e in model.Resource.get_extra_columns()]
+    for resource in doc.pop("resources", None) or []:
+        for key, index_key in resource_fields:
+            doc.setdefault(index_key, []).append(resource.get(key) or "")
+
+    relations: dict[str, list[str]] = collections.defaultdict(list)
+    for rel in doc.pop("relationships_as_object", None) or []:
+        other = model.Package.get(rel["subject_package_id"])
+        if other:
+            relations[model.PackageRelationship.forward_to_reverse_type(rel["type"])].append(other.name)
+    for rel in doc.pop("relationships_as_subject", None) or []:
+        other = model.Package.get(rel["object_package_id"])
+        if other:
+            relations[rel["type"]].append(other.name)
+    for key, names in relations.items():
+        doc.setdefault(key, names)
+
+    doc["entity_type"] = "package"
+    doc["dataset_type"] = doc.get("type")
+    doc["site_id"] = config.get("ckan.site_id")
+    doc["_organization_title"] = org_title
+
+    for plugin in plugins.PluginImplementations(plugins.IPackageController):
+        doc = plugin.before_dataset_index(doc)
+    assert doc, "Plugin must return non empty package dict on index"
+
+    # Labels decide visibility; neither the dataset nor a plugin may set them.
+    dataset = model.Package.get(doc["id"])
+    doc["permission_labels"] = (
+        lib_plugins.get_permission_labels().get_dataset_labels(dataset) if dataset else [])
+    return doc
+
+
+def _as_strings(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return [s for v in value for s in _as_strings(v)]
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, dict):
+        return [json.dumps(value, ensure_ascii=False, sort_keys=True)]
+    return [str(value)]
+
+
+def _timestamp(value: Optional[str]) -> Optional[dt.datetime]:
+    if not value:
+        return None
+    parsed = dt.datetime.fromisoformat(value.rstrip("Z"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def index_row(doc: dict[str, Any]) -> dict[str, Any]:
+    """Turn a document into the bound parameters of one index row."""
+    org_title = doc.pop("_organization_title", None)
+    fields = {k: _as_strings(v) for k, v in doc.items()
+              if k not in ("data_dict", "validated_data_dict")}
+    fields = {k: v for k, v in fields.items() if v}
+    text_d = [org_title or ""]
+    for key, values in fields.items():
+        if key not in _NOT_TEXT and not key.startswith(("res_url", "res_type")):
+            text_d.extend(values)
+    return {
+        "package_id": doc["id"],
+        "site_id": doc["site_id"],
+        "name": doc["name"],
+        "title_sort": (doc.get("title") or doc["name"]).strip().lower(),
+        "state": doc.get("state") or "active",
+        "capacity": doc["capacity"],
+        "permission_labels": list(doc.get("permission_labels") or []),
+        "metadata_created": _timestamp(doc.get("metadata_created")),
+        "metadata_modified": _timestamp(doc.get("metadata_modified")),
+        "fields": json.dumps(fields, ensure_ascii=False),
+        "data_dict": doc.get("data_dict"),
+        "validated_data_dict": doc.get("validated_data_dict"),
+        "cfg": text_config(),
+        "text_a": " ".join(filter(None, [doc.get("title"), doc.get("name")])),
+        "text_b": doc.get("notes") or "",
+        "text_c": " ".join(fields.get("tags", []) + fields.get("groups", [])
+                           + fields.get("organization", [])),
+        "text_d": " ".join(text_d),
+    }
+
+
+class PostgresPackageSearchIndex(PackageSearchIndex):
+    """``ckan.lib.search`` index class for the ``package`` type."""
+
+    def index_package(self, pkg_dict: Optional[dict[str, Any]],
+                      defer_commit: bool = False) -> None:
+        if pkg_dict is None:
+            return
+        if config.get("ckan.search.remove_deleted_packages") and \
+                pkg_dict.get("state") in (None, "deleted"):
+            return self.delete_package(pkg_dict)
+        doc = build_document(pkg_dict)
+        model.Session.execute(_UPSERT, index_row(doc))
+        log.debug("Indexed dataset %s", doc.get("name"))
+
+    def delete_package(self, pkg_dict: dict[str, Any]) -> None:
+        model.Session.execute(
+            sa.text("DELETE FROM satudata_search_index "
+                    "WHERE (package_id = :ref OR name = :ref) AND site_id = :site"),
+            {"ref": pkg_dict.get("id"), "site": config.get("ckan.site_id")})
+
+    def commit(self) -> None:
+        # Rows are written in the caller's transaction; committing that is the
+        # caller's job (CKAN's actions and `search-index rebuild` do).
+        pass
+
+    def clear(self) -> None:
+        """Empty this site's index (``ckan search-index clear``, test fixtures)."""
+        if not table_exists(INDEX_TABLE):
+            return
+        model.Session.execute(sa.text("DELETE FROM satudata_search_index WHERE site_id = :site"),
+                              {"site": config.get("ckan.site_id")})
+        model.Session.commit()

@@ -1,0 +1,227 @@
+"""Query side of the PostgreSQL search backend.
+
+Takes the same parameters CKAN's ``PackageSearchQuery.run`` takes (core's
+``package_search`` action, ``model_dictize`` counts, ckanext-dcat, harvesters)
+and fills ``count``, ``results`` and ``facets`` the same way. Permission labels
+are applied in SQL before counting, faceting and paging.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+import ckan.model as model
+from ckan.common import asbool, config
+from ckan.lib.search.common import SearchError, SearchQueryError
+from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE, VALID_SOLR_PARAMETERS,
+                                   PackageSearchQuery)
+
+from .index import text_config
+from .lucene import Translator
+
+log = logging.getLogger(__name__)
+
+# Multi-valued fields of CKAN's Solr schema: returned as lists in `fl` results.
+_MULTI_VALUED = ("tags", "groups", "res_", "permission_labels", "vocab_", "urls")
+_SORT_COLUMNS = {"metadata_modified": "metadata_modified",
+                 "metadata_created": "metadata_created",
+                 "title_string": "title_sort", "name": "name", "id": "package_id"}
+# Usage counts are not tracked in the index; these sort as equal.
+_UNTRACKED_SORTS = {"views_recent", "views_total"}
+_FIELD_NAME = re.compile(r"^[A-Za-z0-9_\-.]+$")
+
+
+class PostgresPackageSearchQuery(PackageSearchQuery):
+
+    def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
+        rows = model.Session.execute(sa.text(
+            "SELECT package_id FROM satudata_search_index WHERE site_id = :site "
+            "AND state = 'active' ORDER BY package_id LIMIT :n"),
+            {"site": config.get("ckan.site_id"), "n": max_results})
+        return [r[0] for r in rows]
+
+    def get_index(self, reference: str) -> dict[str, Any]:
+        row = model.Session.execute(sa.text(
+            "SELECT fields, data_dict, validated_data_dict, indexed_at "
+            "FROM satudata_search_index WHERE site_id = :site "
+            "AND (package_id = :ref OR name = :ref)"),
+            {"site": config.get("ckan.site_id"), "ref": reference}).first()
+        if row is None:
+            raise SearchError("Dataset not found in the search index: %s" % reference)
+        doc = {k: _single(k, v) for k, v in row.fields.items()}
+        doc.update(data_dict=row.data_dict, validated_data_dict=row.validated_data_dict,
+                   indexed_ts=row.indexed_at.isoformat())
+        return doc
+
+    def run(self, query: dict[str, Any], permission_labels: Optional[list[str]] = None,
+            **kwargs: Any) -> dict[str, Any]:
+        assert isinstance(query, (dict, MultiDict))
+        invalid = set(query.keys()) - VALID_SOLR_PARAMETERS - {"q.op"}
+        if invalid:
+            raise SearchQueryError("Invalid search parameters: %s" % sorted(invalid))
+        for key, value in query.items():
+            for item in value if isinstance(value, list) else [value]:
+                _refuse_solr_local_params(key, item)
+
+        q = query.get("q")
+        if not q or q in ('""', "''"):
+            q = "*:*"
+        rows = _int(query.get("rows", 10), "rows")
+        start = _int(query.get("start", 0), "start")
+        if rows < 0 or start < 0:
+            raise SearchQueryError("rows and start must not be negative")
+
+        fq = [query["fq"]] if query.get("fq") else []
+        fq.extend(query.get("fq_list") or [])
+
+        tr = Translator(text_config(), query.get("q.op", "AND"))
+        where = ["site_id = %s" % tr.bind(config.get("ckan.site_id"))]
+        if not any("+state:" in f for f in fq):
+            where.append("state = 'active'")
+        if permission_labels is not None:
+            where.append("permission_labels && CAST(%s AS text[])" % tr.bind(list(permission_labels)))
+        where.append(tr.translate(q, lenient=True))
+        rank_queries = list(tr.rank_queries)
+        for f in fq:
+            where.append(tr.translate(f))
+        where_sql = " AND ".join("(%s)" % w for w in where)
+
+        rank = ("ts_rank_cd(search_vector, %s)" % " || ".join(rank_queries)
+                if rank_queries else "0")
+        order_sql = self._order_by(query.get("sort") or "score desc, metadata_modified desc", rank)
+        fl = [f for f in re.split(r"[\s,]+", query.get("fl") or "name") if f]
+        params = tr.params
+        session = model.Session
+
+        self.count = session.execute(
+            sa.text("SELECT count(*) FROM satudata_search_index WHERE " + where_sql),
+            params).scalar()
+
+        self.results = []
+        if rows and start < self.count:
+            select = self._select_list(fl, rank)
+            result_rows = session.execute(sa.text(
+                "SELECT %s FROM satudata_search_index WHERE %s ORDER BY %s LIMIT %d OFFSET %d"
+                % (select, where_sql, order_sql, rows, start)), params)
+            self.results = [self._result(fl, r) for r in result_rows]
+
+        self.facets = {}
+        facet_fields = query.get("facet.field") or []
+        if isinstance(facet_fields, str):
+            facet_fields = [facet_fields]
+        if asbool(query.get("facet", "true")) and facet_fields and self.count:
+            self.facets = self._facets(
+                where_sql, params, facet_fields,
+                _int(query.get("facet.limit", config.get("search.facets.limit")), "facet.limit"),
+                _int(query.get("facet.mincount", 1), "facet.mincount"))
+
+        if query.get("fl") in ("id", "name"):
+            self.results = [r.get(query["fl"]) for r in self.results]
+        return {"results": self.results, "count": self.count}
+
+    # -- pieces ----------------------------------------------------------
+    @staticmethod
+    def _order_by(sort: str, rank: str) -> str:
+        parts = []
+        for clause in sort.split(","):
+            bits = clause.split()
+            if not bits:
+                continue
+            if len(bits) != 2 or bits[1].lower() not in ("asc", "desc") \
+                    or not _FIELD_NAME.match(bits[0]):
+                raise SearchQueryError('Invalid "sort" parameter')
+            field, direction = bits[0], bits[1].upper()
+            if field == "score":
+                expr = rank
+            elif field in _UNTRACKED_SORTS:
+                continue
+            elif field in _SORT_COLUMNS:
+                expr = _SORT_COLUMNS[field]
+            else:
+                # field names are checked against _FIELD_NAME above
+                expr = "(fields->'%s'->>0)" % field
+            parts.append("%s %s NULLS LAST" % (expr, direction))
+        parts.append("package_id ASC")  # stable pages for harvesters
+        return ", ".join(parts)
+
+    @staticmethod
+    def _select_list(fl: list[str], rank: str) -> str:
+        cols = ["package_id", "name", "fields"]
+        if "data_dict" in fl or "*" in fl:
+            cols.append("data_dict")
+        if "validated_data_dict" in fl or "*" in fl:
+            cols.append("validated_data_dict")
+        if "score" in fl or "*" in fl:
+            cols.append("%s AS score" % rank)
+        return ", ".join(cols)
+
+    @staticmethod
+    def _result(fl: list[str], row: Any) -> dict[str, Any]:
+        mapping = row._mapping
+        wanted = list(row.fields) if "*" in fl else fl
+        result: dict[str, Any] = {}
+        for name in wanted:
+            if name == "id":
+                result["id"] = row.package_id
+            elif name in ("data_dict", "validated_data_dict", "score"):
+                result[name] = mapping[name]
+            elif name in row.fields:
+                result[name] = _single(name, row.fields[name])
+        if "*" in fl:
+            for name in ("data_dict", "validated_data_dict", "score"):
+                result[name] = mapping[name]
+        # As core does: extras_* come back folded into `extras`.
+        extras = {k[len("extras_"):]: result.pop(k) for k in list(result) if k.startswith("extras_")}
+        if extras:
+            result["extras"] = extras
+        return result
+
+    @staticmethod
+    def _facets(where_sql: str, params: dict[str, Any], facet_fields: list[str],
+                limit: int, mincount: int) -> dict[str, dict[str, int]]:
+        params = dict(params, facet_keys=list(facet_fields), mincount=max(mincount, 1))
+        limit_sql = "" if limit < 0 else "WHERE rn <= %d" % limit
+        rows = model.Session.execute(sa.text("""
+            SELECT key, val, n FROM (
+              SELECT key, val, n,
+                     row_number() OVER (PARTITION BY key ORDER BY n DESC, val) AS rn
+              FROM (
+                SELECT f.key, v.val, count(*) AS n
+                FROM satudata_search_index
+                CROSS JOIN LATERAL unnest(CAST(:facet_keys AS text[])) AS f(key)
+                CROSS JOIN LATERAL jsonb_array_elements_text(fields -> f.key) AS v(val)
+                WHERE %s
+                GROUP BY f.key, v.val
+                HAVING count(*) >= :mincount
+              ) counted
+            ) ranked %s
+            ORDER BY key, n DESC, val""" % (where_sql, limit_sql)), params)
+        facets: dict[str, dict[str, int]] = {f: {} for f in facet_fields}
+        for key, val, n in rows:
+            facets[key][val] = n
+        return facets
+
+
+def _single(name: str, values: list[str]) -> Any:
+    if name.startswith(_MULTI_VALUED) or len(values) != 1:
+        return values
+    return values[0]
+
+
+def _int(value: Any, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SearchQueryError("%s must be an integer" % name)
+
+
+def _refuse_solr_local_params(param: str, value: Any) -> None:
+    """Solr-only magic (``_query_:``, ``{!parser}``) has no meaning here."""
+    if isinstance(value, str) and (MAGIC_FIELD_RE.search(value) or QUERY_PARSER_RE.search(value)):
+        raise SearchError("Solr query parsers and magic fields are not supported "
+                          "in param %r." % param)
+

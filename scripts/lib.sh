@@ -1,0 +1,113 @@
+# Shared shell functions for scripts/portal, scripts/test and scripts/bench_search.
+# Everything the portal needs lives under $RUN (git-ignored): venv, PostgreSQL cluster,
+# Redis, ckan.ini, logs. Services listen on private loopback ports so nothing depends
+# on (or disturbs) what the machine already runs.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN="${SATUDATA_RUN_DIR:-$ROOT/.run}"
+VENV="$RUN/venv"
+PG_PORT="${SATUDATA_PG_PORT:-54329}"
+REDIS_PORT="${SATUDATA_REDIS_PORT:-63790}"
+CKAN_PORT="${SATUDATA_PORT:-5000}"
+PG_VERSION=15
+PGBIN="/usr/lib/postgresql/$PG_VERSION/bin"
+DB_USER=ckan_satudata
+
+log() { printf '\033[1;34m[satudata]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[satudata] %s\033[0m\n' "$*" >&2; exit 1; }
+
+mkdir -p "$RUN"
+
+# PostgreSQL refuses to run as root: as root we run it as the `postgres` user, whose
+# data dir must be reachable by that user (a clone under /root is not).
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_dir() {
+  if [ -n "${SATUDATA_PG_DIR:-}" ]; then echo "$SATUDATA_PG_DIR"; return; fi
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$RUN" 2>/dev/null; then
+    echo "/var/lib/satudata/$(printf %s "$ROOT" | md5sum | cut -c1-10)/pg"
+  else
+    echo "$RUN/pg"
+  fi
+}
+
+ensure_system_packages() {
+  local missing=()
+  [ -x "$PGBIN/pg_ctl" ] || missing+=("postgresql-$PG_VERSION")
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v pg_config >/dev/null || missing+=(libpq-dev)
+  ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || missing+=(libmagic1)
+  command -v gcc >/dev/null || missing+=(gcc)
+  python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || die "missing system packages: ${missing[*]} (run as root or install them)"
+    log "installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # Debian's postinst may try to start the services; we start our own on private ports.
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_venv() {
+  local stamp="$VENV/.satudata-stamp" want
+  want="$(cat "$ROOT/requirements.txt" "$ROOT/dev-requirements.txt" "$ROOT/setup.py" | md5sum | cut -c1-32)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  log "creating virtualenv and installing CKAN 2.12 + extensions (first run: a minute or two)"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q -U pip wheel setuptools
+  "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt" -r "$ROOT/dev-requirements.txt"
+  "$VENV/bin/pip" install -q --no-deps -e "$ROOT"
+  echo "$want" > "$stamp"
+}
+
+pg_running() { as_pg "$PGBIN/pg_ctl" -D "$(pg_dir)/data" status >/dev/null 2>&1; }
+
+start_postgres() {
+  local dir; dir="$(pg_dir)"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    log "initialising PostgreSQL cluster in $dir"
+    mkdir -p "$dir/data" "$dir/sock"
+    [ "$(id -u)" = 0 ] && chown -R postgres: "$dir"
+    as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! pg_running; then
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir/sock -c fsync=${SATUDATA_PG_FSYNC:-on}" start >/dev/null
+  fi
+  psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'" | grep -q 1 \
+    || psql_admin -qc "CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_USER'"
+}
+
+stop_postgres() {
+  pg_running && as_pg "$PGBIN/pg_ctl" -D "$(pg_dir)/data" -m fast -w stop >/dev/null || true
+}
+
+psql_admin() { psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
+
+ensure_database() {
+  local db="$1"
+  psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
+    || psql_admin -qc "CREATE DATABASE $db OWNER $DB_USER ENCODING 'UTF8' TEMPLATE template0"
+}
+
+redis_cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
+
+start_redis() {
+  mkdir -p "$RUN/redis"
+  if redis_cli ping >/dev/null 2>&1; then return; fi
+  log "starting Redis on 127.0.0.1:$REDIS_PORT"
+  redis-server --daemonize yes --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$RUN/redis" \
+    --pidfile "$RUN/redis/redis.pid" --logfile "$RUN/redis/redis.log" --appendonly yes >/dev/null
+  for _ in $(seq 50); do redis_cli ping >/dev/null 2>&1 && return; sleep 0.1; done
+  die "Redis did not start (see $RUN/redis/redis.log)"
+}
+
+stop_redis() { redis_cli shutdown nosave >/dev/null 2>&1 || true; }
+
+db_url() { echo "postgresql://$DB_USER:$DB_USER@127.0.0.1:$PG_PORT/$1"; }
+redis_url() { echo "redis://127.0.0.1:$REDIS_PORT/$1"; }
