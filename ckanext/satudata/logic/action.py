@@ -38,7 +38,7 @@ def satudata_role_grant(context, data_dict):
     """
     tk.check_access("satudata_role_grant", context, data_dict)
     data = _validate(data_dict, schema.role_change_schema(), context)
-    granted_by = context.get("auth_user_obj")
+    granted_by = model.User.get(context.get("user") or "")
     created = roles.grant(data["user"], data["role"], granted_by.id if granted_by else None)
     model.repo.commit()
     row = next(r for r in roles.assignments(data["user"]) if r["role"] == data["role"])
@@ -70,8 +70,8 @@ def satudata_role_list(context, data_dict):
     tk.check_access("satudata_role_list", context, data_dict)
     data = _validate(data_dict, schema.role_list_schema(), context)
     user_id = data.get("user")
-    caller = context.get("auth_user_obj")
-    if not user_id and not (context.get("ignore_auth") or (caller and caller.sysadmin)):
+    caller = model.User.get(context.get("user") or "")
+    if not user_id and not context.get("ignore_auth") and caller and not caller.sysadmin:
         user_id = caller.id
     return [_assignment_dict(r) for r in roles.assignments(user_id)]
 

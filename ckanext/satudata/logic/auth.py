@@ -18,7 +18,7 @@ def satudata_role_revoke(context, data_dict):
 
 def satudata_role_list(context, data_dict):
     """Sysadmins see everyone's roles; a user may ask about themself."""
-    user = context.get("auth_user_obj")
+    user = model.User.get(context.get("user") or "")
     asked = (data_dict or {}).get("user")
     if user and not asked:
         return {"success": True}  # the action answers with the caller's own roles

@@ -29,7 +29,7 @@ def check_index_table() -> bool:
     try:
         present = table_exists("satudata_search_index")
     except Exception:  # database not initialised yet (e.g. `ckan db init`)
-        log.debug("search index check skipped: database not reachable", exc_info=True)
+        log.debug("search index check skipped: database not reachable yet")
         return False
     if not present:
         log.warning("satudata search index table is missing: run `ckan db upgrade -p satudata`")

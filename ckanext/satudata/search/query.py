@@ -136,6 +136,8 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                 raise SearchQueryError('Invalid "sort" parameter')
             field, direction = bits[0], bits[1].upper()
             if field == "score":
+                if rank == "0":
+                    continue  # no free text: every row scores the same
                 expr = rank
             elif field in _UNTRACKED_SORTS:
                 continue

@@ -1,0 +1,54 @@
+"""Fixtures shared by the satudata tests: real PostgreSQL, Redis and the
+extension's PostgreSQL search backend (never a mocked search)."""
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+
+@pytest.fixture
+def satudata_db(clean_db, migrate_db_for, with_plugins):
+    """A clean CKAN database with the activity and satudata tables."""
+    migrate_db_for("activity")
+    migrate_db_for("satudata")
+
+
+@pytest.fixture
+def sysadmin(satudata_db):
+    return factories.Sysadmin()
+
+
+@pytest.fixture
+def sdi_dataset_dict():
+    """The minimal valid SDI dataset (SPEC "Metadata"), without owner_org."""
+    return {
+        "title": "Jumlah Penduduk per Kecamatan",
+        "notes": "Data contoh (sample data).",
+        "topic": "pemerintahan_umum",
+        "update_frequency": "tahunan",
+        "period_start": "2025",
+        "presentation_level": "kecamatan",
+        "unit": "jiwa",
+        "classification": "terbuka",
+    }
+
+
+@pytest.fixture
+def opd(satudata_db):
+    return factories.Organization(name="dinkes", title="Dinas Kesehatan")
+
+
+def site_context():
+    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": user["name"], "ignore_auth": True}
+
+
+class SdiDataset(factories.Dataset):
+    """A dataset carrying the SDI fields the schema requires."""
+    topic = "pemerintahan_umum"
+    update_frequency = "tahunan"
+    period_start = "2025"
+    presentation_level = "kecamatan"
+    unit = "jiwa"
+    classification = "terbuka"
