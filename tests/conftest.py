@@ -1,6 +1,7 @@
 """Fixtures shared by the satudata tests: real PostgreSQL, Redis and the
 extension's PostgreSQL search backend (never a mocked search)."""
 import pytest
+import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -12,6 +13,15 @@ def satudata_db(clean_db, migrate_db_for, with_plugins):
     """A clean CKAN database with the activity and satudata tables."""
     migrate_db_for("activity")
     migrate_db_for("satudata")
+    # clean_db only drops tables the first time; later it deletes the rows of
+    # CKAN's own tables, so empty ours too.
+    tables = model.Session.execute(sa.text(
+        "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
+        "WHERE schemaname = 'public' AND tablename LIKE 'satudata%' "
+        "AND tablename NOT LIKE '%alembic_version'")).scalar()
+    if tables:
+        model.Session.execute(sa.text("TRUNCATE %s" % tables))
+        model.Session.commit()
 
 
 @pytest.fixture

@@ -125,17 +125,20 @@ USERS = [
 ]
 
 
+DATASET_DEFAULTS = {"classification": "terbuka", "license_id": "cc-by"}
+
 # Datasets. `sample` describes how the CSV figures are generated:
 # per kecamatan and year (`per: kecamatan`) or per month for the whole
-# regency (`per: bulan`); a base value drawn in `range`, a yearly `growth`
-# and some noise; `decimals` of the figures.
+# regency (`per: bulan`, with a monthly `season` factor); a base value drawn
+# in `range`, a yearly `growth`, relative `noise` (default 0.07); `decimals`
+# of the figures.
 DATASETS = [
     {
         "name": "jumlah-penduduk-per-kecamatan",
         "title": "Jumlah Penduduk per Kecamatan",
         "owner_org": "dispendukcapil",
         "topic": "pemerintahan_umum",
-        "update_frequency": "semesteran",
+        "update_frequency": "tahunan",
         "period_start": "2021", "period_end": "2024",
         "presentation_level": "kecamatan",
         "unit": "jiwa",
@@ -204,7 +207,7 @@ DATASETS = [
         "narrative": "Ketersediaan sekolah dasar per kecamatan dipakai untuk zonasi penerimaan "
                      "peserta didik baru.",
         "tag_string": "pendidikan,sekolah dasar,dapodik,kecamatan",
-        "sample": {"per": "kecamatan", "range": (22, 65), "growth": 0.0},
+        "sample": {"per": "kecamatan", "range": (22, 65), "growth": 0.0, "noise": 0.02},
     },
     {
         "name": "produksi-padi-per-kecamatan",
@@ -242,7 +245,10 @@ DATASETS = [
         "narrative": "Puncak kunjungan bertepatan dengan libur sekolah dan agenda Banyuwangi "
                      "Festival.",
         "tag_string": "pariwisata,wisatawan,kunjungan,bulanan",
-        "sample": {"per": "bulan", "range": (280000, 520000), "growth": 0.06},
+        # holiday peaks: school holidays (Jun-Jul) and year end
+        "sample": {"per": "bulan", "range": (280000, 420000), "growth": 0.06,
+                   "season": (0.9, 0.8, 0.85, 0.95, 1.0, 1.2, 1.25, 1.05, 0.95, 1.0,
+                              1.0, 1.3)},
     },
     {
         "name": "jumlah-sanggar-seni-per-kecamatan",
@@ -298,7 +304,8 @@ DATASETS = [
         "narrative": "Luas daerah irigasi menentukan kebutuhan pemeliharaan jaringan dan "
                      "dukungan terhadap produksi pangan.",
         "tag_string": "irigasi,pengairan,infrastruktur,kecamatan",
-        "sample": {"per": "kecamatan", "range": (400, 5200), "growth": 0.0, "decimals": 2},
+        "sample": {"per": "kecamatan", "range": (400, 5200), "growth": 0.0,
+                   "noise": 0.01, "decimals": 2},
     },
     {
         "name": "jumlah-rumah-tangga-perikanan-budidaya-per-kecamatan",

@@ -4,7 +4,8 @@
 CKAN's own registries (``ckan.lib.search._INDICES``/``_QUERIES``), and points
 the two places in CKAN that bypass those registries at them:
 ``ckan.lib.search.PackageSearchQuery`` (organization/group/tag counts in
-``model_dictize``) and ``check_solr_schema_version`` (run at every start).
+``model_dictize``), ``check_solr_schema_version`` (run at every start) and
+``clear`` (a single dataset; Solr would commit it by itself).
 ``solr`` leaves CKAN's stock Solr path untouched.
 """
 from __future__ import annotations
@@ -36,6 +37,13 @@ def check_index_table() -> bool:
     return present
 
 
+def clear_dataset(package_reference: str) -> None:
+    """`ckan search-index clear NAME`: core relies on Solr committing by itself."""
+    import ckan.model as model
+    _originals["clear"](package_reference)
+    model.Session.commit()
+
+
 def install() -> None:
     """Select the configured backend. Idempotent; ``uninstall`` restores core."""
     if backend() != "postgres":
@@ -49,11 +57,13 @@ def install() -> None:
             query=ckan_search._QUERIES["package"],
             query_class=ckan_search.PackageSearchQuery,
             schema_check=ckan_search.check_solr_schema_version,
+            clear=ckan_search.clear,
         )
     ckan_search._INDICES["package"] = PostgresPackageSearchIndex
     ckan_search._QUERIES["package"] = PostgresPackageSearchQuery
     ckan_search.PackageSearchQuery = PostgresPackageSearchQuery
     ckan_search.check_solr_schema_version = lambda schema_file=None: check_index_table()
+    ckan_search.clear = clear_dataset
 
 
 def uninstall() -> None:
@@ -63,4 +73,5 @@ def uninstall() -> None:
     ckan_search._QUERIES["package"] = _originals["query"]
     ckan_search.PackageSearchQuery = _originals["query_class"]
     ckan_search.check_solr_schema_version = _originals["schema_check"]
+    ckan_search.clear = _originals["clear"]
     _originals.clear()

@@ -45,6 +45,9 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         return [r[0] for r in rows]
 
     def get_index(self, reference: str) -> dict[str, Any]:
+        if isinstance(reference, (tuple, sa.engine.Row)):
+            # core's bulk_update_* passes query rows as ids; Solr tolerated it
+            reference = reference[0]
         row = model.Session.execute(sa.text(
             "SELECT fields, data_dict, validated_data_dict, indexed_at "
             "FROM satudata_search_index WHERE site_id = :site "

@@ -1,0 +1,40 @@
+"""The demo loader behind `scripts/portal up` runs twice without duplicates."""
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.cli.cli import ckan as ckan_cli
+from ckan.tests import helpers
+
+from ckanext.satudata import roles
+
+pytestmark = pytest.mark.usefixtures("satudata_db")
+
+
+def counts():
+    return {table: model.Session.execute(sa.text("SELECT count(*) FROM %s" % table)).scalar()
+            for table in ("package", "resource", "\"group\"", "\"user\"", "member",
+                          "satudata_portal_role", "satudata_search_index")}
+
+
+def test_demo_loads_twice_without_duplicates(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("SATUDATA_DEMO_PASSWORD_FILE", str(tmp_path / "password"))
+    first = cli.invoke(ckan_cli, ["satudata", "load-demo"])
+    assert first.exit_code == 0, first.output
+    after_first = counts()
+    second = cli.invoke(ckan_cli, ["satudata", "load-demo"])
+    assert second.exit_code == 0, second.output
+    assert "(0 new)" in second.output and "(1" not in second.output.split("datasets")[-1]
+    assert counts() == after_first
+
+    orgs = helpers.call_action("organization_list")
+    assert {"diskominfo", "dinkes", "dispendik", "bappeda"} <= set(orgs)
+    datasets = helpers.call_action("package_search", rows=100)["results"]
+    assert len(datasets) >= 8
+    for dataset in datasets:
+        assert dataset["notes"].startswith("**Data contoh (sample data)**")
+        assert dataset["topic"] and dataset["classification"]
+    for name, role in (("staf", "staf"), ("subkoord", "subkoord"), ("kabid", "kabid")):
+        assert roles.roles_of(model.User.get(name).id) == [role]
+    assert model.User.get("admin").sysadmin
+    assert (tmp_path / "password").read_text().strip()
