@@ -88,8 +88,20 @@ class Refused(Exception):
     """A transition the rules do not allow; the message is bilingual."""
 
 
-def _refuse(id_text: str, en_text: str) -> Refused:
-    return Refused("%s / %s" % (id_text, en_text))
+class NotAllowed(Refused):
+    """Refused because of who asks (role, separation of duties)."""
+
+
+class Invalid(Refused):
+    """Refused because of the item or the request (state, comment, content)."""
+
+
+def _refuse(id_text: str, en_text: str, kind: type = Invalid) -> Refused:
+    return kind("%s / %s" % (id_text, en_text))
+
+
+def _forbid(id_text: str, en_text: str) -> Refused:
+    return _refuse(id_text, en_text, NotAllowed)
 
 
 def _has(actor: Actor, role: str, sysadmin_acts_as_any_role: bool) -> bool:
@@ -119,31 +131,31 @@ def decide(item: Item, actor: Actor, request: Request,
 
     if t == "assign":
         if not has(SUBKOORD):
-            raise _refuse("Hanya Subkoord yang dapat mendisposisi", "Only the Subkoord can assign")
+            raise _forbid("Hanya Subkoord yang dapat mendisposisi", "Only the Subkoord can assign")
         if not request.assignee_id or STAF not in request.assignee_roles:
             raise _refuse("Disposisi harus kepada pengguna berperan Staf",
                           "The assignee must hold the staf role")
     elif t in ("submit", "resume"):
         if not has(STAF) or actor.user_id != item.assignee_id:
-            raise _refuse("Hanya Staf yang didisposisi yang dapat melakukannya",
+            raise _forbid("Hanya Staf yang didisposisi yang dapat melakukannya",
                           "Only the assigned staff member can do this")
     elif t in ("approve", "return"):
         reviewer = REVIEWER[item.state]
         if not has(reviewer):
-            raise _refuse("Hanya %s yang dapat mereview tahap ini" % reviewer.capitalize(),
+            raise _forbid("Hanya %s yang dapat mereview tahap ini" % reviewer.capitalize(),
                           "Only the %s can review this step" % reviewer)
         if actor.user_id in item.preparer_ids or actor.user_id == item.assignee_id:
-            raise _refuse("Penyusun tidak boleh menyetujui atau mengembalikan hasilnya sendiri",
+            raise _forbid("Penyusun tidak boleh menyetujui atau mengembalikan hasilnya sendiri",
                           "Whoever prepared the dataset cannot review it")
         if t == "approve" and actor.user_id in valid_approvals(item).values():
-            raise _refuse("Satu orang tidak boleh memaraf dua kali konten yang sama",
+            raise _forbid("Satu orang tidak boleh memaraf dua kali konten yang sama",
                           "One person cannot sign off twice on the same content")
         if t == "return" and not request.comment.strip():
             raise _refuse("Catatan wajib diisi saat mengembalikan",
                           "A comment is required when returning")
     elif t == "publish":
         if not has(STAF):
-            raise _refuse("Hanya Staf yang dapat menerbitkan", "Only staff can publish")
+            raise _forbid("Hanya Staf yang dapat menerbitkan", "Only staff can publish")
         approvals = valid_approvals(item)
         if SUBKOORD not in approvals or KABID not in approvals:
             raise _refuse("Penerbitan memerlukan paraf Subkoord dan Kabid atas konten ini",

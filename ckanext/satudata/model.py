@@ -57,3 +57,43 @@ search_index = sa.Table(
 def table_exists(name: str) -> bool:
     return bool(meta.Session.execute(
         sa.text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name}).scalar())
+
+
+# Workflow 1 (Diseminasi Data Sektoral): one row per dataset, locked FOR
+# UPDATE by every transition so concurrent reviewers produce one transition.
+dataset_workflow = sa.Table(
+    "satudata_dataset_workflow", metadata,
+    sa.Column("package_id", sa.UnicodeText, primary_key=True),
+    sa.Column("state", sa.UnicodeText, nullable=False),
+    sa.Column("assignee_id", sa.UnicodeText),
+    sa.Column("preparer_ids", ARRAY(sa.UnicodeText), nullable=False, default=list),
+    sa.Column("approvals", JSONB, nullable=False, default=list),
+    sa.Column("content_hash", sa.UnicodeText),
+    sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+    sa.Column("published", sa.Boolean, nullable=False, default=False),
+    sa.Column("pending_revision", JSONB),
+    sa.Column("pending_revision_by", sa.UnicodeText),
+    sa.Column("pending_revision_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+)
+
+# Append-only (a trigger refuses UPDATE and DELETE); no foreign key, so it
+# outlives the dataset's deletion and purge.
+dataset_transition_log = sa.Table(
+    "satudata_dataset_transition_log", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+    sa.Column("package_id", sa.UnicodeText, nullable=False),
+    sa.Column("package_name", sa.UnicodeText),
+    sa.Column("owner_org", sa.UnicodeText),
+    sa.Column("transition", sa.UnicodeText, nullable=False),
+    sa.Column("from_state", sa.UnicodeText),
+    sa.Column("to_state", sa.UnicodeText, nullable=False),
+    sa.Column("actor_id", sa.UnicodeText),
+    sa.Column("actor_name", sa.UnicodeText),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, default=_now),
+    sa.Column("comment", sa.UnicodeText),
+    sa.Column("content_hash", sa.UnicodeText),
+    sa.Column("assignee_id", sa.UnicodeText),
+    sa.Column("standard_minutes", sa.Integer),
+    sa.Column("elapsed_minutes", sa.Integer),
+)

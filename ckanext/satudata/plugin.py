@@ -5,7 +5,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata import cli, helpers, search, views
-from ckanext.satudata.logic import action, auth, validators
+from ckanext.satudata.logic import action, auth, dataset_workflow, validators
+from ckanext.satudata.permissions import SatudataPermissionLabels
 
 
 @tk.blanket.config_declarations
@@ -15,15 +16,27 @@ from ckanext.satudata.logic import action, auth, validators
 @tk.blanket.helpers(helpers.get_helpers)
 @tk.blanket.blueprints(views.get_blueprints)
 @tk.blanket.cli(cli.get_commands)
-class SatudataPlugin(p.SingletonPlugin):
+class SatudataPlugin(SatudataPermissionLabels, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         search.install()
 
-    # ITranslation: defaults find i18n/ next to this module, domain ckanext-satudata
+    # ITranslation: i18n/ next to this module
     def i18n_domain(self):
         return "ckanext-satudata"
+
+    # IPackageController: workflow 1 runs inside CKAN's own transaction
+    def after_dataset_create(self, context, pkg_dict):
+        dataset_workflow.on_dataset_created(context, pkg_dict)
+
+    def after_dataset_update(self, context, pkg_dict):
+        dataset_workflow.on_dataset_updated(context, pkg_dict)
+
+    def before_dataset_index(self, pkg_dict):
+        return dataset_workflow.index_fields(pkg_dict)

@@ -1,7 +1,11 @@
 """Auth functions. Sysadmins pass every CKAN auth check before these run."""
 from __future__ import annotations
 
+import ckan.authz as authz
 import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import roles
 
 from ckanext.satudata.logic.validators import bilingual
 
@@ -31,8 +35,93 @@ def satudata_role_list(context, data_dict):
         "You can only see your own roles")}
 
 
+def _user(context):
+    return model.User.get(context.get("user") or "")
+
+
+def _walidata(user) -> bool:
+    return user is not None and roles.is_walidata_team(user.id)
+
+
+def _member_of(user, org_id) -> bool:
+    return user is not None and bool(org_id) and authz.has_user_permission_for_group_or_org(
+        org_id, user.name, "read")
+
+
+_REFUSED_WORKFLOW = {"success": False, "msg": bilingual(
+    "Hanya tim Walidata dan OPD pemilik data yang dapat melihat alur kerja ini",
+    "Only the Walidata team and the owning agency can see this workflow")}
+
+
+def satudata_dataset_transition(context, data_dict):
+    """Portal role holders only; the rules module decides the rest."""
+    if _walidata(_user(context)):
+        return {"success": True}
+    return {"success": False, "msg": bilingual(
+        "Hanya Staf, Subkoord dan Kabid yang dapat menjalankan alur diseminasi",
+        "Only staff, Subkoord and Kabid can move datasets along the chain")}
+
+
+@tk.auth_allow_anonymous_access
+def satudata_dataset_workflow_show(context, data_dict):
+    user = _user(context)
+    pkg = model.Package.get((data_dict or {}).get("id") or "")
+    if _walidata(user) or (pkg is not None and _member_of(user, pkg.owner_org)):
+        return {"success": True}
+    return _REFUSED_WORKFLOW
+
+
+@tk.auth_allow_anonymous_access
+def satudata_dataset_history(context, data_dict):
+    """Also after deletion: the owner recorded in the log decides."""
+    from ckanext.satudata.logic.dataset_workflow import log_owner_org
+    user = _user(context)
+    if _walidata(user):
+        return {"success": True}
+    ref = (data_dict or {}).get("id") or ""
+    pkg = model.Package.get(ref)
+    owner = pkg.owner_org if pkg is not None else (log_owner_org(ref) or (None, None))[1]
+    if _member_of(user, owner):
+        return {"success": True}
+    return _REFUSED_WORKFLOW
+
+
+def satudata_review_queue(context, data_dict):
+    return {"success": _user(context) is not None}
+
+
+# The Walidata team reads, prepares and creates datasets of every OPD.
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def package_show(next_auth, context, data_dict):
+    if _walidata(_user(context)):
+        return {"success": True}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_update(next_auth, context, data_dict):
+    if _walidata(_user(context)):
+        return {"success": True}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_create(next_auth, context, data_dict):
+    if _walidata(_user(context)):
+        return {"success": True}
+    return next_auth(context, data_dict)
+
+
 def get_auth_functions():
     return {
+        "satudata_dataset_transition": satudata_dataset_transition,
+        "satudata_dataset_workflow_show": satudata_dataset_workflow_show,
+        "satudata_dataset_history": satudata_dataset_history,
+        "satudata_review_queue": satudata_review_queue,
+        "package_show": package_show,
+        "package_update": package_update,
+        "package_create": package_create,
         "satudata_role_grant": satudata_role_grant,
         "satudata_role_revoke": satudata_role_revoke,
         "satudata_role_list": satudata_role_list,

@@ -139,6 +139,24 @@ def satudata_role(value):
     return value
 
 
+def satudata_one_of_transitions(value):
+    from ckanext.satudata.dissemination import TRANSITIONS
+    if value not in TRANSITIONS:
+        raise Invalid(bilingual(
+            'Transisi tidak valid "%s"; pilihan: %s' % (value, ", ".join(TRANSITIONS)),
+            'Invalid transition "%s"; allowed: %s' % (value, ", ".join(TRANSITIONS))))
+    return value
+
+
+def satudata_one_of_states(value):
+    from ckanext.satudata.dissemination import STATES
+    if value not in STATES:
+        raise Invalid(bilingual(
+            'Status tidak valid "%s"; pilihan: %s' % (value, ", ".join(STATES)),
+            'Invalid state "%s"; allowed: %s' % (value, ", ".join(STATES))))
+    return value
+
+
 def get_validators():
     return {
         "satudata_required": satudata_required,
@@ -152,4 +170,6 @@ def get_validators():
         "satudata_phone": satudata_phone,
         "satudata_user": satudata_user,
         "satudata_role": satudata_role,
+        "satudata_one_of_transitions": satudata_one_of_transitions,
+        "satudata_one_of_states": satudata_one_of_states,
     }

@@ -1,0 +1,380 @@
+"""Workflow 1 persistence and effects: the workflow row, the log, content
+hashes, held revisions. Rules come from ``ckanext.satudata.dissemination``."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+import ckan.logic as logic
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import clock, dissemination as d, roles
+from ckanext.satudata.model import dataset_transition_log as log_table
+from ckanext.satudata.model import dataset_workflow as wf_table
+
+log = logging.getLogger(__name__)
+
+# Context flags set by this module when it calls CKAN's own actions.
+APPLYING = "satudata_applying_revision"
+DRY_RUN = "satudata_dry_run"
+
+# Keys a client may send but only the workflow sets (SPEC "No bypass").
+WORKFLOW_KEYS = ("private",)
+WORKFLOW_PREFIX = "satudata_"
+
+# Fields that change without the content changing.
+_VOLATILE = {"metadata_modified", "metadata_created", "revision_id", "state", "private",
+             "num_resources", "num_tags", "organization", "tracking_summary", "isopen",
+             "license_title", "license_url", "relationships_as_object",
+             "relationships_as_subject", "creator_user_id", "groups"}
+_VOLATILE_RESOURCE = {"metadata_modified", "created", "revision_id", "state",
+                      "tracking_summary", "datastore_active", "cache_last_updated",
+                      "package_id", "position"}
+
+
+def content_of(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The part of a dataset a sign-off vouches for: metadata and resources."""
+    content = {k: v for k, v in pkg_dict.items()
+               if k not in _VOLATILE and not k.startswith(WORKFLOW_PREFIX)}
+    content["resources"] = [
+        {k: v for k, v in r.items() if k not in _VOLATILE_RESOURCE}
+        for r in pkg_dict.get("resources") or []]
+    content["tags"] = sorted(t["name"] for t in pkg_dict.get("tags") or [])
+    return content
+
+
+def content_hash(pkg_dict: dict[str, Any]) -> str:
+    canonical = json.dumps(content_of(pkg_dict), sort_keys=True, ensure_ascii=False,
+                           default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def show_fresh(package_id: str) -> dict[str, Any]:
+    """package_show bypassing the search-index cache (it may lag within a transaction)."""
+    return logic.get_action("package_show")(
+        {"ignore_auth": True, "use_cache": False, "for_view": False}, {"id": package_id})
+
+
+def strip_workflow_keys(data_dict: dict[str, Any]) -> list[str]:
+    """Drop what only the workflow may set; returns the keys dropped."""
+    dropped = [k for k in list(data_dict)
+               if k in WORKFLOW_KEYS or k.startswith(WORKFLOW_PREFIX)]
+    for key in dropped:
+        data_dict.pop(key)
+    extras = data_dict.get("extras")
+    if isinstance(extras, list):
+        kept = [e for e in extras if not str(e.get("key", "")).startswith(WORKFLOW_PREFIX)]
+        if len(kept) != len(extras):
+            dropped.append("extras:satudata_*")
+            data_dict["extras"] = kept
+    return dropped
+
+
+# -- rows ------------------------------------------------------------------
+
+def get_row(package_id: str, lock: bool = False) -> Optional[sa.Row]:
+    query = sa.select(wf_table).where(wf_table.c.package_id == package_id)
+    if lock:
+        query = query.with_for_update()
+    return model.Session.execute(query).first()
+
+
+def ensure_row(package_id: str, lock: bool = False) -> sa.Row:
+    """The workflow row; a dataset that predates the extension is adopted as
+    published if it was public, otherwise as a concept."""
+    row = get_row(package_id, lock)
+    if row is not None:
+        return row
+    pkg = model.Package.get(package_id)
+    published = bool(pkg is not None and not pkg.private)
+    model.Session.execute(insert(wf_table).values(
+        package_id=package_id, state=d.TERBIT if published else d.KONSEP,
+        published=published, preparer_ids=[], approvals=[],
+        entered_at=clock.now(), updated_at=clock.now()).on_conflict_do_nothing())
+    return get_row(package_id, lock)
+
+
+def append_log(package: model.Package, transition: str, from_state: Optional[str],
+               to_state: str, actor_id: Optional[str], comment: str = "",
+               content_hash_: Optional[str] = None, assignee_id: Optional[str] = None,
+               entered_at=None) -> None:
+    now = clock.now()
+    actor = model.User.get(actor_id) if actor_id else None
+    step = d.STEPS.get(from_state) if from_state else None
+    elapsed = None
+    if entered_at is not None:
+        elapsed = clock.calendar_from_config().office_minutes_between(entered_at, now)
+    model.Session.execute(sa.insert(log_table).values(
+        package_id=package.id, package_name=package.name, owner_org=package.owner_org,
+        transition=transition, from_state=from_state, to_state=to_state,
+        actor_id=actor_id, actor_name=actor.name if actor else None, at=now,
+        comment=comment or None, content_hash=content_hash_, assignee_id=assignee_id,
+        standard_minutes=step.standard_minutes if step else None, elapsed_minutes=elapsed))
+
+
+def update_row(package_id: str, **values: Any) -> None:
+    values["updated_at"] = clock.now()
+    model.Session.execute(sa.update(wf_table).where(wf_table.c.package_id == package_id)
+                          .values(**values))
+
+
+def enforce_visibility(package_id: str) -> None:
+    """Private until published: the one place the private flag is decided."""
+    row = ensure_row(package_id)
+    pkg = model.Package.get(package_id)
+    if pkg is not None and pkg.private != (not row.published):
+        pkg.private = not row.published
+        model.Session.add(pkg)
+        model.Session.flush()
+
+
+# -- hooks called from CKAN's package actions --------------------------------
+
+def on_dataset_created(context, pkg_dict) -> None:
+    """A new dataset starts in `konsep`, private (SPEC "API contract")."""
+    package_id = pkg_dict["id"]
+    model.Session.flush()
+    model.Session.execute(insert(wf_table).values(
+        package_id=package_id, state=d.KONSEP, published=False, preparer_ids=[],
+        approvals=[], entered_at=clock.now(), updated_at=clock.now())
+        .on_conflict_do_nothing())
+    enforce_visibility(package_id)
+    pkg = model.Package.get(package_id)
+    actor = model.User.get(context.get("user") or "")
+    new_hash = content_hash(show_fresh(package_id))
+    update_row(package_id, content_hash=new_hash)
+    append_log(pkg, "create", None, d.KONSEP, actor.id if actor else None,
+               content_hash_=new_hash)
+
+
+def on_dataset_updated(context, pkg_dict) -> None:
+    """Enforce the private flag; a content change voids the sign-offs given."""
+    if context.get(DRY_RUN) or context.get(APPLYING):
+        return
+    package_id = pkg_dict["id"]
+    row = ensure_row(package_id, lock=True)
+    enforce_visibility(package_id)
+    new_hash = content_hash(show_fresh(package_id))
+    if row.published or new_hash == row.content_hash:
+        if new_hash != row.content_hash:
+            update_row(package_id, content_hash=new_hash)
+        return
+    editor = model.User.get(context.get("user") or "")
+    _content_changed(row, new_hash, editor.id if editor else None)
+
+
+def _content_changed(row, new_hash: str, editor_id: Optional[str]) -> None:
+    """Record a content change of the item under review (live or revision)."""
+    values: dict[str, Any] = {"content_hash": new_hash}
+    if row.state not in (d.KONSEP,) and editor_id and editor_id not in row.preparer_ids:
+        # whoever shaped the content never signs it off
+        values["preparer_ids"] = list(row.preparer_ids) + [editor_id]
+    if row.state in d.SIGNED_OFF_STATES or row.approvals:
+        values.update(state=d.PENYUSUNAN, approvals=[], entered_at=clock.now())
+        pkg = model.Package.get(row.package_id)
+        append_log(pkg, "void", row.state, d.PENYUSUNAN, editor_id,
+                   comment="Konten berubah setelah paraf; paraf dibatalkan / "
+                           "Content changed after sign-off; sign-offs voided",
+                   content_hash_=new_hash, entered_at=row.entered_at)
+    update_row(row.package_id, **values)
+
+
+def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
+    """Editing a published dataset: validate the edit by running it in a
+    savepoint that is rolled back, keep it as the pending revision, and leave
+    the live version untouched until the revision is published."""
+    package_id = model.Package.get(data_dict.get("id") or data_dict.get("name") or "").id
+    row = ensure_row(package_id, lock=True)
+    live = show_fresh(package_id)
+    savepoint = model.Session.begin_nested()
+    try:
+        up_func(dict(context, defer_commit=True, **{DRY_RUN: True}), dict(data_dict))
+        would_be = show_fresh(package_id)
+    finally:
+        savepoint.rollback()
+    model.Session.expire_all()
+    new_hash = content_hash(would_be)
+    live_hash = content_hash(live)
+    if new_hash == live_hash:
+        if row.pending_revision is not None:
+            # edited back to what is live: the revision is withdrawn
+            update_row(package_id, pending_revision=None,
+                       content_hash=live_hash, state=d.TERBIT, approvals=[],
+                       preparer_ids=[], entered_at=clock.now())
+            append_log(model.Package.get(package_id), "revision_withdrawn", row.state,
+                       d.TERBIT, _user_id(context), content_hash_=live_hash,
+                       entered_at=row.entered_at)
+        return live
+    if new_hash != row.content_hash:
+        editor_id = _user_id(context)
+        # The validated dict, ids included, so that applying it later keeps
+        # the resource ids (and uploaded files) the editor already saw.
+        stored = json.loads(json.dumps(would_be, default=str))
+        update_row(package_id, pending_revision=stored,
+                   pending_revision_by=editor_id, pending_revision_at=clock.now())
+        if row.state == d.TERBIT:
+            update_row(package_id, state=d.PENYUSUNAN, content_hash=new_hash, approvals=[],
+                       preparer_ids=[editor_id] if editor_id else [], entered_at=clock.now())
+            append_log(model.Package.get(package_id), "revise", d.TERBIT, d.PENYUSUNAN,
+                       editor_id, content_hash_=new_hash, assignee_id=row.assignee_id,
+                       entered_at=row.entered_at)
+        else:
+            _content_changed(get_row(package_id), new_hash, editor_id)
+    # The caller sees its edit (resource_create looks up the new resource in
+    # it); the live dataset stays as it was.
+    return dict(would_be, satudata_pending_revision=True)
+
+
+def _user_id(context) -> Optional[str]:
+    user = model.User.get(context.get("user") or "")
+    return user.id if user else None
+
+
+# -- transitions ---------------------------------------------------------------
+
+def actor_for(user_name: Optional[str]) -> d.Actor:
+    user = model.User.get(user_name or "")
+    if user is None:
+        return d.Actor(None)
+    return d.Actor(user.id, frozenset(roles.roles_of(user.id)), bool(user.sysadmin))
+
+
+def item_for(row, package_id: str) -> d.Item:
+    content = row.pending_revision if row.pending_revision is not None \
+        else show_fresh(package_id)
+    return d.Item(
+        state=row.state, assignee_id=row.assignee_id,
+        preparer_ids=frozenset(row.preparer_ids or ()),
+        approvals=tuple((a["level"], a["user_id"], a["content_hash"])
+                        for a in row.approvals or ()),
+        content_hash=row.content_hash, classification=content.get("classification"))
+
+
+def sysadmin_acts_as_any_role() -> bool:
+    return tk.asbool(tk.config.get("ckanext.satudata.sysadmin_acts_as_any_role"))
+
+
+def transition(context, package_id: str, request: d.Request,
+               expected_state: Optional[str] = None) -> str:
+    """Move one dataset; one transaction, the workflow row locked throughout."""
+    row = ensure_row(package_id, lock=True)
+    if expected_state and row.state != expected_state:
+        raise d.Invalid(
+            "Status sudah berubah menjadi '%s' (diharapkan '%s'); muat ulang halaman / "
+            "The state has changed to '%s' (expected '%s'); reload the page"
+            % (row.state, expected_state, row.state, expected_state))
+    actor = actor_for(context.get("user"))
+    item = item_for(row, package_id)
+    if request.transition == "publish" and row.pending_revision is None:
+        # the live content must still be what was signed off
+        live_hash = content_hash(show_fresh(package_id))
+        if live_hash != row.content_hash:
+            item = d.Item(**dict(item.__dict__, content_hash=live_hash))
+    to_state = d.decide(item, actor, request, sysadmin_acts_as_any_role())
+
+    values: dict[str, Any] = {"state": to_state, "entered_at": clock.now()}
+    t = request.transition
+    if t == "assign":
+        values["assignee_id"] = request.assignee_id
+    elif t == "submit":
+        values["preparer_ids"] = sorted(set(row.preparer_ids or ()) | {actor.user_id})
+        values["approvals"] = []
+    elif t == "approve":
+        values["approvals"] = list(row.approvals or ()) + [{
+            "level": d.approval_level(row.state), "user_id": actor.user_id,
+            "content_hash": row.content_hash, "at": clock.iso_wib(clock.now())}]
+    elif t == "return":
+        values["approvals"] = []
+    elif t == "publish":
+        _publish(context, package_id, row)
+        values.update(published=True, approvals=[], preparer_ids=[],
+                      pending_revision=None,
+                      pending_revision_by=None, pending_revision_at=None)
+    update_row(package_id, **values)
+    pkg = model.Package.get(package_id)
+    append_log(pkg, t, row.state, to_state, actor.user_id, request.comment,
+               row.content_hash, values.get("assignee_id", row.assignee_id),
+               entered_at=row.entered_at)
+    if t == "publish":
+        enforce_visibility(package_id)
+    logic.index_update_package({"ignore_auth": True}, package_id)
+    model.repo.commit()
+    return to_state
+
+
+def _publish(context, package_id: str, row) -> None:
+    if row.pending_revision is None:
+        return
+    update_context = {"ignore_auth": True, "user": context.get("user"), "defer_commit": True,
+                      APPLYING: True}
+    logic.get_action("package_update")(update_context, dict(row.pending_revision))
+    applied = content_hash(show_fresh(package_id))
+    if applied != row.content_hash:
+        raise d.Invalid("Revisi yang diterapkan berbeda dari yang disetujui / "
+                        "The applied revision differs from the approved one")
+
+
+# -- reading -------------------------------------------------------------------
+
+def history(package_id: str) -> list[dict[str, Any]]:
+    rows = model.Session.execute(sa.select(log_table).where(
+        log_table.c.package_id == package_id).order_by(log_table.c.id))
+    return [{
+        "transition": r.transition, "from_state": r.from_state, "to_state": r.to_state,
+        "actor": r.actor_name, "actor_id": r.actor_id, "at": clock.iso_wib(r.at),
+        "comment": r.comment, "content_hash": r.content_hash,
+        "standard_minutes": r.standard_minutes, "elapsed_minutes": r.elapsed_minutes,
+    } for r in rows]
+
+
+def log_owner_org(package_ref: str) -> Optional[tuple[str, Optional[str]]]:
+    """(package_id, owner_org) from the log, for datasets that are gone."""
+    r = model.Session.execute(sa.select(log_table.c.package_id, log_table.c.owner_org).where(
+        sa.or_(log_table.c.package_id == package_ref, log_table.c.package_name == package_ref))
+        .order_by(log_table.c.id.desc()).limit(1)).first()
+    return (r.package_id, r.owner_org) if r else None
+
+
+def sla(row) -> dict[str, Any]:
+    step = d.STEPS[row.state]
+    elapsed = clock.calendar_from_config().office_minutes_between(row.entered_at, clock.now())
+    return {
+        "step": step.number, "step_label": step.label_id, "step_label_en": step.label_en,
+        "actor_role": step.actor, "entered_at": clock.iso_wib(row.entered_at),
+        "standard_minutes": step.standard_minutes, "elapsed_minutes": elapsed,
+        "overdue": step.standard_minutes is not None and elapsed > step.standard_minutes,
+    }
+
+
+def revision_diff(live: dict[str, Any], revision: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field-by-field differences a reviewer reads before signing off."""
+    a, b = content_of(live), content_of(revision)
+    changes = []
+    for key in sorted(set(a) | set(b)):
+        if key == "resources":
+            continue
+        if a.get(key) != b.get(key):
+            changes.append({"field": key, "live": a.get(key), "revision": b.get(key)})
+    live_res = {r.get("id") or r.get("name"): r for r in a["resources"]}
+    new_res = {r.get("id") or r.get("name"): r for r in b["resources"]}
+    for key in sorted(set(live_res) | set(new_res), key=str):
+        if live_res.get(key) != new_res.get(key):
+            name = (new_res.get(key) or live_res.get(key) or {}).get("name") or key
+            changes.append({"field": "resource:%s" % name, "live": live_res.get(key),
+                            "revision": new_res.get(key)})
+    return changes
+
+
+def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
+    """Search fields for staff listings (`fq=satudata_state:diajukan`)."""
+    row = get_row(doc["id"])
+    if row is not None:
+        doc["satudata_state"] = row.state
+        doc["satudata_revision_pending"] = row.pending_revision is not None
+    return doc

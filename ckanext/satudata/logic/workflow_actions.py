@@ -1,0 +1,191 @@
+"""Actions of workflow 1 (SPEC "API contract — Workflow 1, datasets") and the
+chained core actions that keep every write path inside the chain."""
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import clock, dissemination as d, roles
+from ckanext.satudata.logic import dataset_workflow as wf
+from ckanext.satudata.logic import schema
+from ckanext.satudata.model import dataset_workflow as wf_table
+
+log = logging.getLogger(__name__)
+
+
+def _validate(data_dict, schema_, context):
+    data, errors = tk.navl_validate(data_dict, schema_, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def _package(ref):
+    pkg = model.Package.get(ref or "")
+    if pkg is None:
+        raise tk.ObjectNotFound("Dataset tidak ditemukan / Dataset not found")
+    return pkg
+
+
+def satudata_dataset_transition(context, data_dict):
+    """Move a dataset along the Diseminasi chain.
+
+    :param id: dataset id or name
+    :param transition: assign, submit, approve, return, resume or publish
+    :param comment: the paraf note (required for ``return``)
+    :param assignee: user name or id holding ``staf`` (for ``assign``)
+    :param expected_state: refuse unless the dataset is still in this state
+    """
+    tk.check_access("satudata_dataset_transition", context, data_dict)
+    data = _validate(data_dict, schema.dataset_transition_schema(), context)
+    pkg = _package(data["id"])
+    assignee = model.User.get(data.get("assignee") or "") if data.get("assignee") else None
+    request = d.Request(
+        data["transition"], comment=data.get("comment") or "",
+        assignee_id=assignee.id if assignee else None,
+        assignee_roles=frozenset(roles.roles_of(assignee.id)) if assignee else frozenset())
+    try:
+        wf.transition(context, pkg.id, request, data.get("expected_state"))
+    except d.NotAllowed as e:
+        model.Session.rollback()
+        raise tk.NotAuthorized(str(e))
+    except d.Invalid as e:
+        model.Session.rollback()
+        raise tk.ValidationError({"transition": [str(e)]})
+    return satudata_dataset_workflow_show(dict(context, ignore_auth=True), {"id": pkg.id})
+
+
+@tk.side_effect_free
+def satudata_dataset_workflow_show(context, data_dict):
+    """State, assignee, sign-offs, pending revision and SLA of one dataset.
+
+    :param id: dataset id or name
+    """
+    tk.check_access("satudata_dataset_workflow_show", context, data_dict)
+    pkg = _package(data_dict.get("id"))
+    row = wf.ensure_row(pkg.id)
+    actor = wf.actor_for(context.get("user"))
+    item = wf.item_for(row, pkg.id)
+    assignee = model.User.get(row.assignee_id) if row.assignee_id else None
+    result = {
+        "id": pkg.id, "name": pkg.name, "state": row.state,
+        "state_label": d.STEPS[row.state].label_id,
+        "published": row.published,
+        "assignee": {"id": assignee.id, "name": assignee.name,
+                     "display_name": assignee.display_name} if assignee else None,
+        "approvals": [dict(a, user=(model.User.get(a["user_id"]) or model.User()).name)
+                      for a in row.approvals or ()],
+        "content_hash": row.content_hash,
+        "sla": wf.sla(row),
+        "allowed_transitions": d.allowed_transitions(item, actor,
+                                                     wf.sysadmin_acts_as_any_role()),
+        "pending_revision": None,
+    }
+    if row.pending_revision is not None:
+        result["pending_revision"] = {
+            "by": (model.User.get(row.pending_revision_by or "") or model.User()).name,
+            "at": clock.iso_wib(row.pending_revision_at),
+            "diff": wf.revision_diff(wf.show_fresh(pkg.id), row.pending_revision),
+        }
+    return result
+
+
+@tk.side_effect_free
+def satudata_dataset_history(context, data_dict):
+    """The append-only transition log of a dataset; readable by the Walidata
+    team after the dataset is deleted or purged.
+
+    :param id: dataset id or name
+    """
+    tk.check_access("satudata_dataset_history", context, data_dict)
+    pkg = model.Package.get(data_dict.get("id") or "")
+    if pkg is not None:
+        return wf.history(pkg.id)
+    found = wf.log_owner_org(data_dict.get("id") or "")
+    if found is None:
+        raise tk.ObjectNotFound("Dataset tidak ditemukan / Dataset not found")
+    return wf.history(found[0])
+
+
+@tk.side_effect_free
+def satudata_review_queue(context, data_dict):
+    """The datasets waiting for the calling user's action, oldest first."""
+    tk.check_access("satudata_review_queue", context, data_dict)
+    actor = wf.actor_for(context.get("user"))
+    if actor.user_id is None:
+        return []
+    rows = model.Session.execute(
+        sa.select(wf_table).where(wf_table.c.state != d.TERBIT)
+        .order_by(wf_table.c.entered_at)).all()
+    queue = []
+    for row in rows:
+        pkg = model.Package.get(row.package_id)
+        if pkg is None or pkg.state == "deleted":
+            continue
+        allowed = d.allowed_transitions(wf.item_for(row, pkg.id), actor,
+                                        wf.sysadmin_acts_as_any_role())
+        if allowed:
+            queue.append({"id": pkg.id, "name": pkg.name, "title": pkg.title,
+                          "owner_org": pkg.owner_org, "state": row.state,
+                          "allowed_transitions": allowed, "sla": wf.sla(row),
+                          "revision": row.pending_revision is not None})
+    return queue
+
+
+# -- chained core actions: no path around the chain ----------------------------
+
+def _note_dropped(action, context, dropped):
+    if dropped:
+        log.warning("satudata: %s by %r tried to set workflow-controlled keys %s; ignored",
+                    action, context.get("user"), dropped)
+
+
+@tk.chained_action
+def package_create(up_func, context, data_dict):
+    _note_dropped("package_create", context, wf.strip_workflow_keys(data_dict))
+    data_dict["private"] = True
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def package_update(up_func, context, data_dict):
+    if context.get(wf.APPLYING) or context.get(wf.DRY_RUN):
+        return up_func(context, data_dict)
+    _note_dropped("package_update", context, wf.strip_workflow_keys(data_dict))
+    pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    if pkg is not None and wf.ensure_row(pkg.id).published:
+        result = wf.hold_revision(up_func, context, data_dict)
+        if not context.get("defer_commit"):
+            model.repo.commit()
+        return result
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def package_patch(up_func, context, data_dict):
+    """A patch of a dataset whose revision is pending patches the revision."""
+    pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    row = wf.get_row(pkg.id) if pkg is not None else None
+    if row is not None and row.pending_revision is not None and not context.get(wf.APPLYING):
+        tk.check_access("package_patch", context, data_dict)
+        patched = dict(row.pending_revision)
+        patched.update(data_dict)
+        patched["id"] = pkg.id
+        return tk.get_action("package_update")(context, patched)
+    return up_func(context, data_dict)
+
+
+def get_actions():
+    return {
+        "satudata_dataset_transition": satudata_dataset_transition,
+        "satudata_dataset_workflow_show": satudata_dataset_workflow_show,
+        "satudata_dataset_history": satudata_dataset_history,
+        "satudata_review_queue": satudata_review_queue,
+        "package_create": package_create,
+        "package_update": package_update,
+        "package_patch": package_patch,
+    }
