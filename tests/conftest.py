@@ -62,3 +62,38 @@ class SdiDataset(factories.Dataset):
     presentation_level = "kecamatan"
     unit = "jiwa"
     classification = "terbuka"
+
+
+@pytest.fixture
+def walidata(satudata_db):
+    """One user per portal role (SPEC "People"), as user dicts by role."""
+    from ckanext.satudata import roles
+    team = {}
+    for role in ("staf", "subkoord", "kabid"):
+        team[role] = factories.User(name="%s-walidata" % role)
+        roles.grant(team[role]["id"], role, None)
+    model.repo.commit()
+    return team
+
+
+def as_user(user):
+    return {"user": user["name"] if user else "", "ignore_auth": False}
+
+
+def transition(user, dataset, name, **kw):
+    from ckan.tests import helpers
+    return helpers.call_action("satudata_dataset_transition", context=as_user(user),
+                               id=dataset, transition=name, **kw)
+
+
+def walk(dataset, team, until="terbit"):
+    """Take a dataset along the SOP chain with the team's users."""
+    steps = [("assign", "subkoord", {"assignee": team["staf"]["name"]}),
+             ("submit", "staf", {}), ("approve", "subkoord", {}),
+             ("approve", "kabid", {}), ("publish", "staf", {})]
+    result = None
+    for name, role, extra in steps:
+        result = transition(team[role], dataset, name, **extra)
+        if result["state"] == until:
+            break
+    return result

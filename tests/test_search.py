@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
 
-from conftest import SdiDataset, site_context
+from conftest import SdiDataset, site_context, walk
 
 pytestmark = pytest.mark.usefixtures("satudata_db")
 
@@ -26,8 +26,8 @@ def search_as(user=None, **params):
 
 
 @pytest.fixture
-def catalogue():
-    """Two OPDs, four public datasets and one private one."""
+def catalogue(walidata):
+    """Two OPDs, four published datasets and one still in preparation."""
     dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
     dispendik = factories.Organization(name="dispendik", title="Dinas Pendidikan")
     SdiDataset(name="angka-kematian-bayi", title="Angka Kematian Bayi per Kecamatan",
@@ -53,6 +53,9 @@ def catalogue():
                notes="Belum terbit", owner_org=dinkes["id"],
                tags=[{"name": "kesehatan"}, {"name": "internal"}],
                resources=[{"url": "http://example.com/r.csv", "format": "CSV", "name": "R"}])
+    for name in ("angka-kematian-bayi", "jumlah-puskesmas", "jumlah-sekolah-dasar",
+                 "angka-partisipasi-sekolah"):
+        walk(name, walidata)
     return {"dinkes": dinkes, "dispendik": dispendik}
 
 
@@ -158,8 +161,9 @@ class TestFilterQueries:
 
     def test_include_drafts_and_deleted(self, catalogue, sysadmin):
         draft = SdiDataset(name="draf", owner_org=catalogue["dinkes"]["id"], state="draft")
-        assert "draf" not in names(search_as(sysadmin, rows=50))
-        assert "draf" in names(search_as(sysadmin, include_drafts=True, rows=50))
+        assert "draf" not in names(search_as(sysadmin, include_private=True, rows=50))
+        assert "draf" in names(search_as(sysadmin, include_private=True, include_drafts=True,
+                                         rows=50))
         assert draft
 
 
@@ -297,27 +301,22 @@ class TestPermissionLabels:
 
 
 class TestIndexing:
-    def test_update_delete_purge(self, catalogue):
+    def test_update_delete_purge(self, catalogue, sysadmin):
+        # an unpublished dataset is updated in place (a published one holds
+        # the edit as a revision: see test_dataset_workflow.py)
         context = site_context()
-        helpers.call_action("package_patch", context=context, id="jumlah-puskesmas",
-                            title="Jumlah Puskesmas dan Pustu")
-        assert names(search_as(q="pustu")) == ["jumlah-puskesmas"]
-        helpers.call_action("package_delete", context=site_context(), id="jumlah-puskesmas")
-        assert search_as(q="pustu")["count"] == 0
+        helpers.call_action("package_patch", context=context, id="rahasia-dinkes",
+                            title="Data Internal Kesehatan dan Pustu")
+        assert names(search_as(sysadmin, q="pustu", include_private=True)) == ["rahasia-dinkes"]
+        helpers.call_action("package_delete", context=site_context(), id="rahasia-dinkes")
+        assert search_as(sysadmin, q="pustu", include_private=True)["count"] == 0
         helpers.call_action("dataset_purge", context=site_context(), id="jumlah-sekolah-dasar")
         rows = model.Session.execute(sa.text(
             "SELECT count(*) FROM satudata_search_index WHERE name IN "
-            "('jumlah-puskesmas', 'jumlah-sekolah-dasar')")).scalar()
+            "('rahasia-dinkes', 'jumlah-sekolah-dasar')")).scalar()
         assert rows == 0
 
-    def test_private_flag_and_owner_changes(self, catalogue):
-        dataset_id = helpers.call_action("package_show", id="jumlah-puskesmas")["id"]
-        helpers.call_action("bulk_update_private", context=site_context(),
-                            datasets=[dataset_id], org_id=catalogue["dinkes"]["id"])
-        assert "jumlah-puskesmas" not in names(search_as())
-        helpers.call_action("bulk_update_public", context=site_context(),
-                            datasets=[dataset_id], org_id=catalogue["dinkes"]["id"])
-        assert "jumlah-puskesmas" in names(search_as())
+    def test_owner_org_change(self, catalogue):
         helpers.call_action("package_owner_org_update", context=site_context(),
                             id="jumlah-puskesmas", organization_id=catalogue["dispendik"]["id"])
         assert "jumlah-puskesmas" in names(search_as(fq="organization:dispendik"))
@@ -346,7 +345,8 @@ class TestIndexing:
         doc = search.show("jumlah-puskesmas")
         assert doc["topic"] == "perlindungan_sosial_kesehatan"
         assert doc["capacity"] == "public"
-        assert doc["permission_labels"] == ["public"]
+        assert doc["permission_labels"] == ["public", "satudata-walidata"]
+        assert doc["satudata_state"] == "terbit"
 
 
 class TestSearchIndexCommands:

@@ -168,4 +168,4 @@ def get_actions():
         "satudata_role_grant": satudata_role_grant,
         "satudata_role_revoke": satudata_role_revoke,
         "satudata_role_list": satudata_role_list,
-    }
+    })

@@ -2,6 +2,7 @@
 hashes, held revisions. Rules come from ``ckanext.satudata.dissemination``."""
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -130,6 +131,10 @@ def enforce_visibility(package_id: str) -> None:
     pkg = model.Package.get(package_id)
     if pkg is not None and pkg.private != (not row.published):
         pkg.private = not row.published
+        if row.published:
+            # harvesters ask for `metadata_modified:[last run TO *]`: a dataset
+            # published today must look new to them
+            pkg.metadata_modified = datetime.datetime.utcnow()
         model.Session.add(pkg)
         model.Session.flush()
 
@@ -197,7 +202,9 @@ def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
         up_func(dict(context, defer_commit=True, **{DRY_RUN: True}), dict(data_dict))
         would_be = show_fresh(package_id)
     finally:
-        savepoint.rollback()
+        # a refused edit has already rolled the whole transaction back
+        if savepoint.is_active:
+            savepoint.rollback()
     model.Session.expire_all()
     new_hash = content_hash(would_be)
     live_hash = content_hash(live)

@@ -61,7 +61,7 @@ def upgrade():
     op.create_index("satudata_dataset_transition_log_package_idx",
                     "satudata_dataset_transition_log", ["package_id", "id"])
     op.execute("""
-        CREATE FUNCTION satudata_refuse_log_change() RETURNS trigger AS $$
+        CREATE OR REPLACE FUNCTION satudata_refuse_log_change() RETURNS trigger AS $$
         BEGIN
           RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP
             USING ERRCODE = 'insufficient_privilege';
