@@ -29,8 +29,16 @@ def test_demo_loads_twice_without_duplicates(cli, tmp_path, monkeypatch):
 
     orgs = helpers.call_action("organization_list")
     assert {"diskominfo", "dinkes", "dispendik", "bappeda"} <= set(orgs)
-    datasets = helpers.call_action("package_search", rows=100)["results"]
-    assert len(datasets) >= 8
+    datasets = helpers.call_action("package_search", rows=100, include_private=True)["results"]
+    assert len(datasets) == 12
+    states = sorted(helpers.call_action("satudata_dataset_workflow_show", id=d["id"])["state"]
+                    for d in datasets)
+    # every step of the chain is there to click through, and published ones
+    assert states == sorted(["konsep", "penyusunan", "diajukan", "disetujui_subkoord",
+                             "disetujui_kabid", "dikembalikan"] + ["terbit"] * 6)
+    public = helpers.call_action("package_search", context={"user": "", "ignore_auth": False},
+                                 rows=100)
+    assert public["count"] == 6
     for dataset in datasets:
         assert dataset["notes"].startswith("**Data contoh (sample data)**")
         assert dataset["topic"] and dataset["classification"]

@@ -364,3 +364,17 @@ DATASETS = [
         "sample": {"per": "kecamatan", "range": (1, 24), "growth": 0.0},
     },
 ]
+
+
+# Where each demo dataset stands in the Diseminasi chain (SOP workflow 1), so a
+# newcomer can click through every step with the demo users. Unlisted: terbit.
+WORKFLOW_STATES = {
+    "produksi-padi-per-kecamatan": "konsep",
+    "jumlah-sanggar-seni-per-kecamatan": "penyusunan",
+    "jumlah-keluarga-penerima-pkh-per-kecamatan": "diajukan",
+    "luas-daerah-irigasi-per-kecamatan": "disetujui_subkoord",
+    "timbulan-sampah-per-kecamatan": "disetujui_kabid",
+    "jumlah-kejadian-bencana-per-kecamatan": "dikembalikan",
+}
+RETURN_NOTE = ("Mohon lengkapi definisi operasional dan sumber data per kecamatan. "
+               "(contoh catatan paraf / sample review note)")

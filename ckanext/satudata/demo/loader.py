@@ -148,7 +148,44 @@ def ensure_dataset(dataset: dict[str, Any]) -> bool:
         package = model.Package.get(dataset["name"])
     if package.state == "active" and not package.resources:
         add_sample_csv(dataset)
+    walk_to(package.id, data.WORKFLOW_STATES.get(dataset["name"], "terbit"))
     return created
+
+
+# The SOP chain, as the demo users walk it: (state reached, transition, user, extras)
+CHAIN = [
+    ("penyusunan", "assign", "subkoord", {"assignee": "staf"}),
+    ("diajukan", "submit", "staf", {}),
+    ("disetujui_subkoord", "approve", "subkoord", {}),
+    ("disetujui_kabid", "approve", "kabid", {}),
+    ("terbit", "publish", "staf", {}),
+]
+
+
+def walk_to(package_id: str, target: str) -> None:
+    """Advance a dataset along the chain up to `target`; never backwards."""
+    order = ["konsep"] + [state for state, *_ in CHAIN]
+    goal = "diajukan" if target == "dikembalikan" else target
+    state = _workflow_state(package_id)
+    for reached, transition, user, extras in CHAIN:
+        if state not in order or order.index(state) >= order.index(goal):
+            break
+        if order.index(reached) == order.index(state) + 1:
+            state = _transition(package_id, transition, user, **extras)
+    if target == "dikembalikan" and state == "diajukan":
+        _transition(package_id, "return", "subkoord", comment=data.RETURN_NOTE)
+
+
+def _workflow_state(package_id: str) -> str:
+    return tk.get_action("satudata_dataset_workflow_show")(
+        {"ignore_auth": True}, {"id": package_id})["state"]
+
+
+def _transition(package_id: str, transition: str, user: str, **extras: Any) -> str:
+    result = tk.get_action("satudata_dataset_transition")(
+        {"user": user, "ignore_auth": False},
+        dict(extras, id=package_id, transition=transition))
+    return result["state"]
 
 
 def dataset_dict(dataset: dict[str, Any]) -> dict[str, Any]:
