@@ -112,11 +112,13 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                 % (select, where_sql, order_sql, rows, start)), params)
             self.results = [self._result(fl, r) for r in result_rows]
 
-        self.facets = {}
         facet_fields = query.get("facet.field") or []
         if isinstance(facet_fields, str):
             facet_fields = [facet_fields]
-        if asbool(query.get("facet", "true")) and facet_fields and self.count:
+        faceting = asbool(query.get("facet", "true"))
+        # as Solr does: every requested facet field is present, maybe empty
+        self.facets = {f: {} for f in facet_fields} if faceting else {}
+        if faceting and facet_fields and self.count:
             self.facets = self._facets(
                 where_sql, params, facet_fields,
                 _int(query.get("facet.limit", config.get("search.facets.limit")), "facet.limit"),
