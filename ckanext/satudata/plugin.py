@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.satudata import cli, helpers, search, views
 from ckanext.satudata.logic import action, auth, dataset_workflow, validators
@@ -16,9 +17,9 @@ from ckanext.satudata.permissions import SatudataPermissionLabels
 @tk.blanket.helpers(helpers.get_helpers)
 @tk.blanket.blueprints(views.get_blueprints)
 @tk.blanket.cli(cli.get_commands)
-class SatudataPlugin(SatudataPermissionLabels, p.SingletonPlugin):
+class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
-    p.implements(p.ITranslation, inherit=True)
+    p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
 
@@ -27,10 +28,7 @@ class SatudataPlugin(SatudataPermissionLabels, p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         search.install()
 
-    # ITranslation: i18n/ next to this module
-    def i18n_domain(self):
-        return "ckanext-satudata"
-
+    # ITranslation: DefaultTranslation finds i18n/ckanext-satudata.mo
     # IPackageController: workflow 1 runs inside CKAN's own transaction
     def after_dataset_create(self, context, pkg_dict):
         dataset_workflow.on_dataset_created(context, pkg_dict)

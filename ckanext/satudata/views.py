@@ -11,7 +11,8 @@ satudata_admin = Blueprint("satudata_admin", __name__, url_prefix="/ckan-admin/s
 
 
 def _context():
-    return {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    return {"user": user}
 
 
 @satudata_admin.route("/roles", methods=["GET", "POST"])
@@ -41,5 +42,38 @@ def manage_roles():
     })
 
 
+satudata_workflow = Blueprint("satudata_workflow", __name__)
+
+
+@satudata_workflow.route("/dataset/<id>/alur", methods=["POST"])
+def transition(id):
+    """The buttons of the workflow panel on the dataset page."""
+    form = tk.request.form
+    data = {"id": id, "transition": form.get("transition", ""),
+            "comment": form.get("comment", ""),
+            "expected_state": form.get("expected_state") or None}
+    if form.get("assignee"):
+        data["assignee"] = form["assignee"]
+    try:
+        tk.get_action("satudata_dataset_transition")(_context(), data)
+        tk.h.flash_success(tk._("Workflow updated"))
+    except tk.NotAuthorized as e:
+        tk.h.flash_error(str(e) or tk._("Not authorized"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.ValidationError as e:
+        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
+    return tk.redirect_to("dataset.read", id=id, _anchor="alur-diseminasi")
+
+
+@satudata_workflow.route("/satudata/antrian-review")
+def review_queue():
+    try:
+        queue = tk.get_action("satudata_review_queue")(_context(), {})
+    except tk.NotAuthorized:
+        return tk.redirect_to("user.login")
+    return tk.render("satudata/review_queue.html", {"queue": queue})
+
+
 def get_blueprints():
-    return [satudata_admin]
+    return [satudata_admin, satudata_workflow]
