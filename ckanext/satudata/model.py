@@ -97,3 +97,78 @@ dataset_transition_log = sa.Table(
     sa.Column("standard_minutes", sa.Integer),
     sa.Column("elapsed_minutes", sa.Integer),
 )
+
+
+# Workflow 2 (Layanan Permintaan Data Sektoral).
+data_request = sa.Table(
+    "satudata_data_request", metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True, default=_uuid),
+    sa.Column("number", sa.UnicodeText, nullable=False, unique=True),
+    sa.Column("status", sa.UnicodeText, nullable=False),
+    sa.Column("previous_status", sa.UnicodeText),
+    sa.Column("title", sa.UnicodeText, nullable=False),
+    sa.Column("description", sa.UnicodeText, nullable=False),
+    sa.Column("purpose", sa.UnicodeText, nullable=False),
+    sa.Column("format", sa.UnicodeText),
+    sa.Column("suggested_org_id", sa.UnicodeText),
+    # personal data: never shown to the public or to other OPDs
+    sa.Column("name", sa.UnicodeText, nullable=False),
+    sa.Column("email", sa.UnicodeText, nullable=False),
+    sa.Column("phone", sa.UnicodeText),
+    sa.Column("institution", sa.UnicodeText),
+    sa.Column("identity_number", sa.UnicodeText),
+    sa.Column("user_id", sa.UnicodeText),
+    sa.Column("access_token_hash", sa.UnicodeText, nullable=False),
+    sa.Column("assignee_id", sa.UnicodeText),
+    sa.Column("organization_id", sa.UnicodeText),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+    sa.Column("clock_started_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+    sa.Column("due_date", sa.Date, nullable=False),
+    sa.Column("extended", sa.Boolean, nullable=False, default=False),
+    sa.Column("status_entered_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+    sa.Column("received_dataset_id", sa.UnicodeText),
+    sa.Column("received_resource_url", sa.UnicodeText),
+    sa.Column("received_file", sa.UnicodeText),
+    sa.Column("delivered_dataset_id", sa.UnicodeText),
+    sa.Column("delivered_resource_url", sa.UnicodeText),
+    sa.Column("delivered_file", sa.UnicodeText),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+)
+
+request_number = sa.Table(
+    "satudata_request_number", metadata,
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("last", sa.Integer, nullable=False),
+)
+
+request_event = sa.Table(
+    "satudata_request_event", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+    sa.Column("request_id", sa.UnicodeText, nullable=False),
+    sa.Column("transition", sa.UnicodeText, nullable=False),
+    sa.Column("from_status", sa.UnicodeText),
+    sa.Column("to_status", sa.UnicodeText, nullable=False),
+    sa.Column("actor_id", sa.UnicodeText),
+    sa.Column("actor_role", sa.UnicodeText),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, default=_now),
+    sa.Column("comment", sa.UnicodeText),
+    sa.Column("standard_minutes", sa.Integer),
+    sa.Column("elapsed_minutes", sa.Integer),
+)
+
+# Notifications are written here in the request's own transaction and sent by
+# a background job, so a Redis outage delays them and loses none.
+outbox = sa.Table(
+    "satudata_outbox", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.UnicodeText, nullable=False),
+    sa.Column("recipient", sa.UnicodeText, nullable=False),
+    sa.Column("subject", sa.UnicodeText, nullable=False),
+    sa.Column("body", sa.UnicodeText, nullable=False),
+    sa.Column("request_id", sa.UnicodeText),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("last_error", sa.UnicodeText),
+)

@@ -76,4 +76,5 @@ def review_queue():
 
 
 def get_blueprints():
-    return [satudata_admin, satudata_workflow]
+    from ckanext.satudata import request_views
+    return [satudata_admin, satudata_workflow] + request_views.get_blueprints()

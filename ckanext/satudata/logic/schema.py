@@ -28,3 +28,54 @@ def dataset_transition_schema(unicode_safe, satudata_required, ignore_missing,
         "assignee": [ignore_missing, unicode_safe, satudata_user],
         "expected_state": [ignore_missing, unicode_safe, satudata_one_of_states],
     }
+
+
+@validator_args
+def request_create_schema(unicode_safe, satudata_required, ignore_missing, strip_value,
+                          satudata_max_length, satudata_email, satudata_phone,
+                          satudata_organization, satudata_honeypot, satudata_identity_number):
+    return {
+        "name": [satudata_required, unicode_safe, strip_value, satudata_max_length(200)],
+        "email": [satudata_required, unicode_safe, strip_value, satudata_max_length(254),
+                  satudata_email],
+        "phone": [ignore_missing, unicode_safe, strip_value, satudata_phone],
+        "institution": [ignore_missing, unicode_safe, strip_value, satudata_max_length(200)],
+        "identity_number": [ignore_missing, unicode_safe, strip_value,
+                            satudata_identity_number],
+        "title": [satudata_required, unicode_safe, strip_value, satudata_max_length(200)],
+        "description": [satudata_required, unicode_safe, satudata_max_length(5000)],
+        "purpose": [satudata_required, unicode_safe, satudata_max_length(2000)],
+        "format": [ignore_missing, unicode_safe, strip_value, satudata_max_length(100)],
+        "organization": [ignore_missing, unicode_safe, satudata_organization],
+        # a field people never see; bots fill it in
+        "website": [ignore_missing, satudata_honeypot],
+    }
+
+
+@validator_args
+def request_transition_schema(unicode_safe, satudata_required, ignore_missing, satudata_user,
+                              satudata_organization, satudata_max_length,
+                              satudata_request_transition):
+    return {
+        "id": [satudata_required, unicode_safe],
+        "transition": [satudata_required, unicode_safe, satudata_request_transition],
+        "comment": [ignore_missing, unicode_safe, satudata_max_length(5000)],
+        "assignee": [ignore_missing, unicode_safe, satudata_user],
+        "organization": [ignore_missing, unicode_safe, satudata_organization],
+        "dataset": [ignore_missing, unicode_safe],
+        "resource_url": [ignore_missing, unicode_safe, satudata_max_length(2000)],
+        "access_token": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def request_list_schema(ignore_missing, unicode_safe, satudata_request_status,
+                        satudata_organization, natural_number_validator,
+                        satudata_max_length, satudata_limit):
+    return {
+        "status": [ignore_missing, unicode_safe, satudata_request_status],
+        "organization": [ignore_missing, unicode_safe, satudata_organization],
+        "q": [ignore_missing, unicode_safe, satudata_max_length(200)],
+        "limit": [ignore_missing, natural_number_validator, satudata_limit],
+        "offset": [ignore_missing, natural_number_validator],
+    }

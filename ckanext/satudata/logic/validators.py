@@ -157,6 +157,63 @@ def satudata_one_of_states(value):
     return value
 
 
+def satudata_max_length(length: int):
+    def validator(value):
+        if isinstance(value, str) and len(value) > length:
+            raise Invalid(bilingual("Terlalu panjang (maksimal %d karakter)" % length,
+                                    "Too long (at most %d characters)" % length))
+        return value
+    return validator
+
+
+def satudata_organization(value):
+    """An active organization name or id; converted to its id."""
+    import ckan.model as model
+    group = model.Group.get(value) if not _empty(value) else None
+    if group is None or not group.is_organization or group.state != "active":
+        raise Invalid(bilingual("OPD tidak ditemukan: %s" % value,
+                                "Organization not found: %s" % value))
+    return group.id
+
+
+def satudata_honeypot(value):
+    if not _empty(value):
+        raise Invalid(bilingual("Permintaan tidak dapat diproses",
+                                "The request could not be processed"))
+    return value
+
+
+def satudata_identity_number(value):
+    if not _empty(value) and not re.match(r"^[0-9]{16}$", str(value).strip()):
+        raise Invalid(bilingual("NIK harus 16 digit angka",
+                                "The identity number (NIK) must be 16 digits"))
+    return value
+
+
+def satudata_request_transition(value):
+    from ckanext.satudata.permintaan import TRANSITIONS
+    if value not in TRANSITIONS:
+        raise Invalid(bilingual(
+            'Transisi tidak valid "%s"; pilihan: %s' % (value, ", ".join(TRANSITIONS)),
+            'Invalid transition "%s"; allowed: %s' % (value, ", ".join(TRANSITIONS))))
+    return value
+
+
+def satudata_request_status(value):
+    from ckanext.satudata.permintaan import STATES
+    if value not in STATES:
+        raise Invalid(bilingual(
+            'Status tidak valid "%s"; pilihan: %s' % (value, ", ".join(STATES)),
+            'Invalid status "%s"; allowed: %s' % (value, ", ".join(STATES))))
+    return value
+
+
+def satudata_limit(value):
+    if int(value) > 1000:
+        raise Invalid(bilingual("Maksimal 1000", "At most 1000"))
+    return int(value)
+
+
 def get_validators():
     return {
         "satudata_required": satudata_required,
@@ -172,4 +229,11 @@ def get_validators():
         "satudata_role": satudata_role,
         "satudata_one_of_transitions": satudata_one_of_transitions,
         "satudata_one_of_states": satudata_one_of_states,
+        "satudata_max_length": satudata_max_length,
+        "satudata_organization": satudata_organization,
+        "satudata_honeypot": satudata_honeypot,
+        "satudata_identity_number": satudata_identity_number,
+        "satudata_request_transition": satudata_request_transition,
+        "satudata_request_status": satudata_request_status,
+        "satudata_limit": satudata_limit,
     }

@@ -1,0 +1,390 @@
+"""Workflow 2 persistence and effects: numbers, deadlines, events, privacy,
+delivery, notifications. Rules come from ``ckanext.satudata.permintaan``."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import uuid
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from werkzeug.utils import secure_filename
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import clock, notify, permintaan as p, roles
+from ckanext.satudata.model import data_request, request_event, request_number
+from ckanext.satudata.model import dataset_workflow
+
+log = logging.getLogger(__name__)
+
+PERSONAL_FIELDS = ("name", "email", "phone", "institution", "identity_number")
+
+
+def calendar():
+    return clock.calendar_from_config()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def next_number(year: int) -> str:
+    """PDS-YYYY-NNNNN, gap-free per year: the counter row is locked until the
+    request commits, and a rolled-back request gives its number back."""
+    last = model.Session.execute(
+        insert(request_number).values(year=year, last=1)
+        .on_conflict_do_update(index_elements=["year"],
+                               set_={"last": request_number.c.last + 1})
+        .returning(request_number.c.last)).scalar()
+    return "PDS-%d-%05d" % (year, last)
+
+
+def get(ref: str, lock: bool = False):
+    query = sa.select(data_request).where(
+        sa.or_(data_request.c.id == ref, data_request.c.number == ref))
+    if lock:
+        query = query.with_for_update()
+    return model.Session.execute(query).first()
+
+
+def tracking_url(number: str) -> str:
+    return tk.url_for("satudata_requests.track", number=number, _external=True)
+
+
+# -- who is asking -----------------------------------------------------------------
+
+def organization_ids_of(user_id: Optional[str]) -> frozenset:
+    if not user_id:
+        return frozenset()
+    rows = model.Session.query(model.Member.group_id).join(
+        model.Group, model.Group.id == model.Member.group_id).filter(
+        model.Member.table_name == "user", model.Member.table_id == user_id,
+        model.Member.state == "active", model.Group.is_organization.is_(True),
+        model.Group.state == "active")
+    return frozenset(r[0] for r in rows)
+
+
+def actor_for(context, row=None, access_token: Optional[str] = None) -> p.Actor:
+    user = model.User.get(context.get("user") or "")
+    is_requester = False
+    if row is not None:
+        if access_token and hmac.compare_digest(hash_token(access_token),
+                                                row.access_token_hash):
+            is_requester = True
+        elif user is not None and row.user_id == user.id:
+            is_requester = True
+    if user is None:
+        return p.Actor(is_requester=is_requester)
+    return p.Actor(user.id, frozenset(roles.roles_of(user.id)),
+                   organization_ids_of(user.id), is_requester)
+
+
+def sees_full(actor: p.Actor, row, sysadmin: bool = False) -> bool:
+    """The Walidata team, the OPD the request was sent to, and the requester."""
+    return (sysadmin or p.is_staff(actor) or actor.is_requester
+            or (row.organization_id is not None
+                and row.organization_id in actor.organization_ids))
+
+
+def is_sysadmin(context) -> bool:
+    user = model.User.get(context.get("user") or "")
+    return bool(context.get("ignore_auth") or (user is not None and user.sysadmin))
+
+
+# -- views ---------------------------------------------------------------------------
+
+def deadline(row) -> dict[str, Any]:
+    cal = calendar()
+    today = clock.now().astimezone(clock.WIB).date()
+    closed = row.status in p.CLOSED
+    paused = row.status == p.MENUNGGU_KLARIFIKASI
+    return {
+        "due_date": row.due_date.isoformat(),
+        "due_at": clock.iso_wib(cal.deadline_end(row.due_date)),
+        "extended": row.extended,
+        "working_days_left": None if closed else cal.working_days_between(today, row.due_date),
+        "overdue": (not closed and not paused
+                    and clock.now() > cal.deadline_end(row.due_date)),
+        "paused": paused,
+    }
+
+
+def sla(row) -> dict[str, Any]:
+    step = p.STEPS[row.status]
+    elapsed = calendar().office_minutes_between(row.status_entered_at, clock.now())
+    return {
+        "step": step.number, "step_label": step.label_id, "step_label_en": step.label_en,
+        "actor_role": step.actor, "entered_at": clock.iso_wib(row.status_entered_at),
+        "standard_minutes": step.standard_minutes, "elapsed_minutes": elapsed,
+        "overdue": step.standard_minutes is not None and elapsed > step.standard_minutes,
+    }
+
+
+def _delivered(row) -> Optional[dict[str, Any]]:
+    if row.status != p.SELESAI:
+        return None
+    result: dict[str, Any] = {"file": bool(row.delivered_file)}
+    if row.delivered_dataset_id:
+        pkg = model.Package.get(row.delivered_dataset_id)
+        if pkg is not None:
+            result["dataset"] = pkg.name
+            result["dataset_url"] = tk.url_for("dataset.read", id=pkg.name, _external=True)
+    if row.delivered_resource_url:
+        result["resource_url"] = row.delivered_resource_url
+    return result
+
+
+def public_view(row) -> dict[str, Any]:
+    org = model.Group.get(row.organization_id) if row.organization_id else None
+    return {
+        "id": row.id, "number": row.number, "status": row.status,
+        "status_label": p.STEPS[row.status].label_id,
+        "status_label_en": p.STEPS[row.status].label_en,
+        "title": row.title, "description": row.description, "format": row.format,
+        "organization": org.name if org else None,
+        "organization_title": org.title if org else None,
+        "created_at": clock.iso_wib(row.created_at),
+        "closed_at": clock.iso_wib(row.closed_at),
+        "deadline": deadline(row), "due_date": row.due_date.isoformat(),
+        "tracking_url": tracking_url(row.number),
+        "delivered": _delivered(row),
+        "history": events(row.id, public=True),
+    }
+
+
+def full_view(row, actor: p.Actor) -> dict[str, Any]:
+    result = public_view(row)
+    assignee = model.User.get(row.assignee_id) if row.assignee_id else None
+    suggested = model.Group.get(row.suggested_org_id) if row.suggested_org_id else None
+    result.update({k: getattr(row, k) for k in PERSONAL_FIELDS})
+    result.update(
+        purpose=row.purpose,
+        suggested_organization=suggested.name if suggested else None,
+        assignee=assignee.name if assignee else None,
+        sla=sla(row), history=events(row.id, public=False),
+        received={"dataset": row.received_dataset_id, "resource_url":
+                  row.received_resource_url, "file": bool(row.received_file)},
+        allowed_transitions=p.allowed_transitions(item_for(row), actor),
+        view="full")
+    if row.delivered_file:
+        result["delivered"] = dict(result["delivered"] or {}, file=True)
+    return result
+
+
+def events(request_id: str, public: bool) -> list[dict[str, Any]]:
+    rows = model.Session.execute(sa.select(request_event).where(
+        request_event.c.request_id == request_id).order_by(request_event.c.id))
+    out = []
+    for r in rows:
+        if public and r.transition not in p.PUBLIC_TRANSITIONS:
+            continue
+        entry = {"transition": r.transition, "from_status": r.from_status,
+                 "to_status": r.to_status, "at": clock.iso_wib(r.at)}
+        if not public:
+            actor = model.User.get(r.actor_id) if r.actor_id else None
+            entry.update(actor=actor.name if actor else None, actor_role=r.actor_role,
+                         comment=r.comment, standard_minutes=r.standard_minutes,
+                         elapsed_minutes=r.elapsed_minutes)
+        elif r.transition in p.PUBLIC_COMMENTS or r.transition == "clarify":
+            entry["comment"] = r.comment
+        out.append(entry)
+    return out
+
+
+def item_for(row) -> p.Item:
+    return p.Item(state=row.status, assignee_id=row.assignee_id,
+                  organization_id=row.organization_id, previous_state=row.previous_status,
+                  extended=row.extended,
+                  has_received_data=bool(row.received_dataset_id or row.received_resource_url
+                                         or row.received_file))
+
+
+# -- writing -------------------------------------------------------------------------
+
+def create(context, data: dict[str, Any]) -> tuple[Any, str]:
+    now = clock.now()
+    token = secrets.token_urlsafe(24)
+    user = model.User.get(context.get("user") or "")
+    request_id = str(uuid.uuid4())
+    number = next_number(now.astimezone(clock.WIB).year)
+    model.Session.execute(sa.insert(data_request).values(
+        id=request_id, number=number, status=p.BARU,
+        title=data["title"], description=data["description"], purpose=data["purpose"],
+        format=data.get("format"), suggested_org_id=data.get("organization"),
+        name=data["name"], email=data["email"], phone=data.get("phone"),
+        institution=data.get("institution"), identity_number=data.get("identity_number"),
+        user_id=user.id if user else None, access_token_hash=hash_token(token),
+        created_at=now, clock_started_at=now, status_entered_at=now, updated_at=now,
+        due_date=calendar().add_working_days(now, p.LEGAL_DAYS)))
+    _event(request_id, "create", None, p.BARU, user.id if user else None, "requester", "", None)
+    row = get(request_id)
+    _notify_created(row, token)
+    return row, token
+
+
+def _event(request_id, transition, from_status, to_status, actor_id, actor_role, comment,
+           entered_at):
+    step = p.STEPS.get(from_status) if from_status else None
+    elapsed = calendar().office_minutes_between(entered_at, clock.now()) if entered_at else None
+    model.Session.execute(sa.insert(request_event).values(
+        request_id=request_id, transition=transition, from_status=from_status,
+        to_status=to_status, actor_id=actor_id, actor_role=actor_role,
+        comment=comment or None, at=clock.now(),
+        standard_minutes=step.standard_minutes if step else None, elapsed_minutes=elapsed))
+
+
+def published_dataset(ref: str):
+    """A dataset that is `terbit` (the only kind a request may be answered with)."""
+    pkg = model.Package.get(ref or "")
+    if pkg is None or pkg.state != "active" or pkg.private:
+        return None
+    row = model.Session.execute(sa.select(dataset_workflow.c.published).where(
+        dataset_workflow.c.package_id == pkg.id)).first()
+    return pkg if row is not None and row.published else None
+
+
+_RESOURCE_PATH = re.compile(r"/dataset/([^/]+)/resource/([0-9a-f-]{36})")
+
+
+def published_resource_url(url: str) -> bool:
+    """A link to a resource of a published dataset on this portal."""
+    match = _RESOURCE_PATH.search(url or "")
+    resource = None
+    if match:
+        resource = model.Resource.get(match.group(2))
+    if resource is None:
+        resource = model.Session.query(model.Resource).filter(
+            model.Resource.url == url, model.Resource.state == "active").first()
+    return bool(resource is not None and resource.state == "active"
+                and published_dataset(resource.package_id))
+
+
+def save_file(request_id: str, upload, kind: str) -> str:
+    """Keep a file for the requester only (outside CKAN's public storage)."""
+    base = os.path.join(tk.config.get("ckan.storage_path") or "/tmp", "satudata_requests",
+                        request_id)
+    os.makedirs(base, exist_ok=True)
+    name = secure_filename(getattr(upload, "filename", "") or "data") or "data"
+    path = os.path.join(base, "%s-%s" % (kind, name))
+    upload.save(path)
+    return path
+
+
+def transition(context, row, request: p.Request, actor: p.Actor, data: dict[str, Any]):
+    """Apply one transition to a locked row; commit happens in the action."""
+    to_state = p.decide(item_for(row), actor, request)
+    now = clock.now()
+    t = request.transition
+    values: dict[str, Any] = {"status": to_state, "updated_at": now}
+    if to_state != row.status:
+        values["status_entered_at"] = now
+    if t == "assign":
+        values["assignee_id"] = data["assignee"]
+    elif t == "escalate":
+        values["organization_id"] = data["organization"]
+    elif t == "opd_send":
+        values.update(received_dataset_id=data.get("dataset"),
+                      received_resource_url=data.get("resource_url"),
+                      received_file=save_file(row.id, data["upload"], "opd")
+                      if data.get("upload") is not None else None)
+    elif t == "deliver":
+        if request.has_data:
+            values.update(delivered_dataset_id=data.get("dataset"),
+                          delivered_resource_url=data.get("resource_url"),
+                          delivered_file=save_file(row.id, data["upload"], "hasil")
+                          if data.get("upload") is not None else None)
+        else:
+            values.update(delivered_dataset_id=row.received_dataset_id,
+                          delivered_resource_url=row.received_resource_url,
+                          delivered_file=row.received_file)
+    elif t == "ask_clarification":
+        values["previous_status"] = row.status
+    elif t == "clarify":
+        # UU 14/2008: the 10 working days run from the clarification's arrival
+        values.update(previous_status=None, clock_started_at=now,
+                      due_date=calendar().add_working_days(now, p.LEGAL_DAYS))
+    elif t == "extend":
+        values.update(extended=True,
+                      due_date=calendar().add_working_days(row.due_date, p.EXTENSION_DAYS))
+    if to_state in p.CLOSED:
+        values["closed_at"] = now
+    model.Session.execute(sa.update(data_request).where(data_request.c.id == row.id)
+                          .values(**values))
+    role = "requester" if actor.is_requester and t in ("clarify", "withdraw") else (
+        "opd" if t.startswith("opd_") else "staff")
+    _event(row.id, t, row.status, to_state, actor.user_id, role, request.comment,
+           row.status_entered_at)
+    _notify_transition(get(row.id), t, request.comment)
+    return to_state
+
+
+# -- notifications -------------------------------------------------------------------
+
+def _emails_of(user_ids) -> list[str]:
+    emails = []
+    for user_id in user_ids:
+        user = model.User.get(user_id)
+        if user is not None and user.email and user.state == "active":
+            emails.append(user.email)
+    return emails
+
+
+def _role_emails(role: str) -> list[str]:
+    return _emails_of(r["user_id"] for r in roles.assignments() if r["role"] == role)
+
+
+def _org_emails(org_id: str) -> list[str]:
+    members = model.Session.query(model.Member.table_id).filter(
+        model.Member.group_id == org_id, model.Member.table_name == "user",
+        model.Member.state == "active")
+    emails = _emails_of(m[0] for m in members)
+    org = tk.get_action("organization_show")({"ignore_auth": True},
+                                             {"id": org_id, "include_datasets": False})
+    contact = org.get("contact_email")
+    return emails + ([contact] if contact else [])
+
+
+def _notify_created(row, token: str) -> None:
+    link = tracking_url(row.number)
+    notify.queue("request_created", [row.email],
+                 "[%s] Permintaan data diterima / Data request received" % row.number,
+                 "Nomor registrasi / Registration number: %s\n"
+                 "Judul / Title: %s\n"
+                 "Batas waktu jawaban / Answer due: %s (10 hari kerja / working days)\n"
+                 "Pantau / Track: %s\n"
+                 "Token akses (untuk klarifikasi atau pembatalan) / Access token "
+                 "(to clarify or withdraw): %s\n"
+                 % (row.number, row.title, row.due_date.isoformat(), link, token), row.id)
+    notify.queue("request_new_for_subkoord", _role_emails(p.SUBKOORD),
+                 "[%s] Permintaan data baru / New data request" % row.number,
+                 "%s\n%s\n" % (row.title, link), row.id)
+
+
+def _notify_transition(row, transition: str, comment: str) -> None:
+    link = tracking_url(row.number)
+    status = p.STEPS[row.status]
+    if transition in p.PUBLIC_TRANSITIONS and transition not in ("clarify", "withdraw"):
+        body = "Status: %s / %s\n%s\n" % (status.label_id, status.label_en, link)
+        if transition in p.PUBLIC_COMMENTS and comment:
+            body += "\n%s\n" % comment
+        notify.queue("request_update", [row.email], "[%s] %s / %s" % (
+            row.number, status.label_id, status.label_en), body, row.id)
+    if transition in ("assign", "handover") and row.assignee_id:
+        notify.queue("request_task", _emails_of([row.assignee_id]),
+                     "[%s] Tugas permintaan data / Data request task" % row.number,
+                     "%s\n%s\n" % (row.title, link), row.id)
+    if transition == "escalate" and row.organization_id:
+        notify.queue("request_to_opd", _org_emails(row.organization_id),
+                     "[%s] Kebutuhan data untuk OPD / Data needed from your agency"
+                     % row.number, "%s\n%s\n%s\n" % (row.title, row.description, link),
+                     row.id)
+    if transition in ("opd_send", "opd_decline", "clarify"):
+        notify.queue("request_for_subkoord", _role_emails(p.SUBKOORD),
+                     "[%s] %s" % (row.number, status.label_id), "%s\n" % link, row.id)

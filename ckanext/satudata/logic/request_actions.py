@@ -1,0 +1,165 @@
+"""Actions of workflow 2 (SPEC "API contract — Workflow 2, data requests")."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import notify, permintaan as p, roles
+from ckanext.satudata.logic import data_request as dr
+from ckanext.satudata.logic import schema
+from ckanext.satudata.logic.validators import bilingual
+from ckanext.satudata.model import data_request as dr_table
+
+
+def _validate(data_dict, schema_, context):
+    data, errors = tk.navl_validate(data_dict, schema_, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def _row(ref, lock=False):
+    row = dr.get(ref or "", lock)
+    if row is None:
+        raise tk.ObjectNotFound(bilingual("Permintaan tidak ditemukan", "Request not found"))
+    return row
+
+
+def satudata_request_create(context, data_dict):
+    """File a data request; anonymous allowed. Returns the registration number,
+    the due date, the public tracking URL and, once only, an ``access_token``
+    that lets the requester clarify or withdraw without an account.
+
+    :param name, email: the requester (never shown to the public)
+    :param phone, institution, identity_number: optional, likewise private
+    :param title, description, purpose: what data, and what for
+    :param format: optional preferred format
+    :param organization: optional, the OPD thought to hold the data
+    """
+    tk.check_access("satudata_request_create", context, data_dict)
+    data = _validate(data_dict, schema.request_create_schema(), context)
+    row, token = dr.create(context, data)
+    model.repo.commit()   # saved before anything else can fail
+    notify.dispatch()
+    return {"id": row.id, "number": row.number, "status": row.status,
+            "due_date": row.due_date.isoformat(), "tracking_url": dr.tracking_url(row.number),
+            "access_token": token}
+
+
+@tk.side_effect_free
+def satudata_request_show(context, data_dict):
+    """A request by ``id`` or ``number``: the public view for everyone; the
+    full view (contact details, internal history) for the Walidata team, the
+    OPD it was sent to and the requester (``access_token`` or own account)."""
+    tk.check_access("satudata_request_show", context, data_dict)
+    row = _row(data_dict.get("id") or data_dict.get("number"))
+    actor = dr.actor_for(context, row, data_dict.get("access_token"))
+    if dr.sees_full(actor, row, dr.is_sysadmin(context)):
+        return dr.full_view(row, actor)
+    return dr.public_view(row)
+
+
+@tk.side_effect_free
+def satudata_request_list(context, data_dict):
+    """Requests, newest first: public views for the public; full views for the
+    Walidata team; an OPD member sees only the requests sent to its OPD.
+
+    :param status, organization, q, limit (default 20, max 1000), offset
+    """
+    tk.check_access("satudata_request_list", context, data_dict)
+    data = _validate(data_dict, schema.request_list_schema(), context)
+    actor = dr.actor_for(context)
+    staff = p.is_staff(actor) or dr.is_sysadmin(context)
+    query = sa.select(dr_table)
+    if not staff and actor.organization_ids:
+        query = query.where(dr_table.c.organization_id.in_(actor.organization_ids))
+    if data.get("status"):
+        query = query.where(dr_table.c.status == data["status"])
+    if data.get("organization"):
+        query = query.where(dr_table.c.organization_id == data["organization"])
+    if data.get("q"):
+        like = "%%%s%%" % data["q"].replace("%", r"\%").replace("_", r"\_")
+        query = query.where(sa.or_(dr_table.c.title.ilike(like),
+                                   dr_table.c.description.ilike(like),
+                                   dr_table.c.number.ilike(like)))
+    count = model.Session.execute(
+        sa.select(sa.func.count()).select_from(query.subquery())).scalar()
+    rows = model.Session.execute(query.order_by(dr_table.c.created_at.desc())
+                                 .limit(data.get("limit", 20))
+                                 .offset(data.get("offset", 0))).all()
+    results = []
+    for row in rows:
+        full = staff or (row.organization_id in actor.organization_ids)
+        view = dr.full_view(row, actor) if full else dr.public_view(row)
+        results.append(view)
+    return {"count": count, "results": results}
+
+
+def satudata_request_transition(context, data_dict):
+    """Move a request along the SOP (see ``ckanext.satudata.permintaan``).
+
+    :param id: id or number
+    :param transition: assign, deliver, not_available, escalate, opd_confirm,
+        opd_decline, opd_send, handover, close_unavailable, reject,
+        ask_clarification, clarify, withdraw or extend
+    :param comment: reason / note (required for reject, ask_clarification,
+        clarify and extend)
+    :param assignee: a user holding ``staf`` (assign)
+    :param organization: the OPD (escalate)
+    :param dataset: a published dataset (deliver, opd_send)
+    :param resource_url: a resource of a published dataset (deliver, opd_send)
+    :param upload: a file (opd_send; deliver privately to the requester)
+    :param access_token: the requester's token (clarify, withdraw)
+    """
+    tk.check_access("satudata_request_transition", context, data_dict)
+    upload = data_dict.get("upload")
+    data = _validate({k: v for k, v in data_dict.items() if k != "upload"},
+                     schema.request_transition_schema(), context)
+    errors = {}
+    if data.get("dataset") and not dr.published_dataset(data["dataset"]):
+        errors["dataset"] = [bilingual("Hanya dataset yang sudah terbit yang dapat ditautkan",
+                                       "Only a published dataset can be linked")]
+    elif data.get("dataset"):
+        data["dataset"] = dr.published_dataset(data["dataset"]).id
+    if data.get("resource_url") and not dr.published_resource_url(data["resource_url"]):
+        errors["resource_url"] = [bilingual(
+            "Tautan harus ke sumber daya dari dataset yang sudah terbit di portal ini",
+            "The link must point to a resource of a published dataset on this portal")]
+    if upload is not None and not hasattr(upload, "save"):
+        errors["upload"] = [bilingual("Berkas tidak valid", "Invalid file upload")]
+    if errors:
+        raise tk.ValidationError(errors)
+    data["upload"] = upload
+
+    row = _row(data["id"], lock=True)
+    actor = dr.actor_for(context, row, data.get("access_token"))
+    assignee_roles = frozenset(roles.roles_of(data["assignee"])) if data.get("assignee") \
+        else frozenset()
+    request = p.Request(
+        data["transition"], comment=data.get("comment") or "",
+        assignee_roles=assignee_roles, has_assignee=bool(data.get("assignee")),
+        has_organization=bool(data.get("organization")),
+        has_data=bool(data.get("dataset") or data.get("resource_url") or upload is not None))
+    try:
+        dr.transition(context, row, request, actor, data)
+    except p.NotAllowed as e:
+        model.Session.rollback()
+        raise tk.NotAuthorized(str(e))
+    except p.Invalid as e:
+        model.Session.rollback()
+        raise tk.ValidationError({"transition": [str(e)]})
+    model.repo.commit()
+    notify.dispatch()
+    row = dr.get(row.id)
+    return dr.full_view(row, dr.actor_for(context, row, data.get("access_token")))
+
+
+def get_actions():
+    return {
+        "satudata_request_create": satudata_request_create,
+        "satudata_request_show": satudata_request_show,
+        "satudata_request_list": satudata_request_list,
+        "satudata_request_transition": satudata_request_transition,
+    }

@@ -1,0 +1,225 @@
+"""Layanan Permintaan Data Sektoral: the rules of the data request service.
+
+SOP 188/6593/429.116/2022, "Layanan Permintaan Data Sektoral" (SPEC
+"Workflow 2"), plus what users expect beyond the SOP: rejection with a reason,
+clarification, withdrawal, and the one extension UU 14/2008 art. 22 allows.
+Pure: no database, no CKAN. Everything else asks `decide()`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+BARU = "baru"
+DIPERIKSA = "diperiksa"
+PERLU_OPD = "perlu_opd"
+DI_OPD = "di_opd"
+OPD_MENYIAPKAN = "opd_menyiapkan"
+TIDAK_ADA_DATA = "tidak_ada_data"
+DATA_DITERIMA = "data_diterima"
+SIAP_DIKIRIM = "siap_dikirim"
+MENUNGGU_KLARIFIKASI = "menunggu_klarifikasi"
+SELESAI = "selesai"
+DITUTUP = "ditutup"
+DITOLAK = "ditolak"
+DIBATALKAN = "dibatalkan"
+
+CLOSED = (SELESAI, DITUTUP, DITOLAK, DIBATALKAN)
+OPEN = (BARU, DIPERIKSA, PERLU_OPD, DI_OPD, OPD_MENYIAPKAN, TIDAK_ADA_DATA, DATA_DITERIMA,
+        SIAP_DIKIRIM, MENUNGGU_KLARIFIKASI)
+STATES = OPEN + CLOSED
+
+STAF, SUBKOORD, KABID = "staf", "subkoord", "kabid"
+OPD, REQUESTER = "opd", "requester"
+
+LEGAL_DAYS = 10       # UU 14/2008 art. 22(7)
+EXTENSION_DAYS = 7    # art. 22(8), once, with a written reason
+
+
+@dataclass(frozen=True)
+class Step:
+    number: str
+    label_id: str
+    label_en: str
+    actor: str
+    standard_minutes: Optional[int]
+
+
+# SOP "Mutu Baku — Waktu" of the step under way in each state.
+STEPS = {
+    BARU: Step("2", "Disposisi ke Staf", "Assigning a staff member", SUBKOORD, 10),
+    DIPERIKSA: Step("3", "Cek ketersediaan data", "Checking availability", STAF, 30),
+    PERLU_OPD: Step("4", "Koordinasi ke OPD", "Contacting the agency", SUBKOORD, 120),
+    DI_OPD: Step("5", "Konfirmasi OPD", "Agency confirms", OPD, 30),
+    OPD_MENYIAPKAN: Step("6", "OPD mengirim data", "Agency sends the data", OPD, 30),
+    DATA_DITERIMA: Step("7", "Serah data ke Staf", "Handing the data to staff", SUBKOORD, 15),
+    SIAP_DIKIRIM: Step("8", "Kirim ke pemohon", "Delivering to the requester", STAF, 15),
+    TIDAK_ADA_DATA: Step("9", "Konfirmasi & tutup", "Confirming and closing", SUBKOORD, 30),
+    MENUNGGU_KLARIFIKASI: Step("—", "Menunggu klarifikasi pemohon",
+                               "Waiting for the requester", REQUESTER, None),
+    SELESAI: Step("—", "Selesai", "Fulfilled", STAF, None),
+    DITUTUP: Step("—", "Ditutup, data tidak tersedia", "Closed, data not available",
+                  SUBKOORD, None),
+    DITOLAK: Step("—", "Ditolak", "Rejected", SUBKOORD, None),
+    DIBATALKAN: Step("—", "Dibatalkan pemohon", "Withdrawn", REQUESTER, None),
+}
+
+# transition -> ({from states}, to state or None = back where it was / unchanged, who)
+TRANSITIONS = {
+    "assign": ({BARU: DIPERIKSA}, SUBKOORD),
+    "deliver": ({DIPERIKSA: SELESAI, SIAP_DIKIRIM: SELESAI}, STAF),
+    "not_available": ({DIPERIKSA: PERLU_OPD}, STAF),
+    "escalate": ({PERLU_OPD: DI_OPD}, SUBKOORD),
+    "opd_confirm": ({DI_OPD: OPD_MENYIAPKAN}, OPD),
+    "opd_decline": ({DI_OPD: TIDAK_ADA_DATA}, OPD),
+    "opd_send": ({OPD_MENYIAPKAN: DATA_DITERIMA}, OPD),
+    "handover": ({DATA_DITERIMA: SIAP_DIKIRIM}, SUBKOORD),
+    "close_unavailable": ({TIDAK_ADA_DATA: DITUTUP}, SUBKOORD),
+    "reject": ({BARU: DITOLAK, DIPERIKSA: DITOLAK}, SUBKOORD),
+    "ask_clarification": ({s: MENUNGGU_KLARIFIKASI for s in (BARU, DIPERIKSA, PERLU_OPD)},
+                          "staff"),
+    "clarify": ({MENUNGGU_KLARIFIKASI: None}, REQUESTER),
+    "withdraw": ({s: DIBATALKAN for s in OPEN}, REQUESTER),
+    "extend": ({s: None for s in OPEN if s != MENUNGGU_KLARIFIKASI}, "subkoord_or_kabid"),
+}
+# Transitions whose comment is the written reason the law or the SOP asks for.
+NEEDS_COMMENT = {"reject", "ask_clarification", "clarify", "extend"}
+# Transitions that carry the data: at least one of dataset/resource_url/upload.
+NEEDS_DATA = {"opd_send"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: Optional[str] = None
+    roles: frozenset = frozenset()
+    # organizations the user is a member of (for the OPD steps)
+    organization_ids: frozenset = frozenset()
+    # holds the request's access token, or is the account that filed it
+    is_requester: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    state: str
+    assignee_id: Optional[str] = None
+    organization_id: Optional[str] = None   # the OPD it was escalated to
+    previous_state: Optional[str] = None    # where a clarification returns
+    extended: bool = False
+    has_received_data: bool = False
+
+
+@dataclass(frozen=True)
+class Request:
+    transition: str
+    comment: str = ""
+    assignee_roles: frozenset = frozenset()
+    has_assignee: bool = False
+    has_organization: bool = False
+    has_data: bool = False
+
+
+class Refused(Exception):
+    """A transition the rules do not allow; the message is bilingual."""
+
+
+class NotAllowed(Refused):
+    """Refused because of who asks."""
+
+
+class Invalid(Refused):
+    """Refused because of the request or its state."""
+
+
+def _invalid(id_text, en_text):
+    return Invalid("%s / %s" % (id_text, en_text))
+
+
+def _forbid(id_text, en_text):
+    return NotAllowed("%s / %s" % (id_text, en_text))
+
+
+def is_staff(actor: Actor) -> bool:
+    return bool(actor.roles & {STAF, SUBKOORD, KABID})
+
+
+def decide(item: Item, actor: Actor, request: Request) -> str:
+    """The state `request` moves `item` to, or `Refused` saying why."""
+    entry = TRANSITIONS.get(request.transition)
+    if entry is None:
+        raise _invalid("Transisi tidak dikenal: %s" % request.transition,
+                       "Unknown transition: %s" % request.transition)
+    moves, who = entry
+    if item.state not in moves:
+        raise _invalid(
+            "Transisi '%s' tidak dapat dilakukan dari status '%s'" % (request.transition,
+                                                                     item.state),
+            "Transition '%s' is not possible from state '%s'" % (request.transition,
+                                                                item.state))
+    t = request.transition
+    if who == SUBKOORD and SUBKOORD not in actor.roles:
+        raise _forbid("Hanya Subkoord yang dapat melakukannya", "Only the Subkoord can do this")
+    if who == STAF and STAF not in actor.roles:
+        raise _forbid("Hanya Staf yang dapat melakukannya", "Only staff can do this")
+    if who == "staff" and not is_staff(actor):
+        raise _forbid("Hanya tim Walidata yang dapat melakukannya",
+                      "Only the Walidata team can do this")
+    if who == "subkoord_or_kabid" and not actor.roles & {SUBKOORD, KABID}:
+        raise _forbid("Hanya Subkoord atau Kabid yang dapat memperpanjang",
+                      "Only the Subkoord or Kabid can extend the deadline")
+    if who == OPD and (not item.organization_id
+                       or item.organization_id not in actor.organization_ids):
+        raise _forbid("Hanya OPD yang dituju yang dapat melakukannya",
+                      "Only the agency the request was sent to can do this")
+    if who == REQUESTER and not actor.is_requester:
+        raise _forbid("Hanya pemohon yang dapat melakukannya",
+                      "Only the requester can do this")
+
+    if t in NEEDS_COMMENT and not request.comment.strip():
+        raise _invalid("Alasan/keterangan wajib diisi", "A written reason is required")
+    if t == "assign" and (not request.has_assignee or STAF not in request.assignee_roles):
+        raise _invalid("Disposisi harus kepada pengguna berperan Staf",
+                       "The assignee must hold the staf role")
+    if t == "escalate" and not request.has_organization:
+        raise _invalid("OPD tujuan wajib dipilih", "Choose the agency (organization)")
+    if t in NEEDS_DATA and not request.has_data:
+        raise _invalid("Sertakan berkas, tautan sumber daya atau dataset",
+                       "Attach a file, a resource link or a dataset")
+    if t == "deliver" and item.state == DIPERIKSA and not request.has_data:
+        raise _invalid("Sertakan dataset atau tautan sumber daya yang sudah terbit",
+                       "Give the published dataset or resource link")
+    if t == "deliver" and item.state == SIAP_DIKIRIM and not (request.has_data
+                                                             or item.has_received_data):
+        raise _invalid("Tidak ada data untuk dikirim", "There is no data to deliver")
+    if t == "extend" and item.extended:
+        raise _invalid("Perpanjangan hanya dapat dilakukan satu kali",
+                       "The deadline can be extended only once")
+
+    to_state = moves[item.state]
+    if t == "clarify":
+        return item.previous_state or BARU
+    if to_state is None:   # extend: the state stays
+        return item.state
+    return to_state
+
+
+def allowed_transitions(item: Item, actor: Actor) -> list[str]:
+    """What `actor` may do now (buttons); inputs are checked when pressed."""
+    allowed = []
+    for transition in TRANSITIONS:
+        probe = Request(transition, comment="-", assignee_roles=frozenset({STAF}),
+                        has_assignee=True, has_organization=True, has_data=True)
+        try:
+            decide(item, actor, probe)
+        except Refused:
+            continue
+        allowed.append(transition)
+    return allowed
+
+
+# What the public tracking page shows of each transition (never who asked).
+PUBLIC_TRANSITIONS = {"create", "assign", "deliver", "not_available", "escalate",
+                      "opd_confirm", "opd_decline", "opd_send", "handover",
+                      "close_unavailable", "reject", "ask_clarification", "clarify",
+                      "withdraw", "extend"}
+# Transitions whose comment the public may read (reasons owed to the requester).
+PUBLIC_COMMENTS = {"reject", "ask_clarification", "extend", "close_unavailable", "deliver"}
