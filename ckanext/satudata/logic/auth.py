@@ -135,8 +135,17 @@ def satudata_request_transition(context, data_dict):
     return {"success": True}
 
 
+def satudata_sla_report(context, data_dict):
+    if _walidata(_user(context)):
+        return {"success": True}
+    return {"success": False, "msg": bilingual(
+        "Hanya tim Walidata yang dapat melihat laporan SOP",
+        "Only the Walidata team can see SOP reports")}
+
+
 def get_auth_functions():
     return {
+        "satudata_sla_report": satudata_sla_report,
         "satudata_request_create": satudata_request_create,
         "satudata_request_show": satudata_request_show,
         "satudata_request_list": satudata_request_list,

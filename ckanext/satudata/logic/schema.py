@@ -79,3 +79,15 @@ def request_list_schema(ignore_missing, unicode_safe, satudata_request_status,
         "limit": [ignore_missing, natural_number_validator, satudata_limit],
         "offset": [ignore_missing, natural_number_validator],
     }
+
+
+@validator_args
+def sla_report_schema(satudata_required, ignore_missing, unicode_safe, satudata_one_of,
+                      satudata_iso_date):
+    return {
+        "workflow": [satudata_required, unicode_safe, satudata_one_of(["dataset", "request"])],
+        "group_by": [satudata_required, unicode_safe,
+                     satudata_one_of(["step", "person", "month"])],
+        "date_from": [ignore_missing, satudata_iso_date],
+        "date_to": [ignore_missing, satudata_iso_date],
+    }

@@ -214,6 +214,25 @@ def satudata_limit(value):
     return int(value)
 
 
+def satudata_one_of(allowed):
+    def validator(value):
+        if value not in allowed:
+            raise Invalid(bilingual(
+                'Nilai tidak valid "%s"; pilihan: %s' % (value, ", ".join(allowed)),
+                'Invalid value "%s"; allowed: %s' % (value, ", ".join(allowed))))
+        return value
+    return validator
+
+
+def satudata_iso_date(value):
+    import datetime as dt
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise Invalid(bilingual("Tanggal tidak valid (YYYY-MM-DD): %s" % value,
+                                "Invalid date (YYYY-MM-DD): %s" % value))
+
+
 def get_validators():
     return {
         "satudata_required": satudata_required,
@@ -236,4 +255,6 @@ def get_validators():
         "satudata_request_transition": satudata_request_transition,
         "satudata_request_status": satudata_request_status,
         "satudata_limit": satudata_limit,
+        "satudata_one_of": satudata_one_of,
+        "satudata_iso_date": satudata_iso_date,
     }

@@ -179,8 +179,26 @@ def package_patch(up_func, context, data_dict):
     return up_func(context, data_dict)
 
 
+@tk.side_effect_free
+def satudata_sla_report(context, data_dict):
+    """SOP compliance: transitions, median and p90 minutes per step, share
+    within the SOP standard, items over it; for requests also the legal
+    deadline figures (UU 14/2008).
+
+    :param workflow: ``dataset`` or ``request``
+    :param group_by: ``step``, ``person`` or ``month``
+    :param date_from, date_to: ISO dates (WIB), inclusive, optional
+    """
+    from ckanext.satudata.logic import report
+    tk.check_access("satudata_sla_report", context, data_dict)
+    data = _validate(data_dict, schema.sla_report_schema(), context)
+    return report.sla_report(data["workflow"], data["group_by"], data.get("date_from"),
+                             data.get("date_to"))
+
+
 def get_actions():
     return {
+        "satudata_sla_report": satudata_sla_report,
         "satudata_dataset_transition": satudata_dataset_transition,
         "satudata_dataset_workflow_show": satudata_dataset_workflow_show,
         "satudata_dataset_history": satudata_dataset_history,
