@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("satudata_db")
 
 def counts():
     return {table: model.Session.execute(sa.text("SELECT count(*) FROM %s" % table)).scalar()
-            for table in ("package", "resource", "\"group\"", "\"user\"", "member",
+            for table in ("package", "resource", "\"group\"", "\"user\"", "member", "satudata_data_request", "satudata_request_event",
                           "satudata_portal_role", "satudata_search_index")}
 
 
@@ -46,3 +46,7 @@ def test_demo_loads_twice_without_duplicates(cli, tmp_path, monkeypatch):
         assert roles.roles_of(model.User.get(name).id) == [role]
     assert model.User.get("admin").sysadmin
     assert (tmp_path / "password").read_text().strip()
+    requests = helpers.call_action("satudata_request_list")["results"]
+    assert sorted(r["status"] for r in requests) == ["baru", "di_opd", "selesai"]
+    done = next(r for r in requests if r["status"] == "selesai")
+    assert done["delivered"]["file"] is True

@@ -378,3 +378,23 @@ WORKFLOW_STATES = {
 }
 RETURN_NOTE = ("Mohon lengkapi definisi operasional dan sumber data per kecamatan. "
                "(contoh catatan paraf / sample review note)")
+
+
+# Sample data requests (Layanan Permintaan Data Sektoral) and how far the demo
+# staff take each one, so the tracking page and the OPD branch can be seen.
+REQUESTER = {"name": "Pemohon Contoh (demo)", "email": "pemohon@" + EMAIL_DOMAIN,
+             "institution": "Contoh Universitas (demo)"}
+REQUESTS = [
+    {"title": "Jumlah balita stunting per desa di Kecamatan Glagah",
+     "description": "Jumlah balita stunting per desa, Kecamatan Glagah, 2024–2025.",
+     "purpose": "Penelitian tugas akhir (contoh permintaan / sample request)",
+     "format": "CSV", "until": "selesai"},
+    {"title": "Jumlah homestay per desa wisata",
+     "description": "Daftar dan jumlah homestay per desa wisata di Kabupaten Banyuwangi.",
+     "purpose": "Perencanaan usaha (contoh permintaan / sample request)",
+     "format": "XLSX", "until": "di_opd"},
+    {"title": "Curah hujan bulanan per kecamatan",
+     "description": "Curah hujan bulanan per kecamatan tahun 2025.",
+     "purpose": "Kajian pertanian (contoh permintaan / sample request)",
+     "format": "CSV", "until": "baru"},
+]

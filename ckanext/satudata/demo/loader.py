@@ -37,8 +37,10 @@ def load() -> str:
     password = functools.lru_cache(maxsize=None)(demo_password)
     users = [ensure_user(user, password) for user in data.USERS]
     datasets = [ensure_dataset(dataset) for dataset in data.DATASETS]
-    return "demo: %s, %s, %s" % (_tally(organizations, "organizations"),
-                                 _tally(users, "users"), _tally(datasets, "datasets"))
+    requests = [ensure_request(request) for request in data.REQUESTS]
+    return "demo: %s, %s, %s, %s" % (_tally(organizations, "organizations"),
+                                     _tally(users, "users"), _tally(datasets, "datasets"),
+                                     _tally(requests, "data requests"))
 
 
 def _tally(created: list[bool], noun: str) -> str:
@@ -251,3 +253,51 @@ def _figure(base: float, year_index: int, sample: dict[str, Any],
     value = base * (1 + sample["growth"]) ** year_index * rng.uniform(1 - noise, 1 + noise)
     decimals = sample.get("decimals", 0)
     return "%.*f" % (decimals, value)
+
+
+# data requests, walked by the demo staff through the OPD branch
+
+REQUEST_STEPS = [
+    ("diperiksa", "assign", "subkoord", {"assignee": "staf"}),
+    ("perlu_opd", "not_available", "staf", {}),
+    ("di_opd", "escalate", "subkoord", {"organization": "dinkes"}),
+    ("opd_menyiapkan", "opd_confirm", "opd-dinkes", {}),
+    ("data_diterima", "opd_send", "opd-dinkes", {"sample_file": True}),
+    ("siap_dikirim", "handover", "subkoord", {}),
+    ("selesai", "deliver", "staf", {"comment": "Data contoh terlampir (sample data)."}),
+]
+
+
+def ensure_request(request: dict[str, Any]) -> bool:
+    """File the sample request once, then take it as far as `until`."""
+    import sqlalchemy as sa
+    from ckanext.satudata.model import data_request
+    found = model.Session.execute(sa.select(data_request.c.number).where(
+        data_request.c.title == request["title"],
+        data_request.c.email == data.REQUESTER["email"])).first()
+    created = found is None
+    if created:
+        fields = {k: v for k, v in request.items() if k != "until"}
+        number = tk.get_action("satudata_request_create")(
+            {"user": "", "ignore_auth": False}, dict(data.REQUESTER, **fields))["number"]
+    else:
+        number = found.number
+    for reached, transition, user, extras in REQUEST_STEPS:
+        status = tk.get_action("satudata_request_show")({"ignore_auth": True},
+                                                        {"id": number})["status"]
+        order = ["baru"] + [step[0] for step in REQUEST_STEPS]
+        if order.index(status) >= order.index(request["until"]):
+            break
+        if order.index(reached) != order.index(status) + 1:
+            continue
+        payload = {k: v for k, v in extras.items() if k != "sample_file"}
+        if extras.get("sample_file"):
+            csv_bytes = ("desa,balita_stunting\nGlagah,12\nKemiren,9\nOlehsari,7\n"
+                         "# data contoh (sample data)\n").encode("utf-8")
+            payload["upload"] = FileStorage(stream=io.BytesIO(csv_bytes),
+                                            filename="stunting-glagah-contoh.csv",
+                                            content_type="text/csv")
+        tk.get_action("satudata_request_transition")(
+            {"user": user, "ignore_auth": False},
+            dict(payload, id=number, transition=transition))
+    return created
