@@ -53,3 +53,23 @@ def test_report_refused_outside_the_team_and_bad_input(walidata):
     with pytest.raises(tk.ValidationError):
         helpers.call_action("satudata_sla_report", workflow="dataset", group_by="step",
                             date_from="kemarin")
+
+
+def test_reminders_for_overdue_steps(walidata, cli):
+    import datetime as dt
+    import sqlalchemy as sa
+    import ckan.model as model
+    from ckan.cli.cli import ckan as ckan_cli
+    from ckanext.satudata import notify
+    dataset = SdiDataset(owner_org=factories.Organization()["id"])
+    # the concept step (120 office minutes) started long ago
+    model.Session.execute(sa.text(
+        "UPDATE satudata_dataset_workflow SET entered_at = :t WHERE package_id = :id"),
+        {"t": dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.timezone.utc), "id": dataset["id"]})
+    model.Session.commit()
+    before = notify.pending_count()
+    result = cli.invoke(ckan_cli, ["satudata", "remind", "--now"])
+    assert result.exit_code == 0, result.output
+    assert notify.pending_count() == before + 1   # the Subkoord's reminder
+    result = cli.invoke(ckan_cli, ["satudata", "remind", "--now"])
+    assert notify.pending_count() == before + 1   # once a day at most

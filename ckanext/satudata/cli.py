@@ -69,5 +69,25 @@ def load_demo():
     click.echo(summary)
 
 
+@satudata.command("outbox-flush")
+def outbox_flush():
+    """Send the notifications waiting in the outbox (e.g. after a Redis outage)."""
+    from ckanext.satudata import notify
+    result = notify.deliver_outbox()
+    click.echo("sent %(sent)d, failed %(failed)d" % result)
+
+
+@satudata.command("remind")
+@click.option("--now", "run_now", is_flag=True, help="Run here instead of as a background job.")
+def remind(run_now):
+    """Queue SLA reminders for overdue steps and requests (run from cron)."""
+    from ckanext.satudata import reminders
+    if run_now:
+        click.echo("queued %d reminder(s)" % reminders.send_reminders())
+    else:
+        tk.enqueue_job(reminders.send_reminders, title="satudata: SLA reminders")
+        click.echo("reminder job enqueued")
+
+
 def get_commands():
     return [satudata]
