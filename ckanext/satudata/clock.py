@@ -24,7 +24,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Optional, Union
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")

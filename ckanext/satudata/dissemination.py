@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ckanext.satudata.rules import Invalid, NotAllowed, Refused, Step, forbid as _forbid
+from ckanext.satudata.rules import invalid as _refuse
+
 KONSEP = "konsep"
 PENYUSUNAN = "penyusunan"
 DIAJUKAN = "diajukan"
@@ -20,16 +23,6 @@ STATES = (KONSEP, PENYUSUNAN, DIAJUKAN, DISETUJUI_SUBKOORD, DISETUJUI_KABID, TER
           DIKEMBALIKAN)
 
 STAF, SUBKOORD, KABID = "staf", "subkoord", "kabid"
-
-
-@dataclass(frozen=True)
-class Step:
-    """What the SOP expects while an item sits in a state."""
-    number: str
-    label_id: str
-    label_en: str
-    actor: str
-    standard_minutes: Optional[int]
 
 
 # SOP "Mutu Baku — Waktu" of the step that is under way in each state.
@@ -84,24 +77,7 @@ class Request:
     assignee_roles: frozenset = field(default_factory=frozenset)
 
 
-class Refused(Exception):
-    """A transition the rules do not allow; the message is bilingual."""
-
-
-class NotAllowed(Refused):
-    """Refused because of who asks (role, separation of duties)."""
-
-
-class Invalid(Refused):
-    """Refused because of the item or the request (state, comment, content)."""
-
-
-def _refuse(id_text: str, en_text: str, kind: type = Invalid) -> Refused:
-    return kind("%s / %s" % (id_text, en_text))
-
-
-def _forbid(id_text: str, en_text: str) -> Refused:
-    return _refuse(id_text, en_text, NotAllowed)
+__all__ = ["Invalid", "NotAllowed", "Refused", "Step", "decide", "allowed_transitions"]
 
 
 def _has(actor: Actor, role: str, sysadmin_acts_as_any_role: bool) -> bool:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ckanext.satudata.rules import Invalid, NotAllowed, Refused, Step, forbid as _forbid
+from ckanext.satudata.rules import invalid as _invalid
+
 BARU = "baru"
 DIPERIKSA = "diperiksa"
 PERLU_OPD = "perlu_opd"
@@ -34,15 +37,6 @@ OPD, REQUESTER = "opd", "requester"
 
 LEGAL_DAYS = 10       # UU 14/2008 art. 22(7)
 EXTENSION_DAYS = 7    # art. 22(8), once, with a written reason
-
-
-@dataclass(frozen=True)
-class Step:
-    number: str
-    label_id: str
-    label_en: str
-    actor: str
-    standard_minutes: Optional[int]
 
 
 # SOP "Mutu Baku — Waktu" of the step under way in each state.
@@ -118,24 +112,7 @@ class Request:
     has_data: bool = False
 
 
-class Refused(Exception):
-    """A transition the rules do not allow; the message is bilingual."""
-
-
-class NotAllowed(Refused):
-    """Refused because of who asks."""
-
-
-class Invalid(Refused):
-    """Refused because of the request or its state."""
-
-
-def _invalid(id_text, en_text):
-    return Invalid("%s / %s" % (id_text, en_text))
-
-
-def _forbid(id_text, en_text):
-    return NotAllowed("%s / %s" % (id_text, en_text))
+__all__ = ["Invalid", "NotAllowed", "Refused", "Step", "decide", "allowed_transitions"]
 
 
 def is_staff(actor: Actor) -> bool:

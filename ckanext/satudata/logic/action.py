@@ -12,12 +12,6 @@ from ckanext.satudata.clock import iso_wib
 from ckanext.satudata.logic import schema
 
 
-def _validate(data_dict, schema_, context):
-    data, errors = tk.navl_validate(data_dict, schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
 
 def _assignment_dict(row: dict[str, Any]) -> dict[str, Any]:
     return {
@@ -38,7 +32,7 @@ def satudata_role_grant(context, data_dict):
     :param role: ``staf``, ``subkoord`` or ``kabid``
     """
     tk.check_access("satudata_role_grant", context, data_dict)
-    data = _validate(data_dict, schema.role_change_schema(), context)
+    data = schema.validate(data_dict, schema.role_change_schema(), context)
     granted_by = model.User.get(context.get("user") or "")
     created = roles.grant(data["user"], data["role"], granted_by.id if granted_by else None)
     model.repo.commit()
@@ -55,7 +49,7 @@ def satudata_role_revoke(context, data_dict):
         did not hold the role
     """
     tk.check_access("satudata_role_revoke", context, data_dict)
-    data = _validate(data_dict, schema.role_change_schema(), context)
+    data = schema.validate(data_dict, schema.role_change_schema(), context)
     revoked = roles.revoke(data["user"], data["role"])
     model.repo.commit()
     return {"user": model.User.get(data["user"]).name, "role": data["role"], "revoked": revoked}
@@ -69,7 +63,7 @@ def satudata_role_list(context, data_dict):
     :param user: user name or id (optional)
     """
     tk.check_access("satudata_role_list", context, data_dict)
-    data = _validate(data_dict, schema.role_list_schema(), context)
+    data = schema.validate(data_dict, schema.role_list_schema(), context)
     user_id = data.get("user")
     caller = model.User.get(context.get("user") or "")
     if not user_id and not context.get("ignore_auth") and caller and not caller.sysadmin:

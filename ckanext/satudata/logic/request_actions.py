@@ -13,12 +13,6 @@ from ckanext.satudata.logic.validators import bilingual
 from ckanext.satudata.model import data_request as dr_table
 
 
-def _validate(data_dict, schema_, context):
-    data, errors = tk.navl_validate(data_dict, schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
 
 def _row(ref, lock=False):
     row = dr.get(ref or "", lock)
@@ -39,7 +33,7 @@ def satudata_request_create(context, data_dict):
     :param organization: optional, the OPD thought to hold the data
     """
     tk.check_access("satudata_request_create", context, data_dict)
-    data = _validate(data_dict, schema.request_create_schema(), context)
+    data = schema.validate(data_dict, schema.request_create_schema(), context)
     row, token = dr.create(context, data)
     model.repo.commit()   # saved before anything else can fail
     notify.dispatch()
@@ -69,7 +63,7 @@ def satudata_request_list(context, data_dict):
     :param status, organization, q, limit (default 20, max 1000), offset
     """
     tk.check_access("satudata_request_list", context, data_dict)
-    data = _validate(data_dict, schema.request_list_schema(), context)
+    data = schema.validate(data_dict, schema.request_list_schema(), context)
     actor = dr.actor_for(context)
     staff = p.is_staff(actor) or dr.is_sysadmin(context)
     query = sa.select(dr_table)
@@ -115,7 +109,7 @@ def satudata_request_transition(context, data_dict):
     """
     tk.check_access("satudata_request_transition", context, data_dict)
     upload = data_dict.get("upload")
-    data = _validate({k: v for k, v in data_dict.items() if k != "upload"},
+    data = schema.validate({k: v for k, v in data_dict.items() if k != "upload"},
                      schema.request_transition_schema(), context)
     errors = {}
     if data.get("dataset") and not dr.published_dataset(data["dataset"]):

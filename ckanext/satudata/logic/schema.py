@@ -1,7 +1,16 @@
 """Input schemas of the satudata actions."""
 from __future__ import annotations
 
+import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
+
+
+def validate(data_dict, schema, context):
+    """navl validation raising CKAN's ValidationError."""
+    data, errors = tk.navl_validate(data_dict, schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
 
 
 @validator_args

@@ -17,12 +17,6 @@ from ckanext.satudata.model import dataset_workflow as wf_table
 log = logging.getLogger(__name__)
 
 
-def _validate(data_dict, schema_, context):
-    data, errors = tk.navl_validate(data_dict, schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
 
 def _package(ref):
     pkg = model.Package.get(ref or "")
@@ -41,7 +35,7 @@ def satudata_dataset_transition(context, data_dict):
     :param expected_state: refuse unless the dataset is still in this state
     """
     tk.check_access("satudata_dataset_transition", context, data_dict)
-    data = _validate(data_dict, schema.dataset_transition_schema(), context)
+    data = schema.validate(data_dict, schema.dataset_transition_schema(), context)
     pkg = _package(data["id"])
     assignee = model.User.get(data.get("assignee") or "") if data.get("assignee") else None
     request = d.Request(
@@ -191,7 +185,7 @@ def satudata_sla_report(context, data_dict):
     """
     from ckanext.satudata.logic import report
     tk.check_access("satudata_sla_report", context, data_dict)
-    data = _validate(data_dict, schema.sla_report_schema(), context)
+    data = schema.validate(data_dict, schema.sla_report_schema(), context)
     return report.sla_report(data["workflow"], data["group_by"], data.get("date_from"),
                              data.get("date_to"))
 
