@@ -70,6 +70,199 @@ ID = {
     "is published.":
         "Disunting oleh {user} pada {at}. Versi terbit tetap daring sampai revisi ini "
         "diterbitkan.",
+    # -- Workflow 2: Layanan Permintaan Data Sektoral (pages) --
+    "No request has the number {number}.": "Tidak ada permintaan bernomor {number}.",
+    "Request not found": "Permintaan tidak ditemukan",
+    "Request updated: {action}": "Permintaan diperbarui: {action}",
+    "File not found": "Berkas tidak ditemukan",
+    "Only the Walidata team can see the request board":
+        "Hanya tim Walidata yang dapat melihat daftar permintaan masuk",
+    "Only members of an organization (OPD) have an inbox":
+        "Hanya anggota organisasi (OPD) yang memiliki kotak masuk permintaan",
+    "Data requests": "Permintaan Data",
+    "Request board": "Permintaan Masuk",
+    "Requests for your agency": "Permintaan untuk OPD Anda",
+    "Data requests of the Layanan Permintaan Data Sektoral, the closest legal deadline "
+    "first. Red rows are past the SOP standard time of their step or past the legal "
+    "deadline.":
+        "Permintaan dalam Layanan Permintaan Data Sektoral, batas waktu terdekat di atas. "
+        "Baris merah melewati waktu baku SOP tahapannya atau melewati batas waktu "
+        "menurut undang-undang.",
+    "All open": "Semua yang berjalan",
+    "Show everyone's requests": "Tampilkan permintaan semua petugas",
+    "Only requests assigned to me": "Hanya yang didisposisikan kepada saya",
+    "Past the legal deadline: {n}": "Melewati batas waktu: {n}",
+    "Number": "Nomor",
+    "Requested data": "Data yang diminta",
+    "Status": "Status",
+    "SOP step": "Tahap SOP",
+    "Answer due": "Batas waktu jawaban",
+    "Agency (OPD)": "OPD",
+    "Ended": "Berakhir",
+    "suggested": "usulan pemohon",
+    "No requests here.": "Tidak ada permintaan di sini.",
+    "Request received": "Permintaan diterima",
+    "Your request has been received": "Permintaan Anda telah diterima",
+    "Registration number": "Nomor registrasi",
+    "Answer due by": "Batas waktu jawaban",
+    "10 working days, UU 14/2008 art. 22": "10 hari kerja, UU 14/2008 pasal 22",
+    "Your access token": "Token akses Anda",
+    "Keep this token: it is shown only once. With it you can see your whole request, "
+    "answer a question from the Walidata team or withdraw the request, without an "
+    "account. We also send it to the email address you gave. Do not share it.":
+        "Simpan token ini: token hanya ditampilkan sekali. Dengan token ini Anda dapat "
+        "melihat permintaan Anda selengkapnya, menjawab pertanyaan tim Walidata atau "
+        "membatalkan permintaan, tanpa akun. Token juga kami kirim ke alamat email yang "
+        "Anda isikan. Jangan bagikan kepada orang lain.",
+    "Follow my request": "Pantau permintaan saya",
+    "Bookmark this private link (it contains your token):":
+        "Simpan tautan pribadi ini (berisi token Anda):",
+    "Public tracking page (without your contact details):":
+        "Halaman pantauan publik (tanpa data kontak Anda):",
+    "Past the legal deadline": "Melewati batas waktu",
+    "Extended": "Diperpanjang",
+    "Clock paused": "Waktu dihentikan sementara",
+    "working days left: {n}": "sisa hari kerja: {n}",
+    "Request data": "Ajukan Permintaan Data",
+    "Requests for sectoral data from the public, and how far each one has come. "
+    "Contact details of requesters are never shown.":
+        "Permintaan data sektoral dari masyarakat dan sejauh mana prosesnya. Data kontak "
+        "pemohon tidak pernah ditampilkan.",
+    "Search": "Cari",
+    "Title, description or number": "Judul, uraian atau nomor",
+    "All": "Semua",
+    "Filter": "Saring",
+    "{count} requests": "{count} permintaan",
+    "Submitted": "Diajukan",
+    "Agency": "OPD",
+    "No requests found.": "Tidak ada permintaan yang ditemukan.",
+    "Track a request": "Lacak permintaan",
+    "Track": "Lacak",
+    "Use the private link from your confirmation email to see your contact details, "
+    "answer a question or withdraw the request.":
+        "Gunakan tautan pribadi dari email konfirmasi untuk melihat data kontak Anda, "
+        "menjawab pertanyaan atau membatalkan permintaan.",
+    "Full name": "Nama lengkap",
+    "Email address": "Alamat email",
+    "Phone / WhatsApp": "Telepon / WhatsApp",
+    "Institution": "Instansi / lembaga",
+    "Identity number (NIK)": "Nomor Induk Kependudukan (NIK)",
+    "Data you need": "Data yang dibutuhkan",
+    "Description": "Uraian",
+    "Purpose of use": "Tujuan penggunaan",
+    "Preferred format": "Format yang diinginkan",
+    "Agency (OPD) that may hold the data": "OPD yang mungkin memiliki data",
+    "Cannot find the data you need on the portal? Ask the Walidata team (Diskominfo, "
+    "Bidang Statistik). You get a registration number at once and an answer within 10 "
+    "working days.":
+        "Tidak menemukan data yang Anda butuhkan di portal? Ajukan kepada tim Walidata "
+        "(Diskominfo, Bidang Statistik). Anda langsung mendapat nomor registrasi dan "
+        "jawaban paling lambat 10 hari kerja.",
+    "Please correct the following; everything you typed is kept:":
+        "Mohon perbaiki isian berikut; semua yang sudah Anda ketik tetap tersimpan:",
+    "About you": "Data pemohon",
+    "Your name, email address, phone and NIK are seen only by the Walidata team and the "
+    "agency that handles your request; they never appear on the public pages.":
+        "Nama, alamat email, telepon dan NIK Anda hanya dilihat oleh tim Walidata dan OPD "
+        "yang menangani permintaan Anda; tidak pernah tampil di halaman publik.",
+    "University, company, agency, or leave empty":
+        "Universitas, perusahaan, instansi, atau kosongkan",
+    "Optional: 16 digits.": "Tidak wajib: 16 digit angka.",
+    "The data you need": "Data yang Anda butuhkan",
+    "e.g. Number of health workers per kecamatan, 2020-2025":
+        "mis. Jumlah tenaga kesehatan per kecamatan, 2020-2025",
+    "Which figures, which years, which area (kabupaten, kecamatan, desa)?":
+        "Angka apa, tahun berapa, wilayah mana (kabupaten, kecamatan, desa)?",
+    "e.g. thesis research, planning, news report":
+        "mis. penelitian skripsi, perencanaan, pemberitaan",
+    "e.g. CSV, Excel, PDF": "mis. CSV, Excel, PDF",
+    "I do not know": "Tidak tahu",
+    "Leave empty": "Biarkan kosong",
+    "Fields marked * are required.": "Kolom bertanda * wajib diisi.",
+    "Submit request": "Ajukan permintaan",
+    "How it works": "Alur layanan",
+    "You receive a registration number and an access token.":
+        "Anda menerima nomor registrasi dan token akses.",
+    "The Walidata team checks whether the data is already available, or asks the agency "
+    "(OPD) that owns it.":
+        "Tim Walidata memeriksa apakah data sudah tersedia, atau menanyakannya kepada OPD "
+        "pemilik data.",
+    "You get the data or an answer within 10 working days (extendable once by 7 working "
+    "days, UU 14/2008 art. 22).":
+        "Anda menerima data atau jawaban paling lambat 10 hari kerja (dapat diperpanjang "
+        "satu kali 7 hari kerja, UU 14/2008 pasal 22).",
+    "Data requests the Walidata team sent to your agency (OPD). Confirm whether you hold "
+    "the data (SOP step 5, 30 minutes) and send it (step 6, 30 minutes) from the request "
+    "page.":
+        "Permintaan data yang diteruskan tim Walidata kepada OPD Anda. Konfirmasikan "
+        "ketersediaan data (tahap SOP 5, 30 menit) dan kirimkan datanya (tahap 6, "
+        "30 menit) dari halaman permintaan.",
+    "Waiting for your agency": "Menunggu tindakan OPD Anda",
+    "Nothing is waiting for your agency.": "Tidak ada yang menunggu tindakan OPD Anda.",
+    "Other requests sent to your agency": "Permintaan lain untuk OPD Anda",
+    "None.": "Tidak ada.",
+    "Data request": "Permintaan data",
+    "The access token in this link does not belong to this request; you see the public "
+    "page.":
+        "Token akses pada tautan ini bukan milik permintaan ini; Anda melihat halaman "
+        "publik.",
+    "The Walidata team asked the requester for clarification:":
+        "Tim Walidata meminta klarifikasi kepada pemohon:",
+    "Write your answer below and press \"{button}\". The 10 working days start again "
+    "when it arrives.":
+        "Tulis jawaban Anda di bawah lalu tekan \"{button}\". Hitungan 10 hari kerja "
+        "dimulai lagi sejak klarifikasi diterima.",
+    "Now": "Saat ini",
+    "Answer due (legal deadline)": "Batas waktu jawaban (menurut undang-undang)",
+    "10 working days (WIB) from submission or from the clarification, extendable once by "
+    "7 working days with a written reason (UU 14/2008 art. 22).":
+        "10 hari kerja (WIB) sejak permintaan atau klarifikasi diterima, dapat "
+        "diperpanjang satu kali 7 hari kerja dengan alasan tertulis (UU 14/2008 pasal 22).",
+    "Data delivered": "Data telah dikirim",
+    "Resource": "Sumber daya",
+    "Download the delivered file": "Unduh berkas yang dikirim",
+    "A file was delivered privately to the requester.":
+        "Sebuah berkas telah dikirim secara pribadi kepada pemohon.",
+    "Requester": "Pemohon",
+    "not shown to the public": "tidak ditampilkan kepada publik",
+    "Agency suggested by the requester": "OPD usulan pemohon",
+    "Data received from the agency": "Data yang diterima dari OPD",
+    "File from the agency": "Berkas dari OPD",
+    "Actions": "Tindakan",
+    "Agency (OPD) to ask for the data": "OPD yang dimintai data",
+    "Choose an agency": "Pilih OPD",
+    "The data": "Data",
+    "Attach a file, or give a published dataset or a link to one of its resources.":
+        "Lampirkan berkas, atau sebutkan dataset yang sudah terbit atau tautan ke salah "
+        "satu sumber dayanya.",
+    "Leave these empty to deliver the data the agency sent, or give other data.":
+        "Kosongkan untuk mengirim data dari OPD, atau isi dengan data lain.",
+    "Give the published dataset or a link to one of its resources; a file is delivered "
+    "privately to the requester.":
+        "Sebutkan dataset yang sudah terbit atau tautan ke salah satu sumber dayanya; "
+        "berkas dikirim secara pribadi kepada pemohon.",
+    "Dataset (name or id of a published dataset)":
+        "Dataset (nama atau id dataset yang sudah terbit)",
+    "Resource link": "Tautan sumber daya",
+    "File": "Berkas",
+    "Your clarification": "Klarifikasi Anda",
+    "Comment or reason": "Catatan atau alasan",
+    "Required to reject, to ask for or give a clarification and to extend the deadline. "
+    "Reasons for rejecting, asking for clarification, extending, closing and delivering "
+    "are shown on the public page.":
+        "Wajib diisi untuk menolak, meminta atau memberi klarifikasi dan memperpanjang "
+        "batas waktu. Alasan penolakan, permintaan klarifikasi, perpanjangan, penutupan "
+        "dan pengiriman tampil di halaman publik.",
+    "Your clarification is shown on the public tracking page: do not write your contact "
+    "details in it.":
+        "Klarifikasi Anda tampil di halaman pantauan publik: jangan tuliskan data kontak "
+        "Anda di dalamnya.",
+    "Withdraw this request": "Batalkan permintaan ini",
+    "Reason (optional)": "Alasan (tidak wajib)",
+    "A withdrawn request is closed for good; you can file a new one at any time.":
+        "Permintaan yang dibatalkan ditutup seterusnya; Anda dapat mengajukan permintaan "
+        "baru kapan saja.",
+    "All requests": "Semua permintaan",
 }
 
 

@@ -362,3 +362,28 @@ class TestValidation:
             helpers.call_action("satudata_request_show", id="PDS-1999-00001")
         with pytest.raises(tk.ValidationError):
             act(opds["subkoord"], filed, "teleport")
+
+
+def test_empty_upload_is_not_data(opds, filed):
+    import io
+    from werkzeug.datastructures import FileStorage
+    act(opds["subkoord"], filed, "assign", assignee=opds["staf"]["name"])
+    act(opds["staf"], filed, "not_available")
+    act(opds["subkoord"], filed, "escalate", organization="dinkes")
+    act(opds["opd"], filed, "opd_confirm")
+    for empty in (FileStorage(io.BytesIO(b""), filename=""),
+                  FileStorage(io.BytesIO(b""), filename="kosong.csv")):
+        with pytest.raises(tk.ValidationError) as e:
+            act(opds["opd"], filed, "opd_send", upload=empty)
+        assert "upload" in e.value.error_dict
+    assert status(filed) == "opd_menyiapkan"
+
+
+def test_requester_view_has_no_internal_details(opds, filed):
+    act(opds["subkoord"], filed, "assign", assignee=opds["staf"]["name"],
+        comment="catatan internal")
+    mine = show(filed, access_token=filed["access_token"])
+    assert mine["email"] == "rina@example.com" and mine["audience"] == "requester"
+    assert "catatan internal" not in repr(mine) and opds["staf"]["name"] not in repr(mine)
+    assert "sla" not in mine and "assignee" not in mine
+    assert show(filed, opds["staf"])["audience"] == "internal"

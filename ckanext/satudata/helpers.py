@@ -83,6 +83,131 @@ def satudata_role_holders(role):
             if r["role"] == role]
 
 
+# -- Workflow 2: Layanan Permintaan Data Sektoral --------------------------------------
+
+REQUEST_STATUS_LABELS = {
+    "baru": ("Baru", "New"),
+    "diperiksa": ("Diperiksa Staf", "Being checked"),
+    "perlu_opd": ("Perlu data OPD", "Needs the agency"),
+    "di_opd": ("Di OPD", "With the agency"),
+    "opd_menyiapkan": ("OPD menyiapkan data", "Agency preparing the data"),
+    "tidak_ada_data": ("Data tidak ada di OPD", "Agency has no such data"),
+    "data_diterima": ("Data diterima dari OPD", "Data received from the agency"),
+    "siap_dikirim": ("Siap dikirim", "Ready to deliver"),
+    "menunggu_klarifikasi": ("Menunggu klarifikasi", "Waiting for clarification"),
+    "selesai": ("Selesai", "Fulfilled"),
+    "ditutup": ("Ditutup, data tidak tersedia", "Closed, data not available"),
+    "ditolak": ("Ditolak", "Rejected"),
+    "dibatalkan": ("Dibatalkan", "Withdrawn"),
+}
+REQUEST_STATUS_COLOURS = {
+    "baru": "primary", "diperiksa": "info", "perlu_opd": "warning", "di_opd": "warning",
+    "opd_menyiapkan": "warning", "tidak_ada_data": "secondary", "data_diterima": "info",
+    "siap_dikirim": "info", "menunggu_klarifikasi": "dark", "selesai": "success",
+    "ditutup": "secondary", "ditolak": "danger", "dibatalkan": "secondary",
+}
+REQUEST_TRANSITION_LABELS = {
+    "create": ("Permintaan diajukan", "Request submitted"),
+    "assign": ("Disposisi ke Staf", "Assign to staff"),
+    "deliver": ("Kirim data ke pemohon", "Deliver to the requester"),
+    "not_available": ("Data belum ada di portal", "Data not on the portal"),
+    "escalate": ("Teruskan ke OPD", "Send to the agency (OPD)"),
+    "opd_confirm": ("OPD: data tersedia", "Agency: we have the data"),
+    "opd_decline": ("OPD: data tidak ada", "Agency: we do not have the data"),
+    "opd_send": ("OPD: kirim data", "Agency: send the data"),
+    "handover": ("Serahkan data ke Staf", "Hand the data to staff"),
+    "close_unavailable": ("Tutup: data tidak tersedia", "Close: data not available"),
+    "reject": ("Tolak permintaan", "Reject the request"),
+    "ask_clarification": ("Minta klarifikasi pemohon", "Ask the requester to clarify"),
+    "clarify": ("Kirim klarifikasi", "Send the clarification"),
+    "withdraw": ("Batalkan permintaan", "Withdraw the request"),
+    "extend": ("Perpanjang batas waktu (7 hari kerja)",
+               "Extend the deadline (7 working days)"),
+}
+
+
+def satudata_request_status_label(status):
+    return _pick(REQUEST_STATUS_LABELS, status)
+
+
+def satudata_request_status_colour(status):
+    return REQUEST_STATUS_COLOURS.get(status, "secondary")
+
+
+def satudata_request_statuses():
+    """All statuses, open ones first, as (value, label) for filters."""
+    from ckanext.satudata import permintaan
+    return [(s, satudata_request_status_label(s)) for s in permintaan.STATES]
+
+
+def satudata_request_transition_label(transition):
+    return _pick(REQUEST_TRANSITION_LABELS, transition)
+
+
+def satudata_request_step_label(req):
+    """What is under way in the request's current status (the SOP step)."""
+    return req.get("status_label_en") if tk.h.lang() == "en" else req.get("status_label")
+
+
+def _parse_iso(value):
+    import datetime as dt
+    if not value:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            return None
+
+
+def satudata_wib_date(value):
+    """A date (or the WIB date of a datetime) written out in the page's language."""
+    import datetime as dt
+    from babel.dates import format_date
+    from ckanext.satudata import clock
+    parsed = _parse_iso(value)
+    if parsed is None:
+        return value or ""
+    if isinstance(parsed, dt.datetime):
+        parsed = clock.wib_date(parsed)
+    return format_date(parsed, "d MMMM y", locale=tk.h.lang() or "id")
+
+
+def satudata_wib_datetime(value):
+    """A moment in WIB (Asia/Jakarta), written out in the page's language."""
+    import datetime as dt
+    from babel.dates import format_datetime
+    from ckanext.satudata import clock
+    parsed = _parse_iso(value)
+    if parsed is None:
+        return value or ""
+    if not isinstance(parsed, dt.datetime):
+        return satudata_wib_date(parsed)
+    return format_datetime(clock.to_wib(parsed), "d MMMM y, HH:mm",
+                           locale=tk.h.lang() or "id") + " WIB"
+
+
+def satudata_organization_options():
+    """Active organizations (OPD), by title: [{value, text}] for a select."""
+    orgs = (model.Session.query(model.Group)
+            .filter(model.Group.is_organization.is_(True), model.Group.state == "active")
+            .order_by(model.Group.title))
+    return [{"value": g.name, "text": g.title or g.name} for g in orgs]
+
+
+
+def satudata_is_opd_member():
+    """The current user belongs to an organization (OPD), so has an inbox."""
+    user = tk.current_user
+    if not (user and user.is_authenticated):
+        return False
+    from ckanext.satudata.logic import data_request
+    return bool(data_request.organization_ids_of(user.id))
+
 def get_helpers():
     return {name: fn for name, fn in globals().items()
             if name.startswith("satudata_") and callable(fn)}

@@ -34,9 +34,13 @@ def queue(kind: str, recipients: Iterable[str], subject: str, body: str,
 def dispatch() -> bool:
     """After commit: ask the worker to send what is pending. False when the
     queue is unreachable (the mails stay in the outbox for the next try)."""
+    from ckanext.satudata.ratelimit import fast_redis
     try:
+        # CKAN's queue connection has no timeout: check with a short one first
+        # so a hung Redis never hangs the request that has just been saved
+        fast_redis().ping()
         tk.enqueue_job(deliver_outbox, title="satudata: send notifications",
-                       rq_kwargs={"job_timeout": 300})
+                       rq_kwargs={"timeout": 300})
         return True
     except Exception as e:  # Redis down or misconfigured: never fail the request
         log.warning("satudata: notifications kept in the outbox, queue unavailable: %s", e)
@@ -44,24 +48,35 @@ def dispatch() -> bool:
 
 
 def deliver_outbox(limit: int = 200) -> dict:
-    """Send pending mails; safe to run concurrently (SKIP LOCKED)."""
-    from ckan.lib.mailer import MailerException, mail_recipient
+    """Send pending mails, one row at a time: the row is locked (SKIP LOCKED,
+    so concurrent runs never send the same mail), mailed, marked and committed
+    before the next one. A crash re-sends at most one mail, and a row that
+    cannot be mailed (whatever the error) is counted as an attempt instead of
+    stopping the rows after it."""
+    from ckan.lib.mailer import mail_recipient
     sent = failed = 0
-    rows = model.Session.execute(
-        sa.select(outbox).where(outbox.c.sent_at.is_(None),
-                                outbox.c.attempts < MAX_ATTEMPTS)
-        .order_by(outbox.c.id).limit(limit).with_for_update(skip_locked=True)).all()
-    for row in rows:
+    last_id = 0
+    for _ in range(limit):
+        row = model.Session.execute(
+            sa.select(outbox).where(outbox.c.sent_at.is_(None),
+                                    outbox.c.attempts < MAX_ATTEMPTS,
+                                    outbox.c.id > last_id)
+            .order_by(outbox.c.id).limit(1).with_for_update(skip_locked=True)).first()
+        if row is None:
+            break
+        last_id = row.id
         try:
             mail_recipient(row.recipient, row.recipient, row.subject, row.body)
-        except (MailerException, OSError) as e:
+        except Exception as e:  # MailerException, OSError, a malformed address...
             failed += 1
-            model.Session.execute(sa.update(outbox).where(outbox.c.id == row.id).values(
-                attempts=row.attempts + 1, last_error=str(e)[:1000]))
-            continue
-        sent += 1
-        model.Session.execute(sa.update(outbox).where(outbox.c.id == row.id).values(
-            sent_at=clock.now(), attempts=row.attempts + 1, last_error=None))
+            log.warning("satudata: outbox mail %d failed: %s", row.id, e)
+            values = {"attempts": row.attempts + 1, "last_error": str(e)[:1000]}
+        else:
+            sent += 1
+            values = {"sent_at": clock.now(), "attempts": row.attempts + 1,
+                      "last_error": None}
+        model.Session.execute(sa.update(outbox).where(outbox.c.id == row.id).values(**values))
+        model.Session.commit()
     model.Session.commit()
     return {"sent": sent, "failed": failed}
 

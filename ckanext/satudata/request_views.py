@@ -1,24 +1,82 @@
-"""Pages of the data request service (Layanan Permintaan Data Sektoral)."""
+"""Pages of the data request service (Layanan Permintaan Data Sektoral).
+
+Public: the request form, the list, the tracking page (the requester's token
+opens the full view there) and the delivered file. Internal: the Walidata
+team's board and the OPD inbox. Every decision is the actions' (SPEC "API
+contract / Workflow 2"); these views only collect input and show results.
+"""
 from __future__ import annotations
 
 import os
+import re
 
-from flask import Blueprint, jsonify, send_file
+from flask import Blueprint, jsonify, make_response, send_file
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.pagination import Page
 
-from ckanext.satudata import ratelimit
+from ckanext.satudata import permintaan as p
+from ckanext.satudata import ratelimit, roles
 
 satudata_requests = Blueprint("satudata_requests", __name__)
 
 # Where anonymous submissions arrive: the API action and the public form.
+FORM_PATH = "/permintaan-data/baru"
 SUBMIT_PATHS = {"/api/action/satudata_request_create",
-                "/api/3/action/satudata_request_create", "/permintaan-data/baru"}
+                "/api/3/action/satudata_request_create", FORM_PATH}
+
+# The fields of the public form; `website` is the honeypot people never see.
+FORM_FIELDS = ("name", "email", "phone", "institution", "identity_number", "title",
+               "description", "purpose", "format", "organization", "website")
+# The inputs each transition carries besides the comment (others are not sent,
+# so a stray value in a field meant for another button never blocks this one).
+TRANSITION_FIELDS = {
+    "assign": ("assignee",),
+    "escalate": ("organization",),
+    "deliver": ("dataset", "resource_url", "upload"),
+    "opd_send": ("dataset", "resource_url", "upload"),
+}
+# What waits for the OPD (SOP steps 5 and 6).
+OPD_WAITING = (p.DI_OPD, p.OPD_MENYIAPKAN)
+PAGE_SIZE = 20
+_NUMBER = re.compile(r"^PDS-\d{4}-\d{1,9}$")
 
 
 def _context():
     user = tk.current_user.name if tk.current_user.is_authenticated else ""
     return {"user": user}
+
+
+def _private_page(response=None):
+    """Personal data or an access token on the page: no shared caches, and
+    the token never leaves in a Referer header."""
+    tk.request.environ["__no_cache__"] = True
+    if response is not None:
+        response = make_response(response)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _login():
+    return tk.redirect_to(tk.h.url_for("user.login", came_from=tk.request.full_path))
+
+
+# -- the public form ------------------------------------------------------------------
+
+def _form_data(source) -> dict:
+    return {k: source.get(k, "") or "" for k in FORM_FIELDS}
+
+
+def _render_form(data, errors=None, message=None):
+    errors = errors or {}
+    return tk.render("satudata/permintaan/new.html", {
+        "data": data, "errors": errors, "message": message,
+        # errors on fields nobody sees (the honeypot) or unknown to the form
+        "form_errors": [m for k, msgs in errors.items()
+                        if k not in FORM_FIELDS or k == "website" for m in msgs],
+        "organizations": tk.h.satudata_organization_options(),
+    })
 
 
 @satudata_requests.before_app_request
@@ -34,42 +92,248 @@ def limit_submissions():
     if request.path.startswith("/api/"):
         response = jsonify({"success": False, "error": {
             "__type": "Rate Limit", "message": message}})
+    elif request.path == FORM_PATH:
+        # the form comes back with everything typed in: nothing is lost
+        data = dict(_form_data(request.form), website="")
+        response = _private_page(_render_form(data, message=message))
     else:
         response = tk.render("satudata/permintaan/rate_limited.html", {"message": message})
-        response = tk.make_response(response)
+        response = make_response(response)
     response.status_code = 429
     response.headers["Retry-After"] = str(wait)
     return response
 
 
-@satudata_requests.route("/permintaan-data/<number>")
-def track(number):
-    """Public tracking page (full view for who may see it)."""
-    token = tk.request.args.get("token")
+@satudata_requests.route(FORM_PATH, methods=["GET", "POST"])
+def new():
+    """The public request form (anonymous allowed) and its confirmation."""
+    if tk.request.method != "POST":
+        data = _form_data({})
+        user = tk.current_user
+        if user.is_authenticated:
+            data.update(name=user.fullname or user.name, email=user.email or "")
+        data["organization"] = tk.request.args.get("organization", "")
+        if user.is_authenticated:   # carries their email address
+            return _private_page(_render_form(data))
+        return _render_form(data)
+
+    data = _form_data(tk.request.form)
+    # empty optional fields are absent, not empty strings
+    payload = {k: v for k, v in data.items() if v.strip()}
     try:
-        req = tk.get_action("satudata_request_show")(
+        result = tk.get_action("satudata_request_create")(_context(), payload)
+    except tk.ValidationError as e:
+        return _private_page(_render_form(data, e.error_dict))
+    result["tracking_link"] = tk.url_for("satudata_requests.track", number=result["number"],
+                                         token=result["access_token"], _external=True)
+    return _private_page(tk.render("satudata/permintaan/created.html", {"result": result}))
+
+
+# -- the public list and the tracking page --------------------------------------------
+
+@satudata_requests.route("/permintaan-data")
+def index():
+    """Every request's public view (the same for everyone: no personal data),
+    with a box that finds a request by its number."""
+    args = tk.request.args
+    number = (args.get("number") or "").strip().upper()
+    lookup_error = None
+    if number:
+        if _NUMBER.match(number):
+            try:
+                tk.get_action("satudata_request_show")({"user": ""}, {"number": number})
+                return tk.redirect_to("satudata_requests.track", number=number)
+            except tk.ObjectNotFound:
+                pass
+        lookup_error = tk._("No request has the number {number}.").format(number=number)
+
+    page_number = tk.h.get_page_number(args)
+    params = {k: args.get(k) for k in ("status", "q") if args.get(k)}
+    errors = {}
+    try:
+        # the public's view for everyone: this page never carries personal data
+        result = tk.get_action("satudata_request_list")(
+            {"user": ""}, dict(params, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE))
+    except tk.ValidationError as e:
+        errors = e.error_dict
+        result = {"count": 0, "results": []}
+
+    def pager_url(page=None, **_ignored):
+        return tk.h.url_for("satudata_requests.index", page=page, **params)
+
+    page = Page(collection=result["results"], page=page_number, url=pager_url,
+                item_count=result["count"], items_per_page=PAGE_SIZE)
+    page.items = result["results"]
+    return tk.render("satudata/permintaan/index.html", {
+        "page": page, "count": result["count"], "params": params, "errors": errors,
+        "number": number, "lookup_error": lookup_error})
+
+
+def _show(number, token):
+    try:
+        return tk.get_action("satudata_request_show")(
             _context(), {"id": number, "access_token": token})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
-    return tk.render("satudata/permintaan/track.html", {"req": req, "token": token})
+
+
+@satudata_requests.route("/permintaan-data/<number>")
+def track(number):
+    """Public tracking page (full view for who may see it)."""
+    token = tk.request.args.get("token") or None
+    req = _show(number, token)
+    extra = {"req": req, "token": token, "internal": False,
+             "token_refused": bool(token) and req.get("view") != "full"}
+    if req.get("view") == "full":
+        # the team and the OPD see the internal side; the requester sees their
+        # own request: contact details, purpose, file, but not who did what inside
+        extra["internal"] = _internal_viewer(req)
+        extra["requester_comments"] = p.PUBLIC_COMMENTS | {"clarify", "withdraw"}
+        extra["staf_users"] = [u for u in tk.h.satudata_role_holders("staf")
+                               if u is not None and u.state == "active"]
+        extra["organizations"] = tk.h.satudata_organization_options()
+        return _private_page(tk.render("satudata/permintaan/track.html", extra))
+    if token:
+        return _private_page(tk.render("satudata/permintaan/track.html", extra))
+    return tk.render("satudata/permintaan/track.html", extra)
+
+
+@satudata_requests.route("/permintaan-data/<number>/aksi", methods=["POST"])
+def act(number):
+    """The buttons of the tracking page: one transition per press."""
+    form = tk.request.form
+    transition = form.get("transition", "")
+    token = (form.get("access_token") or "").strip() or None
+    data = {"id": number, "transition": transition}
+    if form.get("comment", "").strip():
+        data["comment"] = form["comment"]
+    for field in TRANSITION_FIELDS.get(transition, ()):
+        if field == "upload":
+            upload = tk.request.files.get("upload")
+            if upload is not None and upload.filename:
+                data["upload"] = upload
+        elif form.get(field, "").strip():
+            data[field] = form[field].strip()
+    if token:
+        data["access_token"] = token
+    try:
+        tk.get_action("satudata_request_transition")(_context(), data)
+        tk.h.flash_success(tk._("Request updated: {action}").format(
+            action=tk.h.satudata_request_transition_label(transition)))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized as e:
+        tk.h.flash_error(str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
+    if token:
+        return tk.redirect_to("satudata_requests.track", number=number, token=token)
+    return tk.redirect_to("satudata_requests.track", number=number)
+
+
+def _send(path):
+    return send_file(path, as_attachment=True,
+                     download_name=os.path.basename(path).split("-", 1)[-1])
 
 
 @satudata_requests.route("/permintaan-data/<number>/berkas")
 def download(number):
     """The delivered file: only for the requester (token or account) and staff."""
     token = tk.request.args.get("token")
-    try:
-        req = tk.get_action("satudata_request_show")(
-            _context(), {"id": number, "access_token": token})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Request not found"))
+    req = _show(number, token)
     from ckanext.satudata.logic import data_request as dr
     row = dr.get(req["id"])
     if req.get("view") != "full" or not row.delivered_file \
             or not os.path.exists(row.delivered_file):
         return tk.abort(404, tk._("File not found"))
-    return send_file(row.delivered_file, as_attachment=True,
-                     download_name=os.path.basename(row.delivered_file).split("-", 1)[-1])
+    return _private_page(_send(row.delivered_file))
+
+
+def _internal_viewer(req) -> bool:
+    """The Walidata team and the OPD the request was sent to: they see the
+    internal side (who did what, SLA, what the OPD sent); the requester gets
+    the data when it is delivered."""
+    from ckanext.satudata.logic import data_request as dr
+    context = _context()
+    row = dr.get(req["id"])
+    actor = dr.actor_for(context)
+    return bool(req.get("view") == "full" and (
+        p.is_staff(actor) or dr.is_sysadmin(context)
+        or (row.organization_id and row.organization_id in actor.organization_ids)))
+
+
+@satudata_requests.route("/permintaan-data/<number>/berkas-opd")
+def download_received(number):
+    """The file the OPD sent (before delivery): the Walidata team and that OPD."""
+    req = _show(number, None)
+    from ckanext.satudata.logic import data_request as dr
+    row = dr.get(req["id"])
+    if not _internal_viewer(req) or not row.received_file \
+            or not os.path.exists(row.received_file):
+        return tk.abort(404, tk._("File not found"))
+    return _private_page(_send(row.received_file))
+
+
+# -- the Walidata team's board and the OPD inbox --------------------------------------
+
+def _sort_by_due(requests):
+    return sorted(requests, key=lambda r: (r["due_date"], r["created_at"] or ""))
+
+
+@satudata_requests.route("/satudata/permintaan")
+def board():
+    """Open requests of every status, the closest legal deadline first."""
+    if not tk.current_user.is_authenticated:
+        return _login()
+    user = tk.current_user
+    if not (roles.is_walidata_team(user.id) or user.sysadmin):
+        return tk.abort(403, tk._("Only the Walidata team can see the request board"))
+    context = _context()
+    action = tk.get_action("satudata_request_list")
+    status = tk.request.args.get("status") or ""
+    if status not in p.STATES:
+        status = ""
+    mine = tk.request.args.get("mine") == "1"
+    counts = {s: action(context, {"status": s, "limit": 0})["count"] for s in p.STATES}
+    statuses = [status] if status else list(p.OPEN)
+    requests = []
+    for s in statuses:
+        if counts[s]:
+            requests.extend(action(context, {"status": s, "limit": 1000})["results"])
+    if mine:
+        requests = [r for r in requests if r.get("assignee") == user.name]
+    if status in p.CLOSED:
+        requests.sort(key=lambda r: r["closed_at"] or "", reverse=True)
+    else:
+        requests = _sort_by_due(requests)
+    return _private_page(tk.render("satudata/permintaan/board.html", {
+        "requests": requests, "counts": counts, "status": status, "mine": mine,
+        "open_count": sum(counts[s] for s in p.OPEN),
+        "overdue_count": sum(1 for r in requests if r["deadline"]["overdue"])}))
+
+
+@satudata_requests.route("/satudata/permintaan/opd")
+def opd_inbox():
+    """The requests sent to the user's own organization(s) (SOP steps 5-6)."""
+    if not tk.current_user.is_authenticated:
+        return _login()
+    from ckanext.satudata.logic import data_request as dr
+    import ckan.model as model
+    org_ids = dr.organization_ids_of(tk.current_user.id)
+    if not org_ids:
+        return tk.abort(403, tk._("Only members of an organization (OPD) have an inbox"))
+    context = _context()
+    organizations = []
+    for group in sorted((model.Group.get(i) for i in org_ids),
+                        key=lambda g: (g.title or g.name).lower()):
+        results = tk.get_action("satudata_request_list")(
+            context, {"organization": group.id, "limit": 1000})["results"]
+        organizations.append({
+            "name": group.name, "title": group.title or group.name,
+            "waiting": _sort_by_due([r for r in results if r["status"] in OPD_WAITING]),
+            "others": [r for r in results if r["status"] not in OPD_WAITING]})
+    return _private_page(tk.render("satudata/permintaan/opd_inbox.html",
+                                   {"organizations": organizations}))
 
 
 def get_blueprints():

@@ -159,22 +159,33 @@ def public_view(row) -> dict[str, Any]:
     }
 
 
-def full_view(row, actor: p.Actor) -> dict[str, Any]:
+def is_internal(actor: p.Actor, row, sysadmin: bool = False) -> bool:
+    """The Walidata team and the OPD the request was sent to."""
+    return (sysadmin or p.is_staff(actor)
+            or (row.organization_id is not None
+                and row.organization_id in actor.organization_ids))
+
+
+def full_view(row, actor: p.Actor, internal: bool) -> dict[str, Any]:
+    """The requester's own details for the requester; the internal history,
+    assignee, SLA and received data only for the team and the target OPD."""
     result = public_view(row)
+    result.update({k: getattr(row, k) for k in PERSONAL_FIELDS})
+    result.update(purpose=row.purpose, view="full",
+                  audience="internal" if internal else "requester",
+                  allowed_transitions=p.allowed_transitions(item_for(row), actor))
+    if row.delivered_file:
+        result["delivered"] = dict(result["delivered"] or {}, file=True)
+    if not internal:
+        return result
     assignee = model.User.get(row.assignee_id) if row.assignee_id else None
     suggested = model.Group.get(row.suggested_org_id) if row.suggested_org_id else None
-    result.update({k: getattr(row, k) for k in PERSONAL_FIELDS})
     result.update(
-        purpose=row.purpose,
         suggested_organization=suggested.name if suggested else None,
         assignee=assignee.name if assignee else None,
         sla=sla(row), history=events(row.id, public=False),
         received={"dataset": row.received_dataset_id, "resource_url":
-                  row.received_resource_url, "file": bool(row.received_file)},
-        allowed_transitions=p.allowed_transitions(item_for(row), actor),
-        view="full")
-    if row.delivered_file:
-        result["delivered"] = dict(result["delivered"] or {}, file=True)
+                  row.received_resource_url, "file": bool(row.received_file)})
     return result
 
 
@@ -192,7 +203,7 @@ def events(request_id: str, public: bool) -> list[dict[str, Any]]:
             entry.update(actor=actor.name if actor else None, actor_role=r.actor_role,
                          comment=r.comment, standard_minutes=r.standard_minutes,
                          elapsed_minutes=r.elapsed_minutes)
-        elif r.transition in p.PUBLIC_COMMENTS or r.transition == "clarify":
+        elif r.transition in p.PUBLIC_COMMENTS:
             entry["comment"] = r.comment
         out.append(entry)
     return out

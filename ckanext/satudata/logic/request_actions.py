@@ -51,7 +51,7 @@ def satudata_request_show(context, data_dict):
     row = _row(data_dict.get("id") or data_dict.get("number"))
     actor = dr.actor_for(context, row, data_dict.get("access_token"))
     if dr.sees_full(actor, row, dr.is_sysadmin(context)):
-        return dr.full_view(row, actor)
+        return dr.full_view(row, actor, dr.is_internal(actor, row, dr.is_sysadmin(context)))
     return dr.public_view(row)
 
 
@@ -86,7 +86,7 @@ def satudata_request_list(context, data_dict):
     results = []
     for row in rows:
         full = staff or (row.organization_id in actor.organization_ids)
-        view = dr.full_view(row, actor) if full else dr.public_view(row)
+        view = dr.full_view(row, actor, True) if full else dr.public_view(row)
         results.append(view)
     return {"count": count, "results": results}
 
@@ -121,8 +121,9 @@ def satudata_request_transition(context, data_dict):
         errors["resource_url"] = [bilingual(
             "Tautan harus ke sumber daya dari dataset yang sudah terbit di portal ini",
             "The link must point to a resource of a published dataset on this portal")]
-    if upload is not None and not hasattr(upload, "save"):
-        errors["upload"] = [bilingual("Berkas tidak valid", "Invalid file upload")]
+    if upload is not None and not _non_empty_file(upload):
+        errors["upload"] = [bilingual("Berkas kosong atau tidak valid",
+                                      "The file is empty or invalid")]
     if errors:
         raise tk.ValidationError(errors)
     data["upload"] = upload
@@ -147,7 +148,23 @@ def satudata_request_transition(context, data_dict):
     model.repo.commit()
     notify.dispatch()
     row = dr.get(row.id)
-    return dr.full_view(row, dr.actor_for(context, row, data.get("access_token")))
+    actor = dr.actor_for(context, row, data.get("access_token"))
+    return dr.full_view(row, actor, dr.is_internal(actor, row, dr.is_sysadmin(context)))
+
+
+def _non_empty_file(upload) -> bool:
+    """A real upload: named, and with content (browsers send an empty part
+    for an empty file box)."""
+    if not hasattr(upload, "save") or not getattr(upload, "filename", ""):
+        return False
+    stream = getattr(upload, "stream", None)
+    if stream is None or not hasattr(stream, "seek"):
+        return True
+    position = stream.tell()
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(position)
+    return size > 0
 
 
 def get_actions():

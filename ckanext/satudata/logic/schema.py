@@ -42,19 +42,20 @@ def dataset_transition_schema(unicode_safe, satudata_required, ignore_missing,
 @validator_args
 def request_create_schema(unicode_safe, satudata_required, ignore_missing, strip_value,
                           satudata_max_length, satudata_email, satudata_phone,
-                          satudata_organization, satudata_honeypot, satudata_identity_number):
+                          satudata_organization, satudata_honeypot, satudata_identity_number,
+                          satudata_clean_text):
     return {
-        "name": [satudata_required, unicode_safe, strip_value, satudata_max_length(200)],
-        "email": [satudata_required, unicode_safe, strip_value, satudata_max_length(254),
+        "name": [satudata_required, unicode_safe, satudata_clean_text, strip_value, satudata_max_length(200)],
+        "email": [satudata_required, unicode_safe, satudata_clean_text, strip_value, satudata_max_length(254),
                   satudata_email],
-        "phone": [ignore_missing, unicode_safe, strip_value, satudata_phone],
-        "institution": [ignore_missing, unicode_safe, strip_value, satudata_max_length(200)],
-        "identity_number": [ignore_missing, unicode_safe, strip_value,
+        "phone": [ignore_missing, unicode_safe, satudata_clean_text, strip_value, satudata_phone],
+        "institution": [ignore_missing, unicode_safe, satudata_clean_text, strip_value, satudata_max_length(200)],
+        "identity_number": [ignore_missing, unicode_safe, satudata_clean_text, strip_value,
                             satudata_identity_number],
-        "title": [satudata_required, unicode_safe, strip_value, satudata_max_length(200)],
-        "description": [satudata_required, unicode_safe, satudata_max_length(5000)],
-        "purpose": [satudata_required, unicode_safe, satudata_max_length(2000)],
-        "format": [ignore_missing, unicode_safe, strip_value, satudata_max_length(100)],
+        "title": [satudata_required, unicode_safe, satudata_clean_text, strip_value, satudata_max_length(200)],
+        "description": [satudata_required, unicode_safe, satudata_clean_text, satudata_max_length(5000)],
+        "purpose": [satudata_required, unicode_safe, satudata_clean_text, satudata_max_length(2000)],
+        "format": [ignore_missing, unicode_safe, satudata_clean_text, strip_value, satudata_max_length(100)],
         "organization": [ignore_missing, unicode_safe, satudata_organization],
         # a field people never see; bots fill it in
         "website": [ignore_missing, satudata_honeypot],
@@ -64,11 +65,11 @@ def request_create_schema(unicode_safe, satudata_required, ignore_missing, strip
 @validator_args
 def request_transition_schema(unicode_safe, satudata_required, ignore_missing, satudata_user,
                               satudata_organization, satudata_max_length,
-                              satudata_request_transition):
+                              satudata_request_transition, satudata_clean_text):
     return {
         "id": [satudata_required, unicode_safe],
         "transition": [satudata_required, unicode_safe, satudata_request_transition],
-        "comment": [ignore_missing, unicode_safe, satudata_max_length(5000)],
+        "comment": [ignore_missing, unicode_safe, satudata_clean_text, satudata_max_length(5000)],
         "assignee": [ignore_missing, unicode_safe, satudata_user],
         "organization": [ignore_missing, unicode_safe, satudata_organization],
         "dataset": [ignore_missing, unicode_safe],

@@ -102,19 +102,22 @@ def satudata_region_code_bps(value):
     return value.strip() if isinstance(value, str) else value
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9 ()\-]{6,20}")
 
 
 def satudata_email(value):
-    if not _empty(value) and not _EMAIL.match(str(value).strip()):
+    if _empty(value):
+        return value
+    value = str(value).strip()
+    if not _EMAIL.fullmatch(value):
         raise Invalid(bilingual("Alamat email tidak valid: %s" % value,
                                 "Invalid email address: %s" % value))
     return value
 
 
 def satudata_phone(value):
-    if not _empty(value) and not _PHONE.match(str(value).strip()):
+    if not _empty(value) and not _PHONE.fullmatch(str(value).strip()):
         raise Invalid(bilingual("Nomor telepon tidak valid: %s" % value,
                                 "Invalid phone number: %s" % value))
     return value
@@ -233,6 +236,17 @@ def satudata_iso_date(value):
                                 "Invalid date (YYYY-MM-DD): %s" % value))
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def satudata_clean_text(value):
+    """Text PostgreSQL can store: no NUL, no lone surrogate (else a 500)."""
+    if isinstance(value, str) and _UNSTORABLE.search(value):
+        raise Invalid(bilingual("Teks berisi karakter yang tidak valid",
+                                "The text contains invalid characters"))
+    return value
+
+
 def get_validators():
     return {
         "satudata_required": satudata_required,
@@ -257,4 +271,5 @@ def get_validators():
         "satudata_limit": satudata_limit,
         "satudata_one_of": satudata_one_of,
         "satudata_iso_date": satudata_iso_date,
+        "satudata_clean_text": satudata_clean_text,
     }
