@@ -47,6 +47,7 @@ search_index = sa.Table(
     sa.Column("metadata_created", sa.DateTime(timezone=True)),
     sa.Column("metadata_modified", sa.DateTime(timezone=True)),
     sa.Column("fields", JSONB, nullable=False),
+    sa.Column("facet_fields", JSONB, nullable=False),  # migration 0004
     sa.Column("data_dict", sa.UnicodeText),
     sa.Column("validated_data_dict", sa.UnicodeText),
     sa.Column("search_vector", TSVECTOR),

@@ -31,18 +31,25 @@ log = logging.getLogger(__name__)
 
 INDEX_TABLE = "satudata_search_index"
 
+# Keys copied into the small `facet_fields` column (migration 0004): a facet
+# counts over every matching dataset, and reading the large, out-of-line
+# `fields` document for that dominated the /dataset page. Every row carries
+# each key ([] when empty); facets on other keys fall back to `fields`.
+FACET_KEYS = ("organization", "owner_org", "groups", "tags", "res_format", "license_id",
+              "topic", "update_frequency", "presentation_level", "classification")
+
 # Weighted full-text: title > notes > tags/groups/organization > the rest
 # (SPEC "Search"). Titles are indexed once more with the `simple` config so
 # prefix queries (`kese*`) match the unstemmed word.
 _UPSERT = sa.text("""
 INSERT INTO satudata_search_index (
     package_id, site_id, name, title_sort, state, capacity, permission_labels,
-    metadata_created, metadata_modified, fields, data_dict, validated_data_dict,
-    search_vector, indexed_at)
+    metadata_created, metadata_modified, fields, facet_fields, data_dict,
+    validated_data_dict, search_vector, indexed_at)
 VALUES (
     :package_id, :site_id, :name, :title_sort, :state, :capacity, :permission_labels,
-    :metadata_created, :metadata_modified, CAST(:fields AS jsonb), :data_dict,
-    :validated_data_dict,
+    :metadata_created, :metadata_modified, CAST(:fields AS jsonb),
+    CAST(:facet_fields AS jsonb), :data_dict, :validated_data_dict,
     setweight(to_tsvector(CAST(:cfg AS regconfig), :text_a), 'A')
       || setweight(to_tsvector('simple', :text_a), 'A')
       || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_b), 'B')
@@ -55,6 +62,7 @@ ON CONFLICT (package_id) DO UPDATE SET
     permission_labels = EXCLUDED.permission_labels,
     metadata_created = EXCLUDED.metadata_created,
     metadata_modified = EXCLUDED.metadata_modified, fields = EXCLUDED.fields,
+    facet_fields = EXCLUDED.facet_fields,
     data_dict = EXCLUDED.data_dict, validated_data_dict = EXCLUDED.validated_data_dict,
     search_vector = EXCLUDED.search_vector, indexed_at = EXCLUDED.indexed_at
 """)
@@ -182,6 +190,8 @@ def index_row(doc: dict[str, Any]) -> dict[str, Any]:
         "metadata_created": _timestamp(doc.get("metadata_created")),
         "metadata_modified": _timestamp(doc.get("metadata_modified")),
         "fields": json.dumps(fields, ensure_ascii=False),
+        "facet_fields": json.dumps({k: fields.get(k, []) for k in FACET_KEYS},
+                                   ensure_ascii=False),
         "data_dict": doc.get("data_dict"),
         "validated_data_dict": doc.get("validated_data_dict"),
         "cfg": text_config(),

@@ -33,6 +33,8 @@ _SORT_COLUMNS = {"metadata_modified": "metadata_modified",
 # Usage counts are not tracked in the index; these sort as equal.
 _UNTRACKED_SORTS = {"views_recent", "views_total"}
 _FIELD_NAME = re.compile(r"^[A-Za-z0-9_\-.]+$")
+# `fl` names answered without the `fields` document
+_NOT_FROM_FIELDS = {"id", "data_dict", "validated_data_dict", "score"}
 
 
 class PostgresPackageSearchQuery(PackageSearchQuery):
@@ -100,9 +102,23 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         params = tr.params
         session = model.Session
 
-        self.count = session.execute(
-            sa.text("SELECT count(*) FROM satudata_search_index WHERE " + where_sql),
-            params).scalar()
+        facet_fields = query.get("facet.field") or []
+        if isinstance(facet_fields, str):
+            facet_fields = [facet_fields]
+        faceting = asbool(query.get("facet", "true"))
+        # as Solr does: every requested facet field is present, maybe empty
+        self.facets = {f: {} for f in facet_fields} if faceting else {}
+        if faceting and facet_fields:
+            limit = _int(query.get("facet.limit", config.get("search.facets.limit")),
+                         "facet.limit")
+            mincount = _int(query.get("facet.mincount", 1), "facet.mincount")
+            # the facet scan counts the matches too: no separate count(*) scan
+            self.count, self.facets = self._facets(where_sql, params, facet_fields,
+                                                   limit, mincount)
+        else:
+            self.count = session.execute(
+                sa.text("SELECT count(*) FROM satudata_search_index WHERE " + where_sql),
+                params).scalar()
 
         self.results = []
         if rows and start < self.count:
@@ -111,18 +127,6 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                 "SELECT %s FROM satudata_search_index WHERE %s ORDER BY %s LIMIT %d OFFSET %d"
                 % (select, where_sql, order_sql, rows, start)), params)
             self.results = [self._result(fl, r) for r in result_rows]
-
-        facet_fields = query.get("facet.field") or []
-        if isinstance(facet_fields, str):
-            facet_fields = [facet_fields]
-        faceting = asbool(query.get("facet", "true"))
-        # as Solr does: every requested facet field is present, maybe empty
-        self.facets = {f: {} for f in facet_fields} if faceting else {}
-        if faceting and facet_fields and self.count:
-            self.facets = self._facets(
-                where_sql, params, facet_fields,
-                _int(query.get("facet.limit", config.get("search.facets.limit")), "facet.limit"),
-                _int(query.get("facet.mincount", 1), "facet.mincount"))
 
         if query.get("fl") in ("id", "name"):
             self.results = [r.get(query["fl"]) for r in self.results]
@@ -157,7 +161,11 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
 
     @staticmethod
     def _select_list(fl: list[str], rank: str) -> str:
-        cols = ["package_id", "name", "fields"]
+        cols = ["package_id", "name"]
+        if "*" in fl or set(fl) - _NOT_FROM_FIELDS:
+            # out of line and compressed: not read for package_search's
+            # default `id validated_data_dict` (harvest pages of 1,000)
+            cols.append("fields")
         if "data_dict" in fl or "*" in fl:
             cols.append("data_dict")
         if "validated_data_dict" in fl or "*" in fl:
@@ -169,15 +177,16 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
     @staticmethod
     def _result(fl: list[str], row: Any) -> dict[str, Any]:
         mapping = row._mapping
-        wanted = list(row.fields) if "*" in fl else fl
+        fields = mapping["fields"] if "fields" in mapping else {}
+        wanted = list(fields) if "*" in fl else fl
         result: dict[str, Any] = {}
         for name in wanted:
             if name == "id":
                 result["id"] = row.package_id
-            elif name in ("data_dict", "validated_data_dict", "score"):
+            elif name in _NOT_FROM_FIELDS:
                 result[name] = mapping[name]
-            elif name in row.fields:
-                result[name] = _single(name, row.fields[name])
+            elif name in fields:
+                result[name] = _single(name, fields[name])
         if "*" in fl:
             for name in ("data_dict", "validated_data_dict", "score"):
                 result[name] = mapping[name]
@@ -189,9 +198,11 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
 
     @staticmethod
     def _facets(where_sql: str, params: dict[str, Any], facet_fields: list[str],
-                limit: int, mincount: int) -> dict[str, dict[str, int]]:
+                limit: int, mincount: int) -> tuple[int, dict[str, dict[str, int]]]:
+        """(number of matching datasets, facet counts) from one scan: the
+        NULL key, appended to the facet keys, yields one row per dataset."""
         params = dict(params, facet_keys=list(facet_fields), mincount=max(mincount, 1))
-        limit_sql = "" if limit < 0 else "WHERE rn <= %d" % limit
+        limit_sql = "" if limit < 0 else "WHERE rn <= %d OR key IS NULL" % limit
         rows = model.Session.execute(sa.text("""
             SELECT key, val, n FROM (
               SELECT key, val, n,
@@ -199,18 +210,26 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
               FROM (
                 SELECT f.key, v.val, count(*) AS n
                 FROM satudata_search_index
-                CROSS JOIN LATERAL unnest(CAST(:facet_keys AS text[])) AS f(key)
-                CROSS JOIN LATERAL jsonb_array_elements_text(fields -> f.key) AS v(val)
+                CROSS JOIN LATERAL unnest(
+                  CAST(:facet_keys AS text[]) || CAST(NULL AS text)) AS f(key)
+                CROSS JOIN LATERAL jsonb_array_elements_text(
+                  CASE WHEN f.key IS NULL THEN CAST('[""]' AS jsonb)
+                  -- `fields` (large, out of line) only for keys outside FACET_KEYS
+                  ELSE COALESCE(facet_fields -> f.key, fields -> f.key) END) AS v(val)
                 WHERE %s
                 GROUP BY f.key, v.val
-                HAVING count(*) >= :mincount
+                HAVING count(*) >= :mincount OR f.key IS NULL
               ) counted
             ) ranked %s
             ORDER BY key, n DESC, val""" % (where_sql, limit_sql)), params)
+        count = 0
         facets: dict[str, dict[str, int]] = {f: {} for f in facet_fields}
         for key, val, n in rows:
-            facets[key][val] = n
-        return facets
+            if key is None:
+                count = n
+            else:
+                facets[key][val] = n
+        return count, facets
 
 
 def _single(name: str, values: list[str]) -> Any:
