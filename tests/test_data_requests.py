@@ -387,3 +387,37 @@ def test_requester_view_has_no_internal_details(opds, filed):
     assert "catatan internal" not in repr(mine) and opds["staf"]["name"] not in repr(mine)
     assert "sla" not in mine and "assignee" not in mine
     assert show(filed, opds["staf"])["audience"] == "internal"
+
+
+def test_opd_data_becomes_a_dataset_in_konsep(opds, filed):
+    import io
+    from werkzeug.datastructures import FileStorage
+    act(opds["subkoord"], filed, "assign", assignee=opds["staf"]["name"])
+    act(opds["staf"], filed, "not_available")
+    act(opds["subkoord"], filed, "escalate", organization="dinkes")
+    act(opds["opd"], filed, "opd_confirm")
+    sdi = {"name": "stunting-per-desa", "title": "Balita Stunting per Desa",
+           "notes": "Data contoh (sample data).", "topic": "perlindungan_sosial_kesehatan",
+           "update_frequency": "tahunan", "period_start": "2025",
+           "presentation_level": "desa", "unit": "balita", "classification": "terbuka"}
+    with pytest.raises(tk.ValidationError):   # nothing received yet
+        helpers.call_action("satudata_request_dataset_create",
+                            context=as_user(opds["staf"]), request=filed["number"], **sdi)
+    act(opds["opd"], filed, "opd_send",
+        upload=FileStorage(io.BytesIO(b"desa,balita\nKemiren,9\n"), filename="stunting.csv"))
+    for outsider in (opds["opd"], opds["stranger"], None):
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("satudata_request_dataset_create", context=as_user(outsider),
+                                request=filed["number"], **sdi)
+    dataset = helpers.call_action("satudata_request_dataset_create",
+                                  context=as_user(opds["staf"]), request=filed["number"], **sdi)
+    assert dataset["private"] is True and dataset["owner_org"] == opds["dinkes"]["id"]
+    assert filed["number"] in dataset["notes"]
+    assert dataset["resources"][0]["url_type"] == "upload"
+    assert helpers.call_action("satudata_dataset_workflow_show",
+                               id=dataset["id"])["state"] == "konsep"
+    assert show(filed, opds["staf"])["derived_dataset"] == "stunting-per-desa"
+    assert "stunting-per-desa" not in repr(show(filed))   # internal link, not public
+    with pytest.raises(tk.ValidationError):   # once
+        helpers.call_action("satudata_request_dataset_create", context=as_user(opds["staf"]),
+                            request=filed["number"], **dict(sdi, name="lagi"))

@@ -498,3 +498,17 @@ class TestAppendOnlyLog:
         for outsider in (None, people["stranger"], people["other_opd"]):
             with pytest.raises(tk.NotAuthorized):
                 history(dataset["id"], outsider)
+
+
+def test_walidata_team_creates_datasets_for_any_opd(people):
+    created = helpers.call_action(
+        "package_create", context=as_user(people["staf"]), name="dibuat-staf",
+        title="Dibuat Staf", notes="Data contoh (sample data).",
+        owner_org=people["dispendik"]["id"], topic="pendidikan_tenaga_kerja",
+        update_frequency="tahunan", period_start="2025", presentation_level="kecamatan",
+        unit="sekolah", classification="terbuka")
+    assert created["private"] is True and created["creator_user_id"] == people["staf"]["id"]
+    with pytest.raises(tk.NotAuthorized):   # an outsider still cannot
+        helpers.call_action("package_create", context=as_user(people["stranger"]),
+                            name="dibuat-warga", title="x", notes="x",
+                            owner_org=people["dispendik"]["id"])

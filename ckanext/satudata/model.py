@@ -133,6 +133,8 @@ data_request = sa.Table(
     sa.Column("delivered_dataset_id", sa.UnicodeText),
     sa.Column("delivered_resource_url", sa.UnicodeText),
     sa.Column("delivered_file", sa.UnicodeText),
+    # a dataset made from the data the OPD sent; it starts workflow 1
+    sa.Column("derived_dataset_id", sa.UnicodeText),
     sa.Column("closed_at", sa.DateTime(timezone=True)),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, default=_now),
 )

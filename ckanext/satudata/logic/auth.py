@@ -143,8 +143,17 @@ def satudata_sla_report(context, data_dict):
         "Only the Walidata team can see SOP reports")}
 
 
+def satudata_request_dataset_create(context, data_dict):
+    if _walidata(_user(context)):
+        return {"success": True}
+    return {"success": False, "msg": bilingual(
+        "Hanya tim Walidata yang dapat membuat dataset dari permintaan",
+        "Only the Walidata team can make a dataset from a request")}
+
+
 def get_auth_functions():
     return {
+        "satudata_request_dataset_create": satudata_request_dataset_create,
         "satudata_sla_report": satudata_sla_report,
         "satudata_request_create": satudata_request_create,
         "satudata_request_show": satudata_request_show,

@@ -185,7 +185,10 @@ def full_view(row, actor: p.Actor, internal: bool) -> dict[str, Any]:
         assignee=assignee.name if assignee else None,
         sla=sla(row), history=events(row.id, public=False),
         received={"dataset": row.received_dataset_id, "resource_url":
-                  row.received_resource_url, "file": bool(row.received_file)})
+                  row.received_resource_url, "file": bool(row.received_file)},
+        derived_dataset=(model.Package.get(row.derived_dataset_id).name
+                         if row.derived_dataset_id
+                         and model.Package.get(row.derived_dataset_id) else None))
     return result
 
 

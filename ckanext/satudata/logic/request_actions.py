@@ -152,6 +152,56 @@ def satudata_request_transition(context, data_dict):
     return dr.full_view(row, actor, dr.is_internal(actor, row, dr.is_sysadmin(context)))
 
 
+def satudata_request_dataset_create(context, data_dict):
+    """Turn the data an OPD sent for a request into a new dataset. It starts
+    the Diseminasi chain in ``konsep`` like any other, carries the received
+    file or link as its first resource, and stays linked to the request.
+
+    :param request: the request id or number
+    :param ...: the dataset's fields as for ``package_create`` (SDI schema);
+        ``owner_org`` defaults to the OPD the request was sent to
+    """
+    tk.check_access("satudata_request_dataset_create", context, data_dict)
+    data_dict = dict(data_dict)
+    row = _row(data_dict.pop("request", None), lock=True)
+    if not (row.received_file or row.received_resource_url):
+        raise tk.ValidationError({"request": [bilingual(
+            "Belum ada data dari OPD untuk permintaan ini",
+            "No data has been received from the agency for this request")]})
+    if row.derived_dataset_id and model.Package.get(row.derived_dataset_id):
+        raise tk.ValidationError({"request": [bilingual(
+            "Dataset untuk permintaan ini sudah dibuat",
+            "A dataset was already made from this request")]})
+    data_dict.setdefault("owner_org", row.organization_id)
+    data_dict["notes"] = ("%s\n\n_Berasal dari permintaan data %s / From data request %s._"
+                          % (data_dict.get("notes") or "", row.number, row.number)).strip()
+    resource = {"name": data_dict.pop("resource_name", None) or row.title,
+                "resource_type": "data"}
+    if row.received_file:
+        import os
+        from werkzeug.datastructures import FileStorage
+        name = os.path.basename(row.received_file).split("-", 1)[-1]
+        handle = open(row.received_file, "rb")
+        resource.update(url=name, url_type="upload",
+                        upload=FileStorage(stream=handle, filename=name))
+    else:
+        handle = None
+        resource["url"] = row.received_resource_url
+    try:
+        dataset = tk.get_action("package_create")(dict(context), data_dict)
+        tk.get_action("resource_create")(dict(context), dict(resource, package_id=dataset["id"]))
+    finally:
+        if handle is not None:
+            handle.close()
+    model.Session.execute(sa.update(dr_table).where(dr_table.c.id == row.id)
+                          .values(derived_dataset_id=dataset["id"]))
+    actor = dr.actor_for(context, row)
+    dr._event(row.id, "dataset_created", row.status, row.status, actor.user_id, "staff",
+              dataset["name"], None)
+    model.repo.commit()
+    return tk.get_action("package_show")(dict(context), {"id": dataset["id"]})
+
+
 def _non_empty_file(upload) -> bool:
     """A real upload: named, and with content (browsers send an empty part
     for an empty file box)."""
@@ -173,4 +223,5 @@ def get_actions():
         "satudata_request_show": satudata_request_show,
         "satudata_request_list": satudata_request_list,
         "satudata_request_transition": satudata_request_transition,
+        "satudata_request_dataset_create": satudata_request_dataset_create,
     }

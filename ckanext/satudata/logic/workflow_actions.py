@@ -142,6 +142,11 @@ def _note_dropped(action, context, dropped):
 def package_create(up_func, context, data_dict):
     _note_dropped("package_create", context, wf.strip_workflow_keys(data_dict))
     data_dict["private"] = True
+    user = model.User.get(context.get("user") or "")
+    if user is not None and roles.is_walidata_team(user.id):
+        # the Walidata team prepares datasets for every OPD (SPEC "API
+        # contract"); core's owner_org check only knows org membership
+        context["ignore_auth"] = True
     return up_func(context, data_dict)
 
 
