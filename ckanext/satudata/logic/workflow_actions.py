@@ -53,6 +53,11 @@ def satudata_dataset_transition(context, data_dict):
     return satudata_dataset_workflow_show(dict(context, ignore_auth=True), {"id": pkg.id})
 
 
+def _user_name(user_id):
+    user = model.User.get(user_id) if user_id else None
+    return user.name if user is not None else None
+
+
 @tk.side_effect_free
 def satudata_dataset_workflow_show(context, data_dict):
     """State, assignee, sign-offs, pending revision and SLA of one dataset.
@@ -71,8 +76,7 @@ def satudata_dataset_workflow_show(context, data_dict):
         "published": row.published,
         "assignee": {"id": assignee.id, "name": assignee.name,
                      "display_name": assignee.display_name} if assignee else None,
-        "approvals": [dict(a, user=(model.User.get(a["user_id"]) or model.User()).name)
-                      for a in row.approvals or ()],
+        "approvals": [dict(a, user=_user_name(a["user_id"])) for a in row.approvals or ()],
         "content_hash": row.content_hash,
         "sla": wf.sla(row),
         "allowed_transitions": d.allowed_transitions(item, actor,
@@ -81,7 +85,7 @@ def satudata_dataset_workflow_show(context, data_dict):
     }
     if row.pending_revision is not None:
         result["pending_revision"] = {
-            "by": (model.User.get(row.pending_revision_by or "") or model.User()).name,
+            "by": _user_name(row.pending_revision_by),
             "at": clock.iso_wib(row.pending_revision_at),
             "diff": wf.revision_diff(wf.show_fresh(pkg.id), row.pending_revision),
         }
