@@ -34,10 +34,6 @@ def _pick(labels, key):
     return en_label if tk.h.lang() == "en" else id_label
 
 
-def satudata_roles_of(user_id):
-    return roles.roles_of(user_id) if user_id else []
-
-
 def satudata_is_walidata():
     user = tk.current_user
     return bool(user and user.is_authenticated and roles.is_walidata_team(user.id))

@@ -33,10 +33,6 @@ def roles_of(user_id: str) -> list[str]:
     return sorted(r[0] for r in rows)
 
 
-def has_role(user_id: Optional[str], role: str) -> bool:
-    return bool(user_id) and role in roles_of(user_id)
-
-
 def is_walidata_team(user_id: Optional[str]) -> bool:
     return bool(user_id) and bool(roles_of(user_id))
 

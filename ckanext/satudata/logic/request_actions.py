@@ -137,14 +137,8 @@ def satudata_request_transition(context, data_dict):
         assignee_roles=assignee_roles, has_assignee=bool(data.get("assignee")),
         has_organization=bool(data.get("organization")),
         has_data=bool(data.get("dataset") or data.get("resource_url") or upload is not None))
-    try:
+    with schema.refusals_as_ckan_errors():
         dr.transition(context, row, request, actor, data)
-    except p.NotAllowed as e:
-        model.Session.rollback()
-        raise tk.NotAuthorized(str(e))
-    except p.Invalid as e:
-        model.Session.rollback()
-        raise tk.ValidationError({"transition": [str(e)]})
     model.repo.commit()
     notify.dispatch()
     row = dr.get(row.id)

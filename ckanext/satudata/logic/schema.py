@@ -1,8 +1,13 @@
 """Input schemas of the satudata actions."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
+
+from ckanext.satudata.rules import Invalid, NotAllowed
 
 
 def validate(data_dict, schema, context):
@@ -11,6 +16,20 @@ def validate(data_dict, schema, context):
     if errors:
         raise tk.ValidationError(errors)
     return data
+
+
+@contextmanager
+def refusals_as_ckan_errors():
+    """A rule module's refusal, as CKAN's API reports it: who may not →
+    NotAuthorized, what may not → ValidationError; nothing half-written."""
+    try:
+        yield
+    except NotAllowed as e:
+        model.Session.rollback()
+        raise tk.NotAuthorized(str(e))
+    except Invalid as e:
+        model.Session.rollback()
+        raise tk.ValidationError({"transition": [str(e)]})
 
 
 @validator_args

@@ -42,14 +42,8 @@ def satudata_dataset_transition(context, data_dict):
         data["transition"], comment=data.get("comment") or "",
         assignee_id=assignee.id if assignee else None,
         assignee_roles=frozenset(roles.roles_of(assignee.id)) if assignee else frozenset())
-    try:
+    with schema.refusals_as_ckan_errors():
         wf.transition(context, pkg.id, request, data.get("expected_state"))
-    except d.NotAllowed as e:
-        model.Session.rollback()
-        raise tk.NotAuthorized(str(e))
-    except d.Invalid as e:
-        model.Session.rollback()
-        raise tk.ValidationError({"transition": [str(e)]})
     return satudata_dataset_workflow_show(dict(context, ignore_auth=True), {"id": pkg.id})
 
 
