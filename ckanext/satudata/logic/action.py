@@ -150,8 +150,9 @@ def package_collaborator_delete(up_func, context, data_dict):
 
 
 def get_actions():
-    from ckanext.satudata.logic import request_actions, workflow_actions
-    return dict(workflow_actions.get_actions(), **request_actions.get_actions(), **{
+    from ckanext.satudata.logic import read_guard, request_actions, workflow_actions
+    return dict(workflow_actions.get_actions(), **request_actions.get_actions(),
+                **read_guard.get_actions(), **{
         "organization_list": organization_list,
         "group_list": group_list,
         "package_owner_org_update": package_owner_org_update,
