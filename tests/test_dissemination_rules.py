@@ -144,3 +144,18 @@ def test_every_state_has_an_sop_step():
     assert set(d.STEPS) == set(d.STATES)
     assert d.STEPS[d.DIAJUKAN].standard_minutes == 30
     assert d.STEPS[d.DISETUJUI_KABID].standard_minutes == 15
+
+
+@pytest.mark.parametrize("state", d.STATES)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_withdraw_only_live_datasets_by_a_reviewer_with_a_reason(state, actor):
+    live = item(state, published=True)
+    if actor in ("subkoord", "kabid"):
+        assert d.decide(live, ACTORS[actor], request("withdraw")) == d.KONSEP
+        with pytest.raises(d.Invalid, match="reason"):
+            d.decide(live, ACTORS[actor], request("withdraw", comment="  "))
+    else:
+        with pytest.raises(d.NotAllowed):
+            d.decide(live, ACTORS[actor], request("withdraw"))
+    with pytest.raises(d.Refused):   # never a concept that was not published
+        d.decide(item(state), ACTORS[actor], request("withdraw"))

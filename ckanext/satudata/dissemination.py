@@ -45,6 +45,9 @@ TRANSITIONS = {
     "return": {DIAJUKAN: DIKEMBALIKAN, DISETUJUI_SUBKOORD: DIKEMBALIKAN},
     "resume": {DIKEMBALIKAN: PENYUSUNAN},
     "publish": {DISETUJUI_KABID: TERBIT},
+    # taking a published dataset offline: from any state while it is live
+    # (a pending revision is discarded with it); it starts again as a concept
+    "withdraw": {state: KONSEP for state in STATES},
 }
 # The reviewer of each review state.
 REVIEWER = {DIAJUKAN: SUBKOORD, DISETUJUI_SUBKOORD: KABID}
@@ -67,6 +70,8 @@ class Item:
     approvals: tuple = ()
     content_hash: Optional[str] = None
     classification: Optional[str] = None
+    # a version of it is live (state is `terbit`, or a revision is under way)
+    published: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,16 @@ def decide(item: Item, actor: Actor, request: Request,
         if t == "return" and not request.comment.strip():
             raise _refuse("Catatan wajib diisi saat mengembalikan",
                           "A comment is required when returning")
+    elif t == "withdraw":
+        if not item.published:
+            raise _refuse("Hanya dataset yang sudah terbit yang dapat ditarik",
+                          "Only a published dataset can be withdrawn")
+        if not (has(SUBKOORD) or has(KABID)):
+            raise _forbid("Hanya Subkoord atau Kabid yang dapat menarik dataset terbit",
+                          "Only the Subkoord or the Kabid can withdraw a published dataset")
+        if not request.comment.strip():
+            raise _refuse("Alasan wajib diisi saat menarik dataset",
+                          "A reason is required to withdraw a dataset")
     elif t == "publish":
         if not has(STAF):
             raise _forbid("Hanya Staf yang dapat menerbitkan", "Only staff can publish")

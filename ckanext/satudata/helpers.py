@@ -26,6 +26,9 @@ TRANSITION_LABELS = {
     "void": ("Paraf batal (konten berubah)", "Sign-offs voided (content changed)"),
     "revise": ("Revisi dibuat", "Revision started"),
     "revision_withdrawn": ("Revisi ditarik", "Revision withdrawn"),
+    "withdraw": ("Tarik dari publikasi", "Withdraw from publication"),
+    "delete": ("Dihapus", "Deleted"),
+    "purge": ("Dihapus permanen", "Purged"),
 }
 
 

@@ -6,7 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.satudata import cli, helpers, search, views
-from ckanext.satudata.logic import action, auth, dataset_workflow, validators
+from ckanext.satudata.logic import action, auth, dataset_workflow, revision_files, validators
 from ckanext.satudata.permissions import SatudataPermissionLabels
 
 
@@ -22,6 +22,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IUploader, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -38,3 +39,10 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
 
     def before_dataset_index(self, pkg_dict):
         return dataset_workflow.index_fields(pkg_dict)
+
+    # IUploader: an upload into a held revision never touches the live file
+    def get_resource_uploader(self, data_dict):
+        return revision_files.ResourceUpload(data_dict)
+
+    def get_uploader(self, upload_to, old_filename=None):
+        return None

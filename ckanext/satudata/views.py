@@ -1,7 +1,7 @@
 """Flask blueprints: the sysadmin page that manages portal roles."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, send_file
 
 import ckan.plugins.toolkit as tk
 
@@ -64,6 +64,24 @@ def transition(id):
     except tk.ValidationError as e:
         tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
     return tk.redirect_to("dataset.read", id=id, _anchor="alur-diseminasi")
+
+
+@satudata_workflow.route("/dataset/<id>/revisi/resource/<resource_id>/download")
+@satudata_workflow.route("/dataset/<id>/revisi/resource/<resource_id>/download/<filename>")
+def revision_download(id, resource_id, filename=None):
+    """A file of the pending revision, for the people who review it: it is
+    held apart from the live file until publication."""
+    from ckanext.satudata.logic import revision_files
+    context = _context()
+    try:
+        shown = tk.get_action("satudata_dataset_workflow_show")(context, {"id": id})
+        path = revision_files.held_file(shown["id"], resource_id)
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, tk._("Resource not found"))
+    if path is None:
+        # unchanged in the revision: the live file is the revision's file
+        return tk.redirect_to("resource.download", id=id, resource_id=resource_id)
+    return send_file(path, as_attachment=True, download_name=filename or "revisi")
 
 
 @satudata_workflow.route("/satudata/antrian-review")

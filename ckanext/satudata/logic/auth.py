@@ -113,6 +113,26 @@ def package_create(next_auth, context, data_dict):
     return next_auth(context, data_dict)
 
 
+@tk.chained_auth_function
+def package_delete(next_auth, context, data_dict):
+    """Sysadmins never reach here; everyone else withdraws instead."""
+    from ckanext.satudata.logic import dataset_workflow as wf
+    pkg = model.Package.get((data_dict or {}).get("id") or "")
+    if pkg is not None:
+        row = wf.get_row(pkg.id)
+        if row is not None and row.published:
+            return {"success": False, "msg": wf.PUBLISHED_DELETE_REFUSED}
+    return next_auth(context, data_dict)
+
+
+def _relationships_refused(context, data_dict):
+    """A relationship is public metadata of both datasets that would change
+    outside the chain; only sysadmins (who skip this check) manage them."""
+    return {"success": False, "msg": bilingual(
+        "Relasi antar-dataset hanya dapat diatur oleh sysadmin",
+        "Only sysadmins can manage dataset relationships")}
+
+
 # Workflow 2: anyone may file, follow and (with the token) act on a request;
 # the actions decide how much each caller sees and the rules who may move it.
 @tk.auth_allow_anonymous_access
@@ -166,6 +186,10 @@ def get_auth_functions():
         "package_show": package_show,
         "package_update": package_update,
         "package_create": package_create,
+        "package_delete": package_delete,
+        "package_relationship_create": _relationships_refused,
+        "package_relationship_update": _relationships_refused,
+        "package_relationship_delete": _relationships_refused,
         "satudata_role_grant": satudata_role_grant,
         "satudata_role_revoke": satudata_role_revoke,
         "satudata_role_list": satudata_role_list,

@@ -18,6 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.satudata import clock, dissemination as d, roles
 from ckanext.satudata.model import dataset_transition_log as log_table
 from ckanext.satudata.model import dataset_workflow as wf_table
+from ckanext.satudata.logic import revision_files
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,11 @@ DRY_RUN = "satudata_dry_run"
 # Keys a client may send but only the workflow sets (SPEC "No bypass").
 WORKFLOW_KEYS = ("private",)
 WORKFLOW_PREFIX = "satudata_"
+
+PUBLISHED_DELETE_REFUSED = (
+    "Dataset yang sudah terbit tidak dapat dihapus; Subkoord atau Kabid dapat menariknya "
+    "dari publikasi (withdraw) dengan alasan / A published dataset cannot be deleted; the "
+    "Subkoord or the Kabid can withdraw it from publication with a reason")
 
 # Fields that change without the content changing.
 _VOLATILE = {"metadata_modified", "metadata_created", "revision_id", "state", "private",
@@ -142,16 +148,18 @@ def enforce_visibility(package_id: str) -> None:
 # -- hooks called from CKAN's package actions --------------------------------
 
 def on_dataset_created(context, pkg_dict) -> None:
-    """A new dataset starts in `konsep`, private (SPEC "API contract")."""
+    """A new dataset starts in `konsep`, private (SPEC "API contract"); its
+    author prepared its content and never signs it off."""
     package_id = pkg_dict["id"]
     model.Session.flush()
+    actor = model.User.get(context.get("user") or "")
     model.Session.execute(insert(wf_table).values(
-        package_id=package_id, state=d.KONSEP, published=False, preparer_ids=[],
+        package_id=package_id, state=d.KONSEP, published=False,
+        preparer_ids=[actor.id] if actor else [],
         approvals=[], entered_at=clock.now(), updated_at=clock.now())
         .on_conflict_do_nothing())
     enforce_visibility(package_id)
     pkg = model.Package.get(package_id)
-    actor = model.User.get(context.get("user") or "")
     new_hash = content_hash(show_fresh(package_id))
     update_row(package_id, content_hash=new_hash)
     append_log(pkg, "create", None, d.KONSEP, actor.id if actor else None,
@@ -177,8 +185,8 @@ def on_dataset_updated(context, pkg_dict) -> None:
 def _content_changed(row, new_hash: str, editor_id: Optional[str]) -> None:
     """Record a content change of the item under review (live or revision)."""
     values: dict[str, Any] = {"content_hash": new_hash}
-    if row.state not in (d.KONSEP,) and editor_id and editor_id not in row.preparer_ids:
-        # whoever shaped the content never signs it off
+    if editor_id and editor_id not in (row.preparer_ids or ()):
+        # whoever shaped the content, in any state, never signs it off
         values["preparer_ids"] = list(row.preparer_ids) + [editor_id]
     if row.state in d.SIGNED_OFF_STATES or row.approvals:
         values.update(state=d.PENYUSUNAN, approvals=[], entered_at=clock.now())
@@ -202,8 +210,10 @@ def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
     # around it also undoes what it flushed outside that savepoint.
     savepoint = model.Session.begin_nested()
     try:
-        would_be = up_func(dict(context, defer_commit=True, **{DRY_RUN: True}),
-                           dict(data_dict))
+        # an upload lands in the revision's folder, never on the live file
+        with revision_files.holding(package_id):
+            would_be = up_func(dict(context, defer_commit=True, **{DRY_RUN: True}),
+                               dict(data_dict))
     finally:
         # a refused edit has already rolled the whole transaction back
         if savepoint.is_active:
@@ -220,6 +230,7 @@ def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
             append_log(model.Package.get(package_id), "revision_withdrawn", row.state,
                        d.TERBIT, _user_id(context), content_hash_=live_hash,
                        entered_at=row.entered_at)
+            revision_files.discard(package_id)
         return live
     if new_hash != row.content_hash:
         editor_id = _user_id(context)
@@ -263,7 +274,8 @@ def item_for(row, package_id: str) -> d.Item:
         preparer_ids=frozenset(row.preparer_ids or ()),
         approvals=tuple((a["level"], a["user_id"], a["content_hash"])
                         for a in row.approvals or ()),
-        content_hash=row.content_hash, classification=content.get("classification"))
+        content_hash=row.content_hash, classification=content.get("classification"),
+        published=bool(row.published))
 
 
 def sysadmin_acts_as_any_role() -> bool:
@@ -305,18 +317,28 @@ def transition(context, package_id: str, request: d.Request,
         values.update(published=True, approvals=[], preparer_ids=[],
                       pending_revision=None, pending_revision_by=None,
                       pending_revision_at=None)
+    elif t == "withdraw":
+        # offline again, as a concept; a pending revision goes with it
+        values.update(published=False, approvals=[], preparer_ids=[], assignee_id=None,
+                      pending_revision=None, pending_revision_by=None,
+                      pending_revision_at=None)
     update_row(package_id, **values)
     append_log(model.Package.get(package_id), t, row.state, to_state, actor.user_id,
                request.comment, row.content_hash, values.get("assignee_id", row.assignee_id),
                entered_at=row.entered_at)
-    if t == "publish":
+    if t in ("publish", "withdraw"):
         enforce_visibility(package_id)
-        if row.pending_revision is not None:
-            # applies, indexes and commits together with the rows above
-            _apply_revision(context, package_id, row)
-            return to_state
+    if t == "publish" and row.pending_revision is not None:
+        live = show_fresh(package_id)
+        # applies, indexes and commits together with the rows above
+        _apply_revision(context, package_id, row)
+        # the bytes change only now, after the approved metadata is committed
+        revision_files.promote(package_id, live, row.pending_revision)
+        return to_state
     logic.index_update_package({"ignore_auth": True}, package_id)
     model.repo.commit()
+    if t == "withdraw":
+        revision_files.discard(package_id)
     return to_state
 
 

@@ -176,6 +176,53 @@ def package_patch(up_func, context, data_dict):
     return up_func(context, data_dict)
 
 
+def _log_deletion(context, package_id, transition):
+    """Deleting and purging are recorded too: the log outlives the dataset."""
+    pkg = model.Package.get(package_id)
+    row = wf.get_row(package_id)
+    if pkg is None or row is None:
+        return
+    wf.append_log(pkg, transition, row.state, row.state, wf._user_id(context),
+                  comment="published" if row.published else None,
+                  content_hash_=row.content_hash)
+
+
+@tk.chained_action
+def package_delete(up_func, context, data_dict):
+    """A published dataset goes offline through `withdraw`; only a sysadmin
+    deletes it outright, and that is logged like every deletion."""
+    pkg = model.Package.get((data_dict or {}).get("id") or "")
+    if pkg is not None and pkg.state != "deleted":
+        tk.check_access("package_delete", context, data_dict)
+        _log_deletion(context, pkg.id, "delete")
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def dataset_purge(up_func, context, data_dict):
+    pkg = model.Package.get((data_dict or {}).get("id") or "")
+    if pkg is not None:
+        tk.check_access("dataset_purge", context, data_dict)
+        _log_deletion(context, pkg.id, "purge")
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def bulk_update_delete(up_func, context, data_dict):
+    """The organization's bulk delete: same rule as package_delete."""
+    tk.check_access("bulk_update_delete", context, data_dict)
+    user = model.User.get(context.get("user") or "")
+    ids = [i for i in (data_dict or {}).get("datasets") or [] if isinstance(i, str)]
+    packages = [p for p in (model.Package.get(i) for i in ids) if p is not None]
+    if not context.get("ignore_auth") and not (user and user.sysadmin):
+        if any(wf.ensure_row(p.id).published for p in packages):
+            raise tk.NotAuthorized(wf.PUBLISHED_DELETE_REFUSED)
+    for pkg in packages:
+        if pkg.state != "deleted":
+            _log_deletion(context, pkg.id, "delete")
+    return up_func(context, data_dict)
+
+
 @tk.side_effect_free
 def satudata_sla_report(context, data_dict):
     """SOP compliance: transitions, median and p90 minutes per step, share
@@ -203,4 +250,7 @@ def get_actions():
         "package_create": package_create,
         "package_update": package_update,
         "package_patch": package_patch,
+        "package_delete": package_delete,
+        "dataset_purge": dataset_purge,
+        "bulk_update_delete": bulk_update_delete,
     }

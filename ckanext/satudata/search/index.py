@@ -122,13 +122,15 @@ def build_document(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         for key, index_key in resource_fields:
             doc.setdefault(index_key, []).append(resource.get(key) or "")
 
+    # package_show's validated form names the ends `subject`/`object`; the
+    # raw dictized form `subject_package_id`/`object_package_id`
     relations: dict[str, list[str]] = collections.defaultdict(list)
     for rel in doc.pop("relationships_as_object", None) or []:
-        other = model.Package.get(rel["subject_package_id"])
+        other = model.Package.get(rel.get("subject_package_id") or rel.get("subject") or "")
         if other:
             relations[model.PackageRelationship.forward_to_reverse_type(rel["type"])].append(other.name)
     for rel in doc.pop("relationships_as_subject", None) or []:
-        other = model.Package.get(rel["object_package_id"])
+        other = model.Package.get(rel.get("object_package_id") or rel.get("object") or "")
         if other:
             relations[rel["type"]].append(other.name)
     for key, names in relations.items():
