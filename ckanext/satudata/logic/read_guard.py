@@ -1,8 +1,464 @@
 """Read paths that must not reveal unpublished work (SPEC "Rules that must
 never break"): chained core actions that filter what CKAN reads straight from
-its tables, and answer "not found" for what the caller may not read."""
+its tables, and answer "not found" for what the caller may not read.
+
+What a caller may see is what their own ``package_search`` (private and
+draft datasets included, the caller's context) returns, or what
+``check_access('package_show')`` lets them read: the Walidata team and the
+owning OPD keep seeing their own work, everyone else sees only what is
+published. A dataset the caller cannot read answers exactly as a dataset
+that does not exist: ``ObjectNotFound`` with one fixed message, never the
+id, never ``NotAuthorized``.
+"""
 from __future__ import annotations
+
+import functools
+import re
+from typing import Any, Callable, Iterable, Optional
+
+import ckan.model as model
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import roles
+from ckanext.satudata.logic.validators import bilingual
+
+DATASET_NOT_FOUND = bilingual("Dataset tidak ditemukan", "Dataset not found")
+RESOURCE_NOT_FOUND = bilingual("Sumber data tidak ditemukan", "Resource not found")
+VIEW_NOT_FOUND = bilingual("Tampilan tidak ditemukan", "View not found")
+ACTIVITY_NOT_FOUND = bilingual("Aktivitas tidak ditemukan", "Activity not found")
+TASK_NOT_FOUND = bilingual("Status tugas tidak ditemukan", "Task status not found")
+INTERNAL_FIELD = bilingual(
+    "Kolom internal indeks pencarian tidak dapat dipakai",
+    "Internal search index fields cannot be used")
+
+
+# -- who sees what ------------------------------------------------------
+
+def _search_context(context) -> dict[str, Any]:
+    return {k: context[k] for k in ("user", "ignore_auth", "auth_user_obj") if k in context}
+
+
+def _caller(context) -> Optional[model.User]:
+    return model.User.get(context.get("user") or "") if context.get("user") else None
+
+
+def _sees_everything(context) -> bool:
+    """Internal calls, sysadmins and the Walidata team (their permission
+    label opens every dataset)."""
+    if context.get("ignore_auth"):
+        return True
+    user = _caller(context)
+    return user is not None and (user.sysadmin or roles.is_walidata_team(user.id))
+
+
+def _visible_facet(context, field: str) -> dict[str, int]:
+    """The caller's own search: counts per value over every dataset they may read."""
+    result = tk.get_action("package_search")(_search_context(context), {
+        "q": "*:*", "rows": 0, "include_private": True, "include_drafts": True,
+        "facet.field": [field], "facet.limit": -1, "facet.mincount": 1})
+    return result["facets"].get(field, {})
+
+
+def _can_read(context, package_ref: Optional[str]) -> bool:
+    if not package_ref:
+        return False
+    pkg = model.Package.get(package_ref)
+    if pkg is None:
+        return False
+    check_context = _search_context(context)
+    try:
+        tk.check_access("package_show", check_context, {"id": pkg.id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    return True
+
+
+def _resource_package(resource_id: Optional[str]) -> Optional[str]:
+    resource = model.Resource.get(resource_id) if resource_id else None
+    return resource.package_id if resource is not None else None
+
+
+def _view_package(view_id: Optional[str]) -> Optional[str]:
+    view = model.ResourceView.get(view_id) if view_id else None
+    return _resource_package(view.resource_id) if view is not None else None
+
+
+def _hidden_as_missing(up_func, context, data_dict, packages: Callable[[], Iterable],
+                       message: str):
+    """Run ``up_func``; if it refuses or misses and the caller cannot read
+    every dataset it concerns, answer as for a missing dataset."""
+    try:
+        return up_func(context, data_dict)
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        refs = list(packages())
+        if refs and all(_can_read(context, ref) for ref in refs):
+            raise
+        raise tk.ObjectNotFound(message)
+
+
+def _ref(data_dict, key="id"):
+    value = (data_dict or {}).get(key)
+    return value if isinstance(value, str) else None
+
+
+# -- 2. hidden and missing datasets answer the same ------------------------
+
+@tk.chained_action
+@tk.side_effect_free
+def package_show(up_func, context, data_dict):
+    return _hidden_as_missing(up_func, context, data_dict,
+                              lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_show(up_func, context, data_dict):
+    return _hidden_as_missing(up_func, context, data_dict,
+                              lambda: [_resource_package(_ref(data_dict))], RESOURCE_NOT_FOUND)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_view_list(up_func, context, data_dict):
+    return _hidden_as_missing(up_func, context, data_dict,
+                              lambda: [_resource_package(_ref(data_dict))], RESOURCE_NOT_FOUND)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_view_show(up_func, context, data_dict):
+    return _hidden_as_missing(up_func, context, data_dict,
+                              lambda: [_view_package(_ref(data_dict))], VIEW_NOT_FOUND)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_relationships_list(up_func, context, data_dict):
+    def packages():
+        refs = [_ref(data_dict)]
+        if (data_dict or {}).get("id2"):
+            refs.append(_ref(data_dict, "id2"))
+        return refs
+    return _hidden_as_missing(up_func, context, data_dict, packages, DATASET_NOT_FOUND)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_collaborator_list(up_func, context, data_dict):
+    if not context.get("ignore_auth") and not context.get("user"):
+        # core's auth function asserts a user: a 500 for anonymous callers
+        # on existing datasets, a 404 on missing ones
+        if _can_read(context, _ref(data_dict)):
+            raise tk.NotAuthorized(bilingual("Masuk terlebih dahulu", "Log in first"))
+        raise tk.ObjectNotFound(DATASET_NOT_FOUND)
+    return _hidden_as_missing(up_func, context, data_dict,
+                              lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_activity_list(up_func, context, data_dict):
+    return _hidden_as_missing(up_func, context, data_dict,
+                              lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
+
+
+def _activity(activity_id: Optional[str]):
+    from ckanext.activity.model import Activity
+    return model.Session.get(Activity, activity_id) if activity_id else None
+
+
+def _activity_guard(up_func, context, data_dict):
+    """An activity of a dataset the caller cannot read is as missing as an
+    activity that never was; activities of groups, organizations and users
+    stay with core."""
+    try:
+        return up_func(context, data_dict)
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        activity = _activity(_ref(data_dict))
+        if activity is not None and not (activity.activity_type or "").endswith("package"):
+            raise
+        if activity is not None and _can_read(context, activity.object_id):
+            raise
+        raise tk.ObjectNotFound(ACTIVITY_NOT_FOUND)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_show(up_func, context, data_dict):
+    return _activity_guard(up_func, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_data_show(up_func, context, data_dict):
+    return _activity_guard(up_func, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_diff(up_func, context, data_dict):
+    return _activity_guard(up_func, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_dataset_show(up_func, context, data_dict):
+    return _hidden_as_missing(up_func, context, data_dict,
+                              lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
+
+
+def _readable_first(message: str):
+    """For actions that answer for any id they are given (followers): refuse
+    ids the caller cannot read before core looks them up."""
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(up_func, context, data_dict):
+            if not context.get("ignore_auth") and not _can_read(context, _ref(data_dict)):
+                raise tk.ObjectNotFound(message)
+            return up_func(context, data_dict)
+        return wrapper
+    return decorate
+
+
+@tk.chained_action
+@tk.side_effect_free
+@_readable_first(DATASET_NOT_FOUND)
+def dataset_follower_count(up_func, context, data_dict):
+    pass
+
+
+@tk.chained_action
+@tk.side_effect_free
+@_readable_first(DATASET_NOT_FOUND)
+def am_following_dataset(up_func, context, data_dict):
+    pass
+
+
+@tk.chained_action
+@_readable_first(DATASET_NOT_FOUND)
+def follow_dataset(up_func, context, data_dict):
+    pass
+
+
+@tk.chained_action
+@tk.side_effect_free
+def task_status_show(up_func, context, data_dict):
+    """Anyone may read a task status; not one of a dataset they cannot read."""
+    try:
+        status = up_func(context, data_dict)
+    except tk.ObjectNotFound:
+        raise tk.ObjectNotFound(TASK_NOT_FOUND)
+    if context.get("ignore_auth"):
+        return status
+    entity = status.get("entity_id")
+    kind = status.get("entity_type")
+    package = entity if kind == "package" else _resource_package(entity) \
+        if kind == "resource" else None
+    if kind in ("package", "resource") and not _can_read(context, package):
+        raise tk.ObjectNotFound(TASK_NOT_FOUND)
+    return status
+
+
+def _wrap_workflow(func):
+    """The extension's own workflow reads: outsiders get "not found" for
+    datasets they cannot read (as for missing ones), not a refusal."""
+    @functools.wraps(func)
+    def wrapper(context, data_dict):
+        return _hidden_as_missing(lambda c, d: func(c, d), context, data_dict,
+                                  lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
+    return wrapper
+
+
+# -- 1. names, tags, formats and counts ------------------------------------
+
+def _free_tags_only(data_dict) -> bool:
+    return not (data_dict or {}).get("vocabulary_id")
+
+
+def _visible_tags(context) -> set[str]:
+    return set(_visible_facet(context, "tags"))
+
+
+def _int_or_none(value) -> Optional[int]:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise tk.ValidationError({"limit": [bilingual("Harus bilangan bulat",
+                                                      "Must be an integer")]})
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_list(up_func, context, data_dict):
+    tags = up_func(context, data_dict)
+    if context.get("ignore_auth") or not _free_tags_only(data_dict) or not tags:
+        return tags
+    visible = _visible_tags(context)
+    return [t for t in tags if (t["name"] if isinstance(t, dict) else t) in visible]
+
+
+def _filtered_tag_search(up_func, context, data_dict):
+    """Core's tag search over all matches, the caller's invisible tags removed,
+    then offset and limit applied: counts and pages know nothing hidden."""
+    if context.get("ignore_auth") or not _free_tags_only(data_dict):
+        return None
+    offset = _int_or_none((data_dict or {}).get("offset")) or 0
+    limit = _int_or_none((data_dict or {}).get("limit"))
+    unpaged = {k: v for k, v in (data_dict or {}).items() if k not in ("offset", "limit")}
+    return up_func(context, unpaged), offset, limit
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_search(up_func, context, data_dict):
+    filtered = _filtered_tag_search(up_func, context, data_dict)
+    if filtered is None:
+        return up_func(context, data_dict)
+    result, offset, limit = filtered
+    visible = _visible_tags(context) if result["results"] else set()
+    tags = [t for t in result["results"] if t["name"] in visible]
+    end = None if limit is None else offset + limit
+    return {"count": len(tags), "results": tags[offset:end]}
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_autocomplete(up_func, context, data_dict):
+    filtered = _filtered_tag_search(up_func, context, data_dict)
+    if filtered is None:
+        return up_func(context, data_dict)
+    names, offset, limit = filtered
+    visible = _visible_tags(context) if names else set()
+    names = [n for n in names if n in visible]
+    end = None if limit is None else offset + limit
+    return names[offset:end]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_show(up_func, context, data_dict):
+    if not context.get("ignore_auth") and _free_tags_only(data_dict):
+        tag = model.Tag.get(_ref(data_dict) or "")
+        if tag is not None and tag.vocabulary_id is None \
+                and tag.name not in _visible_tags(context):
+            used = model.Session.query(model.PackageTag).filter(
+                model.PackageTag.tag_id == tag.id).first() is not None
+            if used:  # an unused tag is no trace of anyone's work
+                raise tk.ObjectNotFound()  # as core answers a missing tag
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def format_autocomplete(up_func, context, data_dict):
+    """Formats of the resources the caller can read, most used first."""
+    core = up_func(context, data_dict)  # core validates and checks access
+    if context.get("ignore_auth"):
+        return core
+    query = str((data_dict or {}).get("q") or "").lower()
+    try:
+        limit = int((data_dict or {}).get("limit") or 5)
+    except (TypeError, ValueError):
+        limit = 5
+    counts: dict[str, int] = {}
+    for name, count in _visible_facet(context, "res_format").items():
+        if query in name.lower():
+            counts[name.lower()] = counts.get(name.lower(), 0) + count
+    return [name for name, _ in sorted(counts.items(), key=lambda i: (-i[1], i[0]))][:limit]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def member_list(up_func, context, data_dict):
+    members = up_func(context, data_dict)
+    if context.get("ignore_auth"):
+        return members
+    readable: dict[str, bool] = {}
+
+    def shown(member):
+        table_id, table_name = member[0], member[1]
+        if table_name != "package":
+            return True
+        if table_id not in readable:
+            readable[table_id] = _can_read(context, table_id)
+        return readable[table_id]
+    return [m for m in members if shown(m)]
+
+
+# -- 3. internal index fields stay with the Walidata team ------------------
+
+_INTERNAL = re.compile(r"^(satudata_.*|permission_labels)$", re.IGNORECASE)
+_INTERNAL_IN_QUERY = re.compile(r"(?<![\w.])(satudata_\w*|permission_labels)\s*:",
+                                re.IGNORECASE)
+_INTERNAL_IN_SORT = re.compile(r"(?<![\w.])(satudata_\w*|permission_labels)(?!\w)",
+                               re.IGNORECASE)
+
+
+def _query_strings(data_dict, key) -> list[str]:
+    value = (data_dict or {}).get(key)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+
+
+def _strip(value):
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if not _INTERNAL.match(str(k))}
+    return value
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_search(up_func, context, data_dict):
+    if _sees_everything(context):
+        return up_func(context, data_dict)
+    for key in ("q", "fq", "fq_list"):
+        for text in _query_strings(data_dict, key):
+            if _INTERNAL_IN_QUERY.search(text.replace("\\", "")):
+                raise tk.ValidationError({key: [INTERNAL_FIELD]})
+    for text in _query_strings(data_dict, "sort"):
+        if _INTERNAL_IN_SORT.search(text.replace("\\", "")):
+            raise tk.ValidationError({"sort": [INTERNAL_FIELD]})
+    result = up_func(context, data_dict)
+    result["results"] = [_strip(r) for r in result.get("results") or []]
+    for key in ("facets", "search_facets"):
+        if isinstance(result.get(key), dict):
+            result[key] = {k: v for k, v in result[key].items() if not _INTERNAL.match(k)}
+    return result
 
 
 def get_actions():
-    return {}
+    from ckanext.satudata.logic import workflow_actions
+    actions = {
+        "package_show": package_show,
+        "resource_show": resource_show,
+        "resource_view_list": resource_view_list,
+        "resource_view_show": resource_view_show,
+        "package_relationships_list": package_relationships_list,
+        "package_collaborator_list": package_collaborator_list,
+        "dataset_follower_count": dataset_follower_count,
+        "am_following_dataset": am_following_dataset,
+        "follow_dataset": follow_dataset,
+        "task_status_show": task_status_show,
+        "tag_list": tag_list,
+        "tag_search": tag_search,
+        "tag_autocomplete": tag_autocomplete,
+        "tag_show": tag_show,
+        "format_autocomplete": format_autocomplete,
+        "member_list": member_list,
+        "package_search": package_search,
+        # the extension's own reads, wrapped (not chained: same plugin)
+        "satudata_dataset_workflow_show": _wrap_workflow(
+            workflow_actions.satudata_dataset_workflow_show),
+        "satudata_dataset_history": _wrap_workflow(workflow_actions.satudata_dataset_history),
+    }
+    if p.plugin_loaded("activity"):
+        actions.update(package_activity_list=package_activity_list,
+                       activity_show=activity_show, activity_data_show=activity_data_show,
+                       activity_diff=activity_diff)
+    if p.plugin_loaded("dcat"):
+        actions["dcat_dataset_show"] = dcat_dataset_show
+    return actions
