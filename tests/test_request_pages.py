@@ -45,8 +45,10 @@ def status(number):
 
 
 def file_request(app, **fields):
-    """File a request through the public form; returns (number, token, page)."""
-    page = app.post("/permintaan-data/baru", data=dict(FORM, **fields), status=200)
+    """File a request through the public form, from a browser of its own (which
+    keeps the token in its session); returns (number, token, page)."""
+    page = app.test_client().post("/permintaan-data/baru", data=dict(FORM, **fields),
+                                  status=200)
     number = NUMBER.search(page.body).group(0)
     token = re.search(r"\?token=([A-Za-z0-9_\-]+)", page.body).group(1)
     return number, token, page
@@ -98,9 +100,9 @@ def test_anonymous_files_a_request_and_sees_number_and_token(app, dinkes):
     shown = helpers.call_action("satudata_request_show", number=number)
     assert shown["email"] == FORM["email"] and shown["suggested_organization"] == "dinkes"
     assert shown["identity_number"] == FORM["identity_number"]
-    # the token opens the full view
+    # the token opens the full view, and is exchanged for the session at once
     page = app.get("/permintaan-data/%s?token=%s" % (number, token), status=200)
-    assert FORM["email"] in page.body
+    assert FORM["email"] in page.body and "token" not in page.request.url
 
 
 def test_logged_in_requester_gets_the_form_prefilled_and_owns_the_request(app):
@@ -171,6 +173,7 @@ def test_rate_limit_keeps_the_input(app, ckan_config, monkeypatch):
 
 def test_tracking_page_public_versus_token(app, walidata):
     number, token, _ = file_request(app)
+    requester = app.test_client()   # the requester's browser
     public = app.get("/permintaan-data/%s" % number, status=200).body
     assert number in public and FORM["title"] in public and FORM["description"] in public
     assert "satudata-request-status-baru" in public
@@ -179,36 +182,41 @@ def test_tracking_page_public_versus_token(app, walidata):
     assert 'name="transition"' not in public
 
     # a wrong token is the public page, with a word about it
-    page = app.get("/permintaan-data/%s?token=salah" % number).body
-    assert FORM["email"] not in page and "does not belong to this request" in page
+    page = app.get("/permintaan-data/%s?token=salah" % number)
+    assert FORM["email"] not in page.body and "does not belong to this request" in page.body
+    assert "salah" not in page.request.url
 
     # the Walidata team asks for clarification from the page
     press(app, number, walidata["staf"], transition="ask_clarification",
           comment="Mohon sebutkan tahun yang diperlukan.")
     assert status(number) == "menunggu_klarifikasi"
-    page = app.get("/permintaan-data/%s?token=%s" % (number, token))
+    page = requester.get("/permintaan-data/%s?token=%s" % (number, token))
     assert "no-store" in page.headers["Cache-Control"]
+    assert page.request.url.endswith("/permintaan-data/%s" % number)  # the clean URL
     body = page.body
     for private in PRIVATE:
         assert private in body, private
     assert 'value="clarify"' in body and 'value="withdraw"' in body
-    assert 'name="access_token" value="%s"' % token in body
+    assert token not in body   # the session holds it, the page does not
     assert "Mohon sebutkan tahun yang diperlukan." in body
-    # the public sees the question too (a reason owed to the requester), not the person
+    # the question is between the requester and the office, not for the public
     public = app.get("/permintaan-data/%s" % number).body
-    assert "Mohon sebutkan tahun yang diperlukan." in public and FORM["email"] not in public
+    assert "Mohon sebutkan tahun yang diperlukan." not in public
+    assert FORM["email"] not in public
 
     # a clarification without text is refused with the reason, bilingual
-    page = press(app, number, token=token, transition="clarify")
+    page = press(requester, number, transition="clarify")
     assert "Alasan/keterangan wajib diisi" in page.body
     assert status(number) == "menunggu_klarifikasi"
-    page = press(app, number, token=token, transition="clarify", comment="Tahun 2020-2025.")
+    page = press(requester, number, transition="clarify", comment="Tahun 2020-2025.")
     assert status(number) == "baru"
-    assert "token=%s" % token in page.request.url  # back to the private page
-    # without the token the buttons do nothing
+    # back to the private page, with no token in its address
+    assert page.request.url.endswith("/permintaan-data/%s" % number)
+    assert FORM["email"] in page.body
+    # without the token (another browser) the buttons do nothing
     press(app, number, transition="withdraw")
     assert status(number) == "baru"
-    press(app, number, token=token, transition="withdraw", comment="Sudah tidak perlu")
+    press(requester, number, transition="withdraw", comment="Sudah tidak perlu")
     assert status(number) == "dibatalkan"
     public = app.get("/permintaan-data/%s" % number).body
     assert "satudata-request-status-dibatalkan" in public
@@ -276,22 +284,27 @@ def test_the_full_opd_branch_through_the_pages(app, walidata, dinkes, opd_user):
     assert status(number) == "selesai"
 
     # the requester downloads it with the token; nobody else without one
-    page = app.get("%s?token=%s" % (url, token)).body
-    link = "/permintaan-data/%s/berkas?token=%s" % (number, token)
-    assert link in page and "Data terlampir untuk pemohon." in page
+    requester = app.test_client()
+    page = requester.get("%s?token=%s" % (url, token)).body
+    link = "/permintaan-data/%s/berkas" % number
+    assert 'href="%s"' % link in page and "Data terlampir untuk pemohon." in page
     # the requester sees their request, not the inside of the office
     assert "Catatan internal OPD" not in page and "Belum ada di portal" not in page
     assert walidata["staf"]["name"] not in page and opd_user["name"] not in page
     assert "/berkas-opd" not in page
-    got = app.get(link, status=200)
+    got = requester.get(link, status=200)
     assert got.data == CSV
     assert "attachment" in got.headers["Content-Disposition"]
     assert "data.csv" in got.headers["Content-Disposition"]
     app.get(url + "/berkas", status=404)
     app.get(url + "/berkas?token=salah", status=404)
+    # a link with the token (from another device) is exchanged, then downloads
+    got = app.test_client().get(link + "?token=%s" % token, status=200)
+    assert got.data == CSV and got.request.url.endswith(link)
     public = app.get(url).body
     assert "satudata-request-status-selesai" in public
     assert "delivered privately to the requester" in public and "/berkas" not in public
+    assert "Data terlampir untuk pemohon." not in public   # a message to the requester
     # the public history names the steps without naming who took them
     assert "Teruskan ke OPD" in public or "Send to the agency" in public
     assert walidata["staf"]["name"] not in public and opd_user["name"] not in public
@@ -331,7 +344,10 @@ def test_deliver_a_published_dataset_from_the_page(app, walidata, dinkes):
     assert status(number) == "selesai"
     public = app.get("/permintaan-data/%s" % number).body
     assert 'href="http://test.ckan.net/dataset/tenaga-kesehatan"' in public
-    assert "Sudah tersedia di portal." in public
+    # the delivery message is the requester's; the public sees the dataset link
+    assert "Sudah tersedia di portal." not in public
+    mine = app.test_client().get("/permintaan-data/%s?token=%s" % (number, token)).body
+    assert "Sudah tersedia di portal." in mine
 
 # -- the public list and the lookup box --------------------------------------------------
 
@@ -414,7 +430,7 @@ def test_board_flags_overdue_and_shows_assignee(app, walidata):
 def test_opd_inbox_shows_only_its_own_organization(app, walidata, dinkes, opd_user):
     guru = factories.User(name="petugas-dispendik")
     factories.Organization(name="dispendik", title="Dinas Pendidikan",
-                           users=[{"name": guru["name"], "capacity": "member"}])
+                           users=[{"name": guru["name"], "capacity": "editor"}])
     health, _, _ = file_request(app, title="Jumlah puskesmas")
     school, _, _ = file_request(app, title="Jumlah sekolah dasar")
     unsent, _, _ = file_request(app, title="Belum dikirim ke OPD")

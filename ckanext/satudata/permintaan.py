@@ -198,5 +198,11 @@ PUBLIC_TRANSITIONS = {"create", "assign", "deliver", "not_available", "escalate"
                       "opd_confirm", "opd_decline", "opd_send", "handover",
                       "close_unavailable", "reject", "ask_clarification", "clarify",
                       "withdraw", "extend"}
-# Transitions whose comment the public may read (reasons owed to the requester).
-PUBLIC_COMMENTS = {"reject", "ask_clarification", "extend", "close_unavailable", "deliver"}
+# Transitions whose comment the public may read: only a rejection's reason,
+# which UU 14/2008 (art. 22(7), art. 17 exemptions) asks a public body to state.
+# Clarification questions and answers, notes and delivery messages are between
+# the requester and the office.
+PUBLIC_COMMENTS = {"reject"}
+# Transitions whose comment the requester reads (the answers owed to them).
+REQUESTER_COMMENTS = PUBLIC_COMMENTS | {"ask_clarification", "clarify", "extend",
+                                        "close_unavailable", "deliver", "withdraw"}

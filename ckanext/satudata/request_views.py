@@ -1,7 +1,10 @@
 """Pages of the data request service (Layanan Permintaan Data Sektoral).
 
 Public: the request form, the list, the tracking page (the requester's token
-opens the full view there) and the delivered file. Internal: the Walidata
+opens the full view there) and the delivered file. The token travels in a URL
+once at most: `?token=` is exchanged for the browser's session (scoped to that
+request number) and answered with a redirect to the clean URL, so it does not
+stay in the address bar, the history, Referer headers or the server's logs. Internal: the Walidata
 team's board and the OPD inbox. Every decision is the actions' (SPEC "API
 contract / Workflow 2"); these views only collect input and show results.
 """
@@ -10,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 
-from flask import Blueprint, jsonify, make_response, send_file
+from flask import Blueprint, jsonify, make_response, send_file, session
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
@@ -56,6 +59,49 @@ def _private_page(response=None):
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# The requesters' access tokens this browser holds, by request number.
+SESSION_TOKENS = "satudata_request_tokens"
+MAX_SESSION_TOKENS = 20
+
+
+def session_token(number):
+    """The access token of request `number` this browser's session holds."""
+    tokens = session.get(SESSION_TOKENS)
+    return tokens.get(number) if isinstance(tokens, dict) else None
+
+
+def _remember_token(number, token):
+    tokens = session.get(SESSION_TOKENS)
+    tokens = dict(tokens) if isinstance(tokens, dict) else {}
+    tokens.pop(number, None)
+    tokens[number] = token
+    while len(tokens) > MAX_SESSION_TOKENS:   # the cookie stays small
+        tokens.pop(next(iter(tokens)))
+    session[SESSION_TOKENS] = tokens
+
+
+def _token_opens(number, token) -> bool:
+    """`token` is the access token of request `number` (asked as nobody, so
+    that an account's own rights do not count)."""
+    if not token:
+        return False
+    try:
+        req = tk.get_action("satudata_request_show")(
+            {"user": ""}, {"id": number, "access_token": token})
+    except tk.ObjectNotFound:
+        return False
+    return req.get("audience") == "requester"
+
+
+def _exchange_token(number, token) -> None:
+    """Keep a valid token in the session; say so when it is not."""
+    if _token_opens(number, token):
+        _remember_token(number, token)
+    else:
+        tk.h.flash_error(tk._("The access token in this link does not belong to this "
+                              "request; you see the public page."))
 
 
 def _login():
@@ -124,6 +170,8 @@ def new():
         result = tk.get_action("satudata_request_create")(_context(), payload)
     except tk.ValidationError as e:
         return _private_page(_render_form(data, e.error_dict))
+    # this browser follows the request from now on; the link is for another one
+    _remember_token(result["number"], result["access_token"])
     result["tracking_link"] = tk.url_for("satudata_requests.track", number=result["number"],
                                          token=result["access_token"], _external=True)
     return _private_page(tk.render("satudata/permintaan/created.html", {"result": result}))
@@ -177,33 +225,49 @@ def _show(number, token):
         return tk.abort(404, tk._("Request not found"))
 
 
+def _clean_redirect(endpoint, number):
+    """Back to the URL without the token (which the session now holds)."""
+    return _private_page(tk.redirect_to(endpoint, number=number))
+
+
 @satudata_requests.route("/permintaan-data/<number>")
 def track(number):
     """Public tracking page (full view for who may see it)."""
-    token = tk.request.args.get("token") or None
-    req = _show(number, token)
-    extra = {"req": req, "token": token, "internal": False,
-             "token_refused": bool(token) and req.get("view") != "full"}
+    if "token" in tk.request.args:
+        req = _show(number, None)
+        _exchange_token(req["number"], tk.request.args.get("token"))
+        return _clean_redirect("satudata_requests.track", req["number"])
+    req = _show(number, session_token(number))
+    if req["number"] != number:   # looked up by id: the session knows numbers
+        req = _show(number, session_token(req["number"]))
+    extra = {"req": req, "internal": req.get("audience") == "internal"}
     if req.get("view") == "full":
         # the team and the OPD see the internal side; the requester sees their
-        # own request: contact details, purpose, file, but not who did what inside
-        extra["internal"] = _internal_viewer(req)
-        extra["requester_comments"] = p.PUBLIC_COMMENTS | {"clarify", "withdraw"}
+        # own request: contact details, purpose, file, answers owed to them,
+        # but not who did what inside
         extra["staf_users"] = [u for u in tk.h.satudata_role_holders("staf")
                                if u is not None and u.state == "active"]
         extra["organizations"] = tk.h.satudata_organization_options()
         return _private_page(tk.render("satudata/permintaan/track.html", extra))
-    if token:
-        return _private_page(tk.render("satudata/permintaan/track.html", extra))
     return tk.render("satudata/permintaan/track.html", extra)
+
+
+@satudata_requests.route("/permintaan-data/<number>/token", methods=["POST"])
+def open_with_token(number):
+    """The requester types the access token from the email (a POST: the token
+    stays out of URLs) and follows the request in this browser from then on."""
+    req = _show(number, None)
+    _exchange_token(req["number"], (tk.request.form.get("access_token") or "").strip())
+    return _clean_redirect("satudata_requests.track", req["number"])
 
 
 @satudata_requests.route("/permintaan-data/<number>/aksi", methods=["POST"])
 def act(number):
-    """The buttons of the tracking page: one transition per press."""
+    """The buttons of the tracking page: one transition per press. The
+    requester's token comes from the session (or, still accepted, a form field)."""
     form = tk.request.form
     transition = form.get("transition", "")
-    token = (form.get("access_token") or "").strip() or None
+    token = (form.get("access_token") or "").strip() or session_token(number)
     data = {"id": number, "transition": transition}
     if form.get("comment", "").strip():
         data["comment"] = form["comment"]
@@ -217,7 +281,10 @@ def act(number):
     if token:
         data["access_token"] = token
     try:
-        tk.get_action("satudata_request_transition")(_context(), data)
+        result = tk.get_action("satudata_request_transition")(_context(), data)
+        if token and result.get("view") == "full" and session_token(number) != token \
+                and _token_opens(number, token):
+            _remember_token(number, token)
         tk.h.flash_success(tk._("Request updated: {action}").format(
             action=tk.h.satudata_request_transition_label(transition)))
     except tk.ObjectNotFound:
@@ -226,9 +293,7 @@ def act(number):
         tk.h.flash_error(str(e) or tk._("Not authorized"))
     except tk.ValidationError as e:
         tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
-    if token:
-        return tk.redirect_to("satudata_requests.track", number=number, token=token)
-    return tk.redirect_to("satudata_requests.track", number=number)
+    return _clean_redirect("satudata_requests.track", number)
 
 
 def _send(path):
@@ -239,8 +304,11 @@ def _send(path):
 @satudata_requests.route("/permintaan-data/<number>/berkas")
 def download(number):
     """The delivered file: only for the requester (token or account) and staff."""
-    token = tk.request.args.get("token")
-    req = _show(number, token)
+    if "token" in tk.request.args:
+        req = _show(number, None)
+        _exchange_token(req["number"], tk.request.args.get("token"))
+        return _clean_redirect("satudata_requests.download", req["number"])
+    req = _show(number, session_token(number))
     from ckanext.satudata.logic import data_request as dr
     row = dr.get(req["id"])
     if req.get("view") != "full" or not row.delivered_file \
@@ -249,26 +317,14 @@ def download(number):
     return _private_page(_send(row.delivered_file))
 
 
-def _internal_viewer(req) -> bool:
-    """The Walidata team and the OPD the request was sent to: they see the
-    internal side (who did what, SLA, what the OPD sent); the requester gets
-    the data when it is delivered."""
-    from ckanext.satudata.logic import data_request as dr
-    context = _context()
-    row = dr.get(req["id"])
-    actor = dr.actor_for(context)
-    return bool(req.get("view") == "full" and (
-        p.is_staff(actor) or dr.is_sysadmin(context)
-        or (row.organization_id and row.organization_id in actor.organization_ids)))
-
-
 @satudata_requests.route("/permintaan-data/<number>/berkas-opd")
 def download_received(number):
-    """The file the OPD sent (before delivery): the Walidata team and that OPD."""
+    """The file the OPD sent (before delivery): the Walidata team and the
+    editors and admins of that OPD (the `internal` audience)."""
     req = _show(number, None)
     from ckanext.satudata.logic import data_request as dr
     row = dr.get(req["id"])
-    if not _internal_viewer(req) or not row.received_file \
+    if req.get("audience") != "internal" or not row.received_file \
             or not os.path.exists(row.received_file):
         return tk.abort(404, tk._("File not found"))
     return _private_page(_send(row.received_file))
@@ -321,7 +377,8 @@ def opd_inbox():
     import ckan.model as model
     org_ids = dr.organization_ids_of(tk.current_user.id)
     if not org_ids:
-        return tk.abort(403, tk._("Only members of an organization (OPD) have an inbox"))
+        return tk.abort(403, tk._("Only editors and admins of an organization (OPD) "
+                                  "have an inbox"))
     context = _context()
     organizations = []
     for group in sorted((model.Group.get(i) for i in org_ids),
@@ -337,4 +394,6 @@ def opd_inbox():
 
 
 def get_blueprints():
-    return [satudata_requests]
+    from ckanext.satudata import csrf_guard
+    # the CSRF guard first: its hook runs before the rate limit (and Flask-WTF's)
+    return csrf_guard.get_blueprints() + [satudata_requests]

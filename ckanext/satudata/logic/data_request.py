@@ -60,14 +60,20 @@ def tracking_url(number: str) -> str:
 
 # -- who is asking -----------------------------------------------------------------
 
+# The OPD capacities that act for the organization on a request. A read-only
+# `member` of the OPD neither sees the requester's personal data nor acts.
+ACTING_CAPACITIES = ("admin", "editor")
+
+
 def organization_ids_of(user_id: Optional[str]) -> frozenset:
+    """The organizations (OPDs) the user acts for: editor or admin there."""
     if not user_id:
         return frozenset()
     rows = model.Session.query(model.Member.group_id).join(
         model.Group, model.Group.id == model.Member.group_id).filter(
         model.Member.table_name == "user", model.Member.table_id == user_id,
-        model.Member.state == "active", model.Group.is_organization.is_(True),
-        model.Group.state == "active")
+        model.Member.state == "active", model.Member.capacity.in_(ACTING_CAPACITIES),
+        model.Group.is_organization.is_(True), model.Group.state == "active")
     return frozenset(r[0] for r in rows)
 
 
@@ -86,16 +92,45 @@ def actor_for(context, row=None, access_token: Optional[str] = None) -> p.Actor:
                    organization_ids_of(user.id), is_requester)
 
 
-def sees_full(actor: p.Actor, row, sysadmin: bool = False) -> bool:
-    """The Walidata team, the OPD the request was sent to, and the requester."""
-    return (sysadmin or p.is_staff(actor) or actor.is_requester
-            or (row.organization_id is not None
-                and row.organization_id in actor.organization_ids))
+PUBLIC, REQUESTER, INTERNAL = "public", "requester", "internal"
+
+
+def audience(context, row, actor: p.Actor) -> str:
+    """Who is looking at `row`: the one place that decides how much of a
+    request a caller sees (SPEC "satudata_request_show").
+
+    - ``internal``: sysadmins, the Walidata team (staf, subkoord, kabid) and
+      the editors and admins of the OPD the request was sent to: the
+      requester's contact details, the internal history, SLA, received data;
+    - ``requester``: the access token's holder or the account that filed it:
+      their own details and the answers owed to them, not the inside of the office;
+    - ``public``: everyone else (read-only OPD members included): status,
+      title, description, deadline and, for a rejection, the reason.
+    """
+    if is_sysadmin(context) or p.is_staff(actor) or (
+            row.organization_id is not None
+            and row.organization_id in actor.organization_ids):
+        return INTERNAL
+    if actor.is_requester:
+        return REQUESTER
+    return PUBLIC
+
+
+def view_for(context, row, actor: p.Actor) -> dict[str, Any]:
+    """The view of `row` its audience may see."""
+    who = audience(context, row, actor)
+    if who == PUBLIC:
+        return public_view(row)
+    return full_view(row, actor, who)
 
 
 def is_sysadmin(context) -> bool:
-    user = model.User.get(context.get("user") or "")
-    return bool(context.get("ignore_auth") or (user is not None and user.sysadmin))
+    if context.get("ignore_auth"):
+        return True
+    if "_satudata_sysadmin" not in context:   # asked once per row of a list
+        user = model.User.get(context.get("user") or "")
+        context["_satudata_sysadmin"] = bool(user is not None and user.sysadmin)
+    return context["_satudata_sysadmin"]
 
 
 # -- views ---------------------------------------------------------------------------
@@ -155,24 +190,20 @@ def public_view(row) -> dict[str, Any]:
         "deadline": deadline(row), "due_date": row.due_date.isoformat(),
         "tracking_url": tracking_url(row.number),
         "delivered": _delivered(row),
-        "history": events(row.id, public=True),
+        "history": events(row.id, PUBLIC),
     }
 
 
-def is_internal(actor: p.Actor, row, sysadmin: bool = False) -> bool:
-    """The Walidata team and the OPD the request was sent to."""
-    return (sysadmin or p.is_staff(actor)
-            or (row.organization_id is not None
-                and row.organization_id in actor.organization_ids))
-
-
-def full_view(row, actor: p.Actor, internal: bool) -> dict[str, Any]:
+def full_view(row, actor: p.Actor, who: str) -> dict[str, Any]:
     """The requester's own details for the requester; the internal history,
-    assignee, SLA and received data only for the team and the target OPD."""
+    assignee, SLA and received data only for the team and the target OPD.
+    Use `view_for`, which asks `audience` who `who` is."""
+    assert who in (REQUESTER, INTERNAL)
+    internal = who == INTERNAL
     result = public_view(row)
     result.update({k: getattr(row, k) for k in PERSONAL_FIELDS})
-    result.update(purpose=row.purpose, view="full",
-                  audience="internal" if internal else "requester",
+    result.update(purpose=row.purpose, view="full", audience=who,
+                  history=events(row.id, who),
                   allowed_transitions=p.allowed_transitions(item_for(row), actor))
     if row.delivered_file:
         result["delivered"] = dict(result["delivered"] or {}, file=True)
@@ -183,7 +214,7 @@ def full_view(row, actor: p.Actor, internal: bool) -> dict[str, Any]:
     result.update(
         suggested_organization=suggested.name if suggested else None,
         assignee=assignee.name if assignee else None,
-        sla=sla(row), history=events(row.id, public=False),
+        sla=sla(row),
         received={"dataset": row.received_dataset_id, "resource_url":
                   row.received_resource_url, "file": bool(row.received_file)},
         derived_dataset=(model.Package.get(row.derived_dataset_id).name
@@ -192,21 +223,25 @@ def full_view(row, actor: p.Actor, internal: bool) -> dict[str, Any]:
     return result
 
 
-def events(request_id: str, public: bool) -> list[dict[str, Any]]:
+def events(request_id: str, who: str) -> list[dict[str, Any]]:
+    """The request's history as `who` (an `audience`) may read it: the team
+    sees everything; the requester the steps and the comments owed to them
+    (questions, answers, reasons); the public the steps and a rejection's reason."""
     rows = model.Session.execute(sa.select(request_event).where(
         request_event.c.request_id == request_id).order_by(request_event.c.id))
+    comments = p.REQUESTER_COMMENTS if who == REQUESTER else p.PUBLIC_COMMENTS
     out = []
     for r in rows:
-        if public and r.transition not in p.PUBLIC_TRANSITIONS:
+        if who != INTERNAL and r.transition not in p.PUBLIC_TRANSITIONS:
             continue
         entry = {"transition": r.transition, "from_status": r.from_status,
                  "to_status": r.to_status, "at": clock.iso_wib(r.at)}
-        if not public:
+        if who == INTERNAL:
             actor = model.User.get(r.actor_id) if r.actor_id else None
             entry.update(actor=actor.name if actor else None, actor_role=r.actor_role,
                          comment=r.comment, standard_minutes=r.standard_minutes,
                          elapsed_minutes=r.elapsed_minutes)
-        elif r.transition in p.PUBLIC_COMMENTS:
+        elif r.transition in comments:
             entry["comment"] = r.comment
         out.append(entry)
     return out
@@ -386,7 +421,7 @@ def _notify_transition(row, transition: str, comment: str) -> None:
     status = p.STEPS[row.status]
     if transition in p.PUBLIC_TRANSITIONS and transition not in ("clarify", "withdraw"):
         body = "Status: %s / %s\n%s\n" % (status.label_id, status.label_en, link)
-        if transition in p.PUBLIC_COMMENTS and comment:
+        if transition in p.REQUESTER_COMMENTS and comment:
             body += "\n%s\n" % comment
         notify.queue("request_update", [row.email], "[%s] %s / %s" % (
             row.number, status.label_id, status.label_en), body, row.id)

@@ -1,6 +1,8 @@
 """Actions of workflow 2 (SPEC "API contract — Workflow 2, data requests")."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 
 import ckan.model as model
@@ -50,15 +52,13 @@ def satudata_request_show(context, data_dict):
     tk.check_access("satudata_request_show", context, data_dict)
     row = _row(data_dict.get("id") or data_dict.get("number"))
     actor = dr.actor_for(context, row, data_dict.get("access_token"))
-    if dr.sees_full(actor, row, dr.is_sysadmin(context)):
-        return dr.full_view(row, actor, dr.is_internal(actor, row, dr.is_sysadmin(context)))
-    return dr.public_view(row)
+    return dr.view_for(context, row, actor)
 
 
 @tk.side_effect_free
 def satudata_request_list(context, data_dict):
-    """Requests, newest first: public views for the public; full views for the
-    Walidata team; an OPD member sees only the requests sent to its OPD.
+    """Requests, newest first, each as ``satudata_request_show`` shows it to
+    the caller; an OPD's editors and admins see only the requests sent to it.
 
     :param status, organization, q, limit (default 20, max 1000), offset
     """
@@ -85,9 +85,8 @@ def satudata_request_list(context, data_dict):
                                  .offset(data.get("offset", 0))).all()
     results = []
     for row in rows:
-        full = staff or (row.organization_id in actor.organization_ids)
-        view = dr.full_view(row, actor, True) if full else dr.public_view(row)
-        results.append(view)
+        mine = actor.user_id is not None and row.user_id == actor.user_id
+        results.append(dr.view_for(context, row, replace(actor, is_requester=mine)))
     return {"count": count, "results": results}
 
 
@@ -143,7 +142,7 @@ def satudata_request_transition(context, data_dict):
     notify.dispatch()
     row = dr.get(row.id)
     actor = dr.actor_for(context, row, data.get("access_token"))
-    return dr.full_view(row, actor, dr.is_internal(actor, row, dr.is_sysadmin(context)))
+    return dr.view_for(context, row, actor)
 
 
 def satudata_request_dataset_create(context, data_dict):
