@@ -208,9 +208,12 @@ class TestWithdrawAndDelete:
                             id=published["resources"][0]["id"], name="Data", upload=upload(V2))
         with pytest.raises(tk.ValidationError, match="reason"):
             transition(people["subkoord"], dataset_id, "withdraw")
-        for who in ("staf", "opd", "stranger"):
+        for who in ("staf", "opd", "member", "other_opd", "stranger"):
             with pytest.raises(tk.NotAuthorized):
                 transition(people[who], dataset_id, "withdraw", comment="x")
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("satudata_dataset_transition", context=as_user(None),
+                                id=dataset_id, transition="withdraw", comment="x")
         shown = transition(people["kabid"], dataset_id, "withdraw",
                            comment="Angka dikoreksi BPS")
         assert shown["state"] == "konsep" and shown["published"] is False
@@ -250,6 +253,26 @@ class TestWithdrawAndDelete:
                                   id=dataset["id"])
         assert [e["transition"] for e in log] == ["create", "delete"]
         assert log[-1]["actor"] == "opd-dinkes"
+
+
+def test_owner_org_of_a_published_dataset_moves_only_through_review(people, published):
+    dispendik = model.Group.get("dispendik")
+    helpers.call_action("organization_member_create", context=site_context(),
+                        id="dispendik", username="opd-dinkes", role="editor")
+    for who in ("opd", "staf", "kabid", "other_opd", "stranger"):
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("package_owner_org_update", context=as_user(people[who]),
+                                id=published["id"], organization_id=dispendik.id)
+    assert helpers.call_action("package_show", context=as_user(None),
+                               id=published["id"])["owner_org"] == people["dinkes"]["id"]
+    # as a revision it waits for both sign-offs
+    helpers.call_action("package_patch", context=as_user(people["opd"]), id=published["id"],
+                        owner_org=dispendik.id)
+    assert helpers.call_action("package_show", context=as_user(None),
+                               id=published["id"])["owner_org"] == people["dinkes"]["id"]
+    sign_off_and_publish(people, published["id"])
+    assert helpers.call_action("package_show", context=as_user(None),
+                               id=published["id"])["owner_org"] == dispendik.id
 
 
 class TestRelationships:

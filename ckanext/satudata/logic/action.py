@@ -113,6 +113,15 @@ def _reindex(package_ref):
 
 @tk.chained_action
 def package_owner_org_update(up_func, context, data_dict):
+    """Moving a published dataset to another OPD changes its publisher: that
+    goes through a revision (package_update), not this direct call. Internal
+    calls (core's package_update, applying a revision) run with ignore_auth."""
+    from ckanext.satudata.logic import dataset_workflow as wf
+    pkg = model.Package.get((data_dict or {}).get("id") or "")
+    user = model.User.get(context.get("user") or "")
+    if (pkg is not None and not context.get("ignore_auth") and not (user and user.sysadmin)
+            and wf.ensure_row(pkg.id).published):
+        raise tk.NotAuthorized(wf.PUBLISHED_MOVE_REFUSED)
     result = up_func(context, data_dict)
     if not context.get("defer_commit"):
         _reindex(data_dict.get("id"))

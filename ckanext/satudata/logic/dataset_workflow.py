@@ -35,6 +35,11 @@ PUBLISHED_DELETE_REFUSED = (
     "dari publikasi (withdraw) dengan alasan / A published dataset cannot be deleted; the "
     "Subkoord or the Kabid can withdraw it from publication with a reason")
 
+PUBLISHED_MOVE_REFUSED = (
+    "Memindahkan dataset terbit ke OPD lain adalah perubahan yang direview: ubah "
+    "Produsen Data pada formulir dataset / Moving a published dataset to another agency is "
+    "a reviewed change: edit the producer on the dataset form")
+
 # Fields that change without the content changing.
 _VOLATILE = {"metadata_modified", "metadata_created", "revision_id", "state", "private",
              "num_resources", "num_tags", "organization", "tracking_summary", "isopen",
