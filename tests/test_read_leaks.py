@@ -11,6 +11,7 @@ import pytest
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchQueryError
 from ckan.tests import factories, helpers
 
 from conftest import as_user, site_context, walk
@@ -330,16 +331,21 @@ class TestIndexFields:
                     assert "tags" in facets
             for fq in ("satudata_state:terbit", "satudata_revision_pending:true",
                        "permission_labels:public", "+satudata\\_state:konsep"):
-                with pytest.raises(tk.ValidationError):
+                with pytest.raises(SearchQueryError):
                     self._search(world, who, fq=fq)
-            with pytest.raises(tk.ValidationError):
+            with pytest.raises(SearchQueryError):
                 self._search(world, who, q="satudata_state:konsep")
-            with pytest.raises(tk.ValidationError):
+            with pytest.raises(SearchQueryError):
                 self._search(world, who, sort="satudata_state asc")
         body = app.get("/api/3/action/package_search", query_string={
             "fl": "*", "facet.field": '["permission_labels","satudata_state"]'}).body
         assert "permission_labels" not in body and "satudata_state" not in body
         assert "jumlah-puskesmas" in body
+        page = app.get("/dataset/", query_string={"q": "satudata_state:konsep"})
+        assert page.status_code in (200, 400) and world["hidden"]["title"] not in page.body
+        refused = app.get("/api/3/action/package_search", query_string={
+            "fq": "satudata_revision_pending:true"}, status=400).json
+        assert refused["error"]["__type"] == "Search Query Error"
 
         for who in ("staf", "subkoord", "kabid"):
             result = self._search(world, who, fl="*", fq="satudata_state:konsep",

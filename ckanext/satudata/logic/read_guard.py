@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Optional
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchQueryError
 
 from ckanext.satudata import roles
 from ckanext.satudata.logic.validators import bilingual
@@ -280,14 +281,14 @@ def _visible_tags(context) -> set[str]:
     return set(_visible_facet(context, "tags"))
 
 
-def _int_or_none(value) -> Optional[int]:
+def _int_or_none(value, key: str) -> Optional[int]:
     if value in (None, ""):
         return None
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise tk.ValidationError({"limit": [bilingual("Harus bilangan bulat",
-                                                      "Must be an integer")]})
+        raise tk.ValidationError({key: [bilingual("Harus bilangan bulat",
+                                                  "Must be an integer")]})
 
 
 @tk.chained_action
@@ -305,8 +306,8 @@ def _filtered_tag_search(up_func, context, data_dict):
     then offset and limit applied: counts and pages know nothing hidden."""
     if context.get("ignore_auth") or not _free_tags_only(data_dict):
         return None
-    offset = _int_or_none((data_dict or {}).get("offset")) or 0
-    limit = _int_or_none((data_dict or {}).get("limit"))
+    offset = _int_or_none((data_dict or {}).get("offset"), "offset") or 0
+    limit = _int_or_none((data_dict or {}).get("limit"), "limit")
     unpaged = {k: v for k, v in (data_dict or {}).items() if k not in ("offset", "limit")}
     return up_func(context, unpaged), offset, limit
 
@@ -413,15 +414,17 @@ def _strip(value):
 @tk.chained_action
 @tk.side_effect_free
 def package_search(up_func, context, data_dict):
+    """Outside the Walidata team: no internal field in results or facets, and
+    none to filter or sort on (an invalid query, as core answers those)."""
     if _sees_everything(context):
         return up_func(context, data_dict)
     for key in ("q", "fq", "fq_list"):
         for text in _query_strings(data_dict, key):
             if _INTERNAL_IN_QUERY.search(text.replace("\\", "")):
-                raise tk.ValidationError({key: [INTERNAL_FIELD]})
+                raise SearchQueryError("%s: %s" % (key, INTERNAL_FIELD))
     for text in _query_strings(data_dict, "sort"):
         if _INTERNAL_IN_SORT.search(text.replace("\\", "")):
-            raise tk.ValidationError({"sort": [INTERNAL_FIELD]})
+            raise SearchQueryError("sort: %s" % INTERNAL_FIELD)
     result = up_func(context, data_dict)
     result["results"] = [_strip(r) for r in result.get("results") or []]
     for key in ("facets", "search_facets"):
