@@ -209,37 +209,31 @@ def dcat_dataset_show(up_func, context, data_dict):
                               lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
 
 
-def _readable_first(message: str):
-    """For actions that answer for any id they are given (followers): refuse
-    ids the caller cannot read before core looks them up."""
-    def decorate(func):
-        @functools.wraps(func)
-        def wrapper(up_func, context, data_dict):
-            if not context.get("ignore_auth") and not _can_read(context, _ref(data_dict)):
-                raise tk.ObjectNotFound(message)
-            return up_func(context, data_dict)
-        return wrapper
-    return decorate
+def _require_readable(context, data_dict):
+    """For actions that answer for any dataset id they are given
+    (followers): ids the caller cannot read are missing ones."""
+    if not context.get("ignore_auth") and not _can_read(context, _ref(data_dict)):
+        raise tk.ObjectNotFound(DATASET_NOT_FOUND)
 
 
 @tk.chained_action
 @tk.side_effect_free
-@_readable_first(DATASET_NOT_FOUND)
 def dataset_follower_count(up_func, context, data_dict):
-    pass
+    _require_readable(context, data_dict)
+    return up_func(context, data_dict)
 
 
 @tk.chained_action
 @tk.side_effect_free
-@_readable_first(DATASET_NOT_FOUND)
 def am_following_dataset(up_func, context, data_dict):
-    pass
+    _require_readable(context, data_dict)
+    return up_func(context, data_dict)
 
 
 @tk.chained_action
-@_readable_first(DATASET_NOT_FOUND)
 def follow_dataset(up_func, context, data_dict):
-    pass
+    _require_readable(context, data_dict)
+    return up_func(context, data_dict)
 
 
 @tk.chained_action
@@ -266,7 +260,7 @@ def _wrap_workflow(func):
     datasets they cannot read (as for missing ones), not a refusal."""
     @functools.wraps(func)
     def wrapper(context, data_dict):
-        return _hidden_as_missing(lambda c, d: func(c, d), context, data_dict,
+        return _hidden_as_missing(func, context, data_dict,
                                   lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
     return wrapper
 
