@@ -159,3 +159,16 @@ def test_withdraw_only_live_datasets_by_a_reviewer_with_a_reason(state, actor):
             d.decide(live, ACTORS[actor], request("withdraw"))
     with pytest.raises(d.Refused):   # never a concept that was not published
         d.decide(item(state), ACTORS[actor], request("withdraw"))
+
+
+@pytest.mark.parametrize("state", [s for s in d.STATES if s != d.TERBIT])
+@pytest.mark.parametrize("actor", ACTORS)
+def test_discard_a_pending_revision_by_its_author_or_the_subkoord(state, actor):
+    pending = item(state, published=True, revision_by="B")
+    if actor in ("subkoord", "staf_other"):    # staf_other (B) wrote it
+        assert d.decide(pending, ACTORS[actor], request("discard")) == d.TERBIT
+    else:
+        with pytest.raises(d.NotAllowed):
+            d.decide(pending, ACTORS[actor], request("discard"))
+    with pytest.raises(d.Refused):   # nothing live, nothing to discard
+        d.decide(item(state, revision_by="B"), ACTORS[actor], request("discard"))

@@ -48,6 +48,8 @@ TRANSITIONS = {
     # taking a published dataset offline: from any state while it is live
     # (a pending revision is discarded with it); it starts again as a concept
     "withdraw": {state: KONSEP for state in STATES},
+    # dropping a pending revision: the live version stays as it is
+    "discard": {state: TERBIT for state in STATES if state != TERBIT},
 }
 # The reviewer of each review state.
 REVIEWER = {DIAJUKAN: SUBKOORD, DISETUJUI_SUBKOORD: KABID}
@@ -72,6 +74,8 @@ class Item:
     classification: Optional[str] = None
     # a version of it is live (state is `terbit`, or a revision is under way)
     published: bool = False
+    # who wrote the pending revision, if one is pending
+    revision_by: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,12 @@ def decide(item: Item, actor: Actor, request: Request,
         if t == "return" and not request.comment.strip():
             raise _refuse("Catatan wajib diisi saat mengembalikan",
                           "A comment is required when returning")
+    elif t == "discard":
+        if not item.published:
+            raise _refuse("Tidak ada revisi yang menunggu", "No revision is pending")
+        if not (has(SUBKOORD) or (actor.user_id and actor.user_id == item.revision_by)):
+            raise _forbid("Hanya penulis revisi atau Subkoord yang dapat membatalkannya",
+                          "Only the revision's author or the Subkoord can discard it")
     elif t == "withdraw":
         if not item.published:
             raise _refuse("Hanya dataset yang sudah terbit yang dapat ditarik",

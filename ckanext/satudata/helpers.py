@@ -27,6 +27,7 @@ TRANSITION_LABELS = {
     "revise": ("Revisi dibuat", "Revision started"),
     "revision_withdrawn": ("Revisi ditarik", "Revision withdrawn"),
     "withdraw": ("Tarik dari publikasi", "Withdraw from publication"),
+    "discard": ("Batalkan revisi", "Discard revision"),
     "delete": ("Dihapus", "Deleted"),
     "purge": ("Dihapus permanen", "Purged"),
 }
@@ -206,6 +207,35 @@ def satudata_is_opd_member():
         return False
     from ckanext.satudata.logic import data_request
     return bool(data_request.organization_ids_of(user.id))
+
+def satudata_owner_org_choices(data):
+    """The OPDs the dataset form offers: every OPD to the Walidata team (it
+    prepares datasets for all of them), the editor's own otherwise, and
+    always the dataset's current OPD, so saving never moves it silently."""
+    import ckan.model as model
+    if satudata_is_walidata():
+        orgs = (model.Session.query(model.Group)
+                .filter_by(is_organization=True, state="active")
+                .order_by(model.Group.title).all())
+        choices = [{"id": o.id, "display_name": o.display_name} for o in orgs]
+    else:
+        choices = [{"id": o["id"], "display_name": o["display_name"]}
+                   for o in tk.h.organizations_available("create_dataset")]
+    current = (data or {}).get("owner_org")
+    if current and current not in {c["id"] for c in choices}:
+        org = model.Group.get(current)
+        if org is not None:
+            choices.insert(0, {"id": org.id, "display_name": org.display_name})
+    return choices
+
+
+def satudata_revision_base(package_id):
+    """What the edit form was opened on: saving over someone else's newer
+    edit of the pending revision is refused instead of silently lost."""
+    from ckanext.satudata.logic import dataset_workflow
+    row = dataset_workflow.get_row(package_id) if package_id else None
+    return row.content_hash if row is not None and row.published else ""
+
 
 def get_helpers():
     return {name: fn for name, fn in globals().items()

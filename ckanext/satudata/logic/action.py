@@ -1,6 +1,7 @@
 """Actions of ckanext-satudata (SPEC "API contract")."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import ckan.logic as logic
@@ -158,10 +159,50 @@ def package_collaborator_delete(up_func, context, data_dict):
     return result
 
 
+def _wrap(outer, inner, chained):
+    """`outer` (a chained action) around `inner`; chained again if `inner` is."""
+    if chained:
+        def composed(up_func, context, data_dict):
+            return outer(functools.partial(inner, up_func), context, data_dict)
+        composed.chained_action = True
+    else:
+        def composed(context, data_dict):
+            return outer(inner, context, data_dict)
+    # a defined action keeps its own flags (GET allowed, ...); wrappers add none
+    sources = (outer, inner) if chained else (inner,)
+    for flag in ("side_effect_free", "auth_audit_exempt", "auth_allow_anonymous_access"):
+        if any(getattr(f, flag, False) for f in sources):
+            setattr(composed, flag, True)
+    composed.__name__ = composed.__qualname__ = getattr(inner, "__name__", "action")
+    composed.__doc__ = inner.__doc__ or outer.__doc__
+    return composed
+
+
+def _merged(*tables):
+    """One action table from the capability modules. An action defined by one
+    module and chained by another (or a core action chained by several) runs
+    through each wrapper, the first listed outermost."""
+    merged = {}
+    for table in tables:
+        for name, func in table.items():
+            if name not in merged:
+                merged[name] = func
+            elif getattr(func, "chained_action", False):
+                merged[name] = _wrap(merged[name], func, True) \
+                    if getattr(merged[name], "chained_action", False) \
+                    else _wrap(func, merged[name], False)
+            elif getattr(merged[name], "chained_action", False):
+                # the defining action arrives after its wrappers
+                merged[name] = _wrap(merged[name], func, False)
+            # else: both define it; the first listed has wrapped the other itself
+    return merged
+
+
 def get_actions():
-    from ckanext.satudata.logic import read_guard, request_actions, workflow_actions
-    return dict(workflow_actions.get_actions(), **request_actions.get_actions(),
-                **read_guard.get_actions(), **{
+    from ckanext.satudata.logic import (read_guard, request_actions, revision_edits,
+                                        workflow_actions)
+    return _merged(read_guard.get_actions(), revision_edits.get_actions(),
+                   workflow_actions.get_actions(), request_actions.get_actions(), {
         "organization_list": organization_list,
         "group_list": group_list,
         "package_owner_org_update": package_owner_org_update,

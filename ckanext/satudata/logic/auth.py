@@ -54,9 +54,17 @@ _REFUSED_WORKFLOW = {"success": False, "msg": bilingual(
 
 
 def satudata_dataset_transition(context, data_dict):
-    """Portal role holders only; the rules module decides the rest."""
-    if _walidata(_user(context)):
+    """Portal role holders, and the author of a pending revision discarding
+    it; the rules module decides the rest."""
+    user = _user(context)
+    if _walidata(user):
         return {"success": True}
+    if (data_dict or {}).get("transition") == "discard" and user is not None:
+        from ckanext.satudata.logic import dataset_workflow as wf
+        pkg = model.Package.get((data_dict or {}).get("id") or "")
+        row = wf.get_row(pkg.id) if pkg is not None else None
+        if row is not None and row.pending_revision_by == user.id:
+            return {"success": True}
     return {"success": False, "msg": bilingual(
         "Hanya Staf, Subkoord dan Kabid yang dapat menjalankan alur diseminasi",
         "Only staff, Subkoord and Kabid can move datasets along the chain")}
@@ -172,7 +180,8 @@ def satudata_request_dataset_create(context, data_dict):
 
 
 def get_auth_functions():
-    return {
+    from ckanext.satudata.logic import revision_edits
+    return dict(revision_edits.get_auth_functions(), **{
         "satudata_request_dataset_create": satudata_request_dataset_create,
         "satudata_sla_report": satudata_sla_report,
         "satudata_request_create": satudata_request_create,
@@ -193,4 +202,4 @@ def get_auth_functions():
         "satudata_role_grant": satudata_role_grant,
         "satudata_role_revoke": satudata_role_revoke,
         "satudata_role_list": satudata_role_list,
-    }
+    })

@@ -2,6 +2,7 @@
 hashes, held revisions. Rules come from ``ckanext.satudata.dissemination``."""
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import json
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 # Context flags set by this module when it calls CKAN's own actions.
 APPLYING = "satudata_applying_revision"
 DRY_RUN = "satudata_dry_run"
+LIVE = "satudata_live"   # package_show of the live version, even for_update
 
 # Keys a client may send but only the workflow sets (SPEC "No bypass").
 WORKFLOW_KEYS = ("private",)
@@ -40,6 +42,13 @@ PUBLISHED_MOVE_REFUSED = (
     "Produsen Data pada formulir dataset / Moving a published dataset to another agency is "
     "a reviewed change: edit the producer on the dataset form")
 
+# The form's hidden field naming the revision it was opened on.
+REVISION_BASE = "satudata_revision_base"
+REVISION_CONFLICT = (
+    "Revisi ini telah diubah orang lain sejak formulir dibuka; muat ulang halaman dan "
+    "terapkan kembali perubahan Anda / Someone else changed this revision since the form "
+    "was opened; reload the page and apply your changes again")
+
 # Fields that change without the content changing.
 _VOLATILE = {"metadata_modified", "metadata_created", "revision_id", "state", "private",
              "num_resources", "num_tags", "organization", "tracking_summary", "isopen",
@@ -50,12 +59,17 @@ _VOLATILE_RESOURCE = {"metadata_modified", "created", "revision_id", "state",
                       "package_id", "position"}
 
 
+def _filled(value: Any) -> bool:
+    # a form sends "" where the API has null: neither is content
+    return value not in (None, "", [], {})
+
+
 def content_of(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """The part of a dataset a sign-off vouches for: metadata and resources."""
     content = {k: v for k, v in pkg_dict.items()
-               if k not in _VOLATILE and not k.startswith(WORKFLOW_PREFIX)}
+               if k not in _VOLATILE and not k.startswith(WORKFLOW_PREFIX) and _filled(v)}
     content["resources"] = [
-        {k: v for k, v in r.items() if k not in _VOLATILE_RESOURCE}
+        {k: v for k, v in r.items() if k not in _VOLATILE_RESOURCE and _filled(v)}
         for r in pkg_dict.get("resources") or []]
     content["tags"] = sorted(t["name"] for t in pkg_dict.get("tags") or [])
     return content
@@ -70,7 +84,8 @@ def content_hash(pkg_dict: dict[str, Any]) -> str:
 def show_fresh(package_id: str) -> dict[str, Any]:
     """package_show bypassing the search-index cache (it may lag within a transaction)."""
     return logic.get_action("package_show")(
-        {"ignore_auth": True, "use_cache": False, "for_view": False}, {"id": package_id})
+        {"ignore_auth": True, "use_cache": False, "for_view": False, LIVE: True},
+        {"id": package_id})
 
 
 def strip_workflow_keys(data_dict: dict[str, Any]) -> list[str]:
@@ -209,6 +224,15 @@ def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
     the live version untouched until the revision is published."""
     package_id = model.Package.get(data_dict.get("id") or data_dict.get("name") or "").id
     row = ensure_row(package_id, lock=True)
+    base = data_dict.pop(REVISION_BASE, None)
+    if base and base != row.content_hash:
+        raise tk.ValidationError({"revision": [REVISION_CONFLICT]})
+    if row.pending_revision is not None:
+        if "resources" not in data_dict:
+            # like core keeps the live resources, an edit keeps the revision's
+            data_dict["resources"] = copy.deepcopy(row.pending_revision.get("resources") or [])
+    # CKAN's own state (draft, deleted) never changes through a revision
+    data_dict.pop("state", None)
     live = show_fresh(package_id)
     # CKAN 2.12's package_update rolls its own savepoint back under
     # defer_commit and returns what it would have saved: a dry run. Ours
@@ -216,9 +240,12 @@ def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
     savepoint = model.Session.begin_nested()
     try:
         # an upload lands in the revision's folder, never on the live file
+        dry_run = dict(context, defer_commit=True, **{DRY_RUN: True})
+        # core compares with `original_package` to skip saving unchanged
+        # resources; the database holds the live version, so must the original
+        dry_run.pop("original_package", None)
         with revision_files.holding(package_id):
-            would_be = up_func(dict(context, defer_commit=True, **{DRY_RUN: True}),
-                               dict(data_dict))
+            would_be = up_func(dry_run, dict(data_dict))
     finally:
         # a refused edit has already rolled the whole transaction back
         if savepoint.is_active:
@@ -280,7 +307,8 @@ def item_for(row, package_id: str) -> d.Item:
         approvals=tuple((a["level"], a["user_id"], a["content_hash"])
                         for a in row.approvals or ()),
         content_hash=row.content_hash, classification=content.get("classification"),
-        published=bool(row.published))
+        published=bool(row.published),
+        revision_by=row.pending_revision_by if row.pending_revision is not None else None)
 
 
 def sysadmin_acts_as_any_role() -> bool:
@@ -322,6 +350,11 @@ def transition(context, package_id: str, request: d.Request,
         values.update(published=True, approvals=[], preparer_ids=[],
                       pending_revision=None, pending_revision_by=None,
                       pending_revision_at=None)
+    elif t == "discard":
+        live_hash = content_hash(show_fresh(package_id))
+        values.update(state=d.TERBIT, approvals=[], preparer_ids=[], content_hash=live_hash,
+                      pending_revision=None, pending_revision_by=None,
+                      pending_revision_at=None)
     elif t == "withdraw":
         # offline again, as a concept; a pending revision goes with it
         values.update(published=False, approvals=[], preparer_ids=[], assignee_id=None,
@@ -342,7 +375,7 @@ def transition(context, package_id: str, request: d.Request,
         return to_state
     logic.index_update_package({"ignore_auth": True}, package_id)
     model.repo.commit()
-    if t == "withdraw":
+    if t in ("withdraw", "discard"):
         revision_files.discard(package_id)
     return to_state
 

@@ -152,9 +152,12 @@ def package_create(up_func, context, data_dict):
 def package_update(up_func, context, data_dict):
     if context.get(wf.APPLYING) or context.get(wf.DRY_RUN):
         return up_func(context, data_dict)
+    base = data_dict.pop(wf.REVISION_BASE, None)
     _note_dropped("package_update", context, wf.strip_workflow_keys(data_dict))
     pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
     if pkg is not None and wf.ensure_row(pkg.id).published:
+        if base:
+            data_dict[wf.REVISION_BASE] = base
         result = wf.hold_revision(up_func, context, data_dict)
         if not context.get("defer_commit"):
             model.repo.commit()
