@@ -212,3 +212,32 @@ class TestDiscard:
         helpers.call_action("package_patch", context=as_user(people["opd"]),
                             id=published["id"], unit="wisatawan")
         assert {c["field"] for c in pending(published["id"])["diff"]} == {"unit"}
+
+
+class TestPanelReadsWell:
+    def test_diff_and_history_in_words_people_use(self, app, people, published):
+        helpers.call_action("package_patch", context=as_user(people["opd"]),
+                            id=published["id"], update_frequency="bulanan",
+                            title="Kunjungan Wisata 2026")
+        body = app.get("/dataset/kunjungan-wisata", headers=auth(people["subkoord"])).body
+        panel = body[body.index('id="alur-diseminasi"'):]
+        # the test site speaks English by default; the portal's default is id
+        assert "Update frequency" in panel and "Monthly" in panel and "Yearly" in panel
+        assert ">update_frequency<" not in panel and ">bulanan<" not in panel
+        assert "WIB" in panel and "+07:00" not in panel
+        opd_user = model.User.get("opd-disbudpar")
+        assert opd_user.display_name in panel
+
+    def test_staff_select_starts_empty(self, app, people):
+        helpers.call_action(
+            "package_create", context=as_user(people["opd"]), name="hotel",
+            title="Hotel", notes="Data contoh (sample data).",
+            owner_org=people["disbudpar"]["id"], topic="budaya_agama",
+            update_frequency="tahunan", period_start="2025", presentation_level="kabupaten",
+            unit="unit", classification="terbuka")
+        body = app.get("/dataset/hotel", headers=auth(people["subkoord"])).body
+        select = bs4.BeautifulSoup(body, "html.parser").find(id="field-assignee")
+        first = select.find("option")
+        assert first["value"] == "" and select.find("option", selected=True) is None
+        # nothing to note when only assigning
+        assert bs4.BeautifulSoup(body, "html.parser").find(id="field-comment") is None

@@ -41,17 +41,23 @@ def test_walk_the_chain_in_the_browser(app, walidata, konsep_dataset):
     # a return without a comment is refused with the reason shown, nothing moves
     page = press(walidata["subkoord"], "return")
     assert state(konsep_dataset) == "diajukan"
-    assert "Catatan wajib diisi" in page.body
+    # the reason is shown inside the panel, where the page lands
+    panel = page.body[page.body.index('id="alur-diseminasi"'):]
+    assert "Catatan wajib diisi" in panel and 'role="alert"' in panel
     # a stale page (expected_state) is refused too
     press(walidata["subkoord"], "approve", expected_state="konsep")
     assert state(konsep_dataset) == "diajukan"
     press(walidata["subkoord"], "approve", expected_state="diajukan", comment="paraf")
     press(walidata["kabid"], "approve", comment="paraf kabid")
-    press(walidata["staf"], "publish")
+    # publishing makes data public: it asks for a confirmation first
+    page = press(walidata["staf"], "publish")
+    assert state(konsep_dataset) == "disetujui_kabid"
+    assert "publishing makes the data public" in page.body or "menjadi publik" in page.body
+    page = press(walidata["staf"], "publish", confirm_publish="1")
     assert state(konsep_dataset) == "terbit"
     public = app.get(url)
     assert "Cakupan Imunisasi Dasar Lengkap" in public.body
-    assert "alur-diseminasi" not in public.body  # the workflow stays internal
+    assert "id=\"alur-diseminasi\"" not in public.body  # the workflow stays internal
     history_page = app.get(url, headers=headers(walidata["kabid"])).body
     assert "paraf kabid" in history_page
 

@@ -237,6 +237,95 @@ def satudata_revision_base(package_id):
     return row.content_hash if row is not None and row.published else ""
 
 
+_MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov",
+              "Des")
+
+
+def satudata_wib(value):
+    """'25 Nov 2026, 10.05 WIB' from an ISO timestamp (or a datetime)."""
+    import datetime as dt
+    from ckanext.satudata import clock
+    if not value:
+        return "—"
+    when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    when = when.astimezone(clock.WIB)
+    if tk.h.lang() == "en":
+        return when.strftime("%d %b %Y, %H:%M WIB")
+    return "%d %s %d, %02d.%02d WIB" % (when.day, _MONTHS_ID[when.month - 1], when.year,
+                                         when.hour, when.minute)
+
+
+def satudata_display_name(user_ref):
+    user = model.User.get(user_ref) if user_ref else None
+    return user.display_name if user is not None else (user_ref or "—")
+
+
+def _schema_fields(kind):
+    schema = tk.h.scheming_get_dataset_schema("dataset") or {}
+    return {f["field_name"]: f for f in schema.get(kind) or []}
+
+
+def _field_label(fields, name):
+    field = fields.get(name)
+    if field and field.get("label"):
+        return tk.h.scheming_language_text(field["label"])
+    return {"tags": tk._("Tags"), "url": "URL", "format": tk._("Format")}.get(
+        name, name.replace("_", " ").capitalize())
+
+
+def _value_text(fields, name, value):
+    if value in (None, "", [], {}):
+        return "—"
+    if name == "owner_org":
+        org = model.Group.get(value)
+        return org.display_name if org is not None else value
+    choices = {c["value"]: c["label"] for c in (fields.get(name) or {}).get("choices") or []}
+    if isinstance(value, list):
+        return ", ".join(_value_text(fields, name, v) for v in value)
+    if value in choices:
+        return tk.h.scheming_language_text(choices[value])
+    return str(value)
+
+
+def satudata_diff_rows(diff):
+    """The pending revision's changes as a reviewer reads them: field labels
+    in the page language and values with their choice labels."""
+    dataset_fields, resource_fields = _schema_fields("dataset_fields"), \
+        _schema_fields("resource_fields")
+    rows = []
+    for change in diff or []:
+        field = change["field"]
+        if not field.startswith("resource:"):
+            rows.append({"label": _field_label(dataset_fields, field),
+                         "live": _value_text(dataset_fields, field, change["live"]),
+                         "revision": _value_text(dataset_fields, field, change["revision"])})
+            continue
+        live, new = change["live"] or {}, change["revision"] or {}
+        name = new.get("name") or live.get("name") or ""
+        if not live or not new:
+            summary = lambda r: "%s (%s)" % (r.get("name") or "", r.get("format") or "—")  # noqa
+            rows.append({"label": tk._("Resource") + " «%s»" % name,
+                         "live": summary(live) if live else tk._("(none)"),
+                         "revision": summary(new) if new else tk._("(removed)")})
+            continue
+        for key in sorted(set(live) | set(new)):
+            if key in ("id", "last_modified") or live.get(key) == new.get(key):
+                continue
+            rows.append({"label": "%s «%s» — %s" % (tk._("Resource"), name,
+                                                   _field_label(resource_fields, key)),
+                         "live": _value_text(resource_fields, key, live.get(key)),
+                         "revision": _value_text(resource_fields, key, new.get(key))})
+    return rows
+
+
+def satudata_panel_message():
+    """The outcome of the last workflow button, shown inside the panel."""
+    from flask import session
+    return session.pop("satudata_panel", None)
+
+
 def get_helpers():
     return {name: fn for name, fn in globals().items()
             if name.startswith("satudata_") and callable(fn)}

@@ -47,22 +47,29 @@ satudata_workflow = Blueprint("satudata_workflow", __name__)
 
 @satudata_workflow.route("/dataset/<id>/alur", methods=["POST"])
 def transition(id):
-    """The buttons of the workflow panel on the dataset page."""
+    """The buttons of the workflow panel on the dataset page. The outcome is
+    shown inside the panel, where the page lands after the redirect."""
+    from flask import session
     form = tk.request.form
     data = {"id": id, "transition": form.get("transition", ""),
             "comment": form.get("comment", ""),
             "expected_state": form.get("expected_state") or None}
     if form.get("assignee"):
         data["assignee"] = form["assignee"]
-    try:
-        tk.get_action("satudata_dataset_transition")(_context(), data)
-        tk.h.flash_success(tk._("Workflow updated"))
-    except tk.NotAuthorized as e:
-        tk.h.flash_error(str(e) or tk._("Not authorized"))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Dataset not found"))
-    except tk.ValidationError as e:
-        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
+    outcome = {"ok": False, "transition": data["transition"]}
+    if data["transition"] == "publish" and not form.get("confirm_publish"):
+        outcome["message"] = tk._("Tick the confirmation: publishing makes the data public")
+    else:
+        try:
+            tk.get_action("satudata_dataset_transition")(_context(), data)
+            outcome.update(ok=True, message=tk._("Workflow updated"))
+        except tk.NotAuthorized as e:
+            outcome["message"] = str(e) or tk._("Not authorized")
+        except tk.ObjectNotFound:
+            return tk.abort(404, tk._("Dataset not found"))
+        except tk.ValidationError as e:
+            outcome["message"] = " ".join(m for msgs in e.error_dict.values() for m in msgs)
+    session["satudata_panel"] = outcome
     return tk.redirect_to("dataset.read", id=id, _anchor="alur-diseminasi")
 
 
