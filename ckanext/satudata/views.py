@@ -102,4 +102,6 @@ def review_queue():
 
 def get_blueprints():
     from ckanext.satudata import request_views
-    return [satudata_admin, satudata_workflow] + request_views.get_blueprints()
+    from ckanext.satudata.operations import views as operations
+    return ([satudata_admin, satudata_workflow] + request_views.get_blueprints()
+            + operations.get_blueprints())

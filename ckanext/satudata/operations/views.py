@@ -1,0 +1,53 @@
+"""Blueprint of the operations pages."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata.operations import health, mail_sink
+
+satudata_operations = Blueprint("satudata_operations", __name__)
+
+
+@satudata_operations.route("/satudata/health")
+def health_check():
+    body, status = health.report()
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _sysadmin_only():
+    user = tk.current_user
+    if not (user and user.is_authenticated and user.sysadmin):
+        return tk.abort(403, tk._("Only sysadmins can read the portal's outgoing mail"))
+    return None
+
+
+@satudata_operations.route("/ckan-admin/satudata/mail")
+def mail_index():
+    refused = _sysadmin_only()
+    if refused is not None:
+        return refused
+    return tk.render("satudata/admin/mail.html", {
+        "messages": mail_sink.messages(), "sink": tk.config.get(
+            "ckanext.satudata.mail_sink_dir"), "selected": None})
+
+
+@satudata_operations.route("/ckan-admin/satudata/mail/<key>")
+def mail_read(key):
+    refused = _sysadmin_only()
+    if refused is not None:
+        return refused
+    selected = mail_sink.message(key)
+    if selected is None:
+        return tk.abort(404, tk._("Mail not found"))
+    return tk.render("satudata/admin/mail.html", {
+        "messages": mail_sink.messages(), "sink": tk.config.get(
+            "ckanext.satudata.mail_sink_dir"), "selected": selected})
+
+
+def get_blueprints():
+    return [satudata_operations]
