@@ -491,7 +491,8 @@ class TestAppendOnlyLog:
         helpers.call_action("package_delete", context=site_context(), id=dataset["id"])
         helpers.call_action("dataset_purge", context=site_context(), id=dataset["id"])
         log = history(dataset["id"], people["kabid"])
-        assert [e["transition"] for e in log] == ["create", "assign", "submit"]
+        assert [e["transition"] for e in log] == ["create", "assign", "submit", "delete",
+                                                  "purge"]
         # by name too, and still refused to outsiders; the owning OPD keeps access
         assert history("angka-kematian-ibu", people["staf"]) == log
         assert history(dataset["id"], people["opd"]) == log
