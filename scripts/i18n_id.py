@@ -263,6 +263,21 @@ ID = {
         "Permintaan yang dibatalkan ditutup seterusnya; Anda dapat mengajukan permintaan "
         "baru kapan saja.",
     "All requests": "Semua permintaan",
+    "Only editors and admins of an organization (OPD) have an inbox":
+        "Hanya editor dan admin organisasi (OPD) yang memiliki kotak masuk permintaan",
+    "Reason for the rejection": "Alasan penolakan",
+    "Only you and the Walidata team read your clarification.":
+        "Klarifikasi Anda hanya dibaca oleh Anda dan tim Walidata.",
+    "Required to reject, to ask for or give a clarification and to extend the deadline. "
+    "The requester reads questions and reasons; the public page shows only the reason for "
+    "a rejection.":
+        "Wajib diisi untuk menolak, meminta atau memberi klarifikasi dan memperpanjang batas "
+        "waktu. Pemohon membaca pertanyaan dan alasan; halaman publik hanya menampilkan "
+        "alasan penolakan.",
+    "Are you the requester? Open your request with the access token":
+        "Anda pemohonnya? Buka permintaan Anda dengan token akses",
+    "Access token (from the email we sent you)": "Token akses (dari email yang kami kirim)",
+    "Open my request": "Buka permintaan saya",
 }
 
 
