@@ -327,5 +327,7 @@ def satudata_panel_message():
 
 
 def get_helpers():
-    return {name: fn for name, fn in globals().items()
-            if name.startswith("satudata_") and callable(fn)}
+    from ckanext.satudata import finding_work
+    return dict({name: fn for name, fn in globals().items()
+                 if name.startswith("satudata_") and callable(fn)},
+                **finding_work.get_helpers())

@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import cli, helpers, search, views
+from ckanext.satudata import cli, finding_work, helpers, search, views
 from ckanext.satudata.logic import action, auth, dataset_workflow, revision_files, validators
 from ckanext.satudata.permissions import SatudataPermissionLabels
 
@@ -23,6 +23,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.IUploader, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -39,6 +40,19 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
 
     def before_dataset_index(self, pkg_dict):
         return dataset_workflow.index_fields(pkg_dict)
+
+    # IPackageController, IFacets: staff find their work (finding_work)
+    def before_dataset_search(self, search_params):
+        return finding_work.before_search(search_params)
+
+    def after_dataset_search(self, search_results, search_params):
+        return finding_work.after_search(search_results, search_params)
+
+    def dataset_facets(self, facets_dict, package_type):
+        return finding_work.dataset_facets(facets_dict, package_type)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return finding_work.organization_facets(facets_dict, organization_type, package_type)
 
     # IUploader: an upload into a held revision never touches the live file
     def get_resource_uploader(self, data_dict):

@@ -172,8 +172,26 @@ def new():
         return _private_page(_render_form(data, e.error_dict))
     # this browser follows the request from now on; the link is for another one
     _remember_token(result["number"], result["access_token"])
-    result["tracking_link"] = tk.url_for("satudata_requests.track", number=result["number"],
-                                         token=result["access_token"], _external=True)
+    # POST-redirect-GET: reloading the confirmation never files it again
+    return _private_page(tk.redirect_to("satudata_requests.created", number=result["number"]))
+
+
+@satudata_requests.route("/permintaan-data/<number>/diterima")
+def created(number):
+    """The confirmation after filing, for the browser that filed the request
+    (its session holds the token); anyone else goes to the tracking page."""
+    token = session_token(number)
+    req = None
+    if token:
+        try:
+            req = tk.get_action("satudata_request_show")(
+                {"user": ""}, {"id": number, "access_token": token})
+        except tk.ObjectNotFound:
+            req = None
+    if req is None or req.get("audience") != "requester":
+        return tk.redirect_to("satudata_requests.track", number=number)
+    result = dict(req, access_token=token, tracking_link=tk.url_for(
+        "satudata_requests.track", number=number, token=token, _external=True))
     return _private_page(tk.render("satudata/permintaan/created.html", {"result": result}))
 
 
@@ -338,7 +356,8 @@ def _sort_by_due(requests):
 
 @satudata_requests.route("/satudata/permintaan")
 def board():
-    """Open requests of every status, the closest legal deadline first."""
+    """Open requests of every status, the closest legal deadline first; a
+    search over number and title, and pages of PAGE_SIZE."""
     if not tk.current_user.is_authenticated:
         return _login()
     user = tk.current_user
@@ -346,24 +365,37 @@ def board():
         return tk.abort(403, tk._("Only the Walidata team can see the request board"))
     context = _context()
     action = tk.get_action("satudata_request_list")
-    status = tk.request.args.get("status") or ""
+    args = tk.request.args
+    status = args.get("status") or ""
     if status not in p.STATES:
         status = ""
-    mine = tk.request.args.get("mine") == "1"
-    counts = {s: action(context, {"status": s, "limit": 0})["count"] for s in p.STATES}
+    mine = args.get("mine") == "1"
+    q = (args.get("q") or "").strip()[:200]
+    search = {"q": q} if q else {}
+    counts = {s: action(context, dict(search, status=s, limit=0))["count"] for s in p.STATES}
     statuses = [status] if status else list(p.OPEN)
     requests = []
     for s in statuses:
         if counts[s]:
-            requests.extend(action(context, {"status": s, "limit": 1000})["results"])
+            requests.extend(action(context, dict(search, status=s, limit=1000))["results"])
     if mine:
         requests = [r for r in requests if r.get("assignee") == user.name]
     if status in p.CLOSED:
         requests.sort(key=lambda r: r["closed_at"] or "", reverse=True)
     else:
         requests = _sort_by_due(requests)
+    params = {k: v for k, v in (("status", status), ("mine", "1" if mine else ""),
+                                ("q", q)) if v}
+
+    def pager_url(page=None, **_ignored):
+        return tk.h.url_for("satudata_requests.board", page=page, **params)
+
+    page_number = tk.h.get_page_number(args)
+    page = Page(collection=requests, page=page_number, url=pager_url,
+                item_count=len(requests), items_per_page=PAGE_SIZE)
     return _private_page(tk.render("satudata/permintaan/board.html", {
-        "requests": requests, "counts": counts, "status": status, "mine": mine,
+        "requests": page.items, "page": page, "total": len(requests), "q": q,
+        "counts": counts, "status": status, "mine": mine,
         "open_count": sum(counts[s] for s in p.OPEN),
         "overdue_count": sum(1 for r in requests if r["deadline"]["overdue"])}))
 

@@ -213,6 +213,7 @@ def full_view(row, actor: p.Actor, who: str) -> dict[str, Any]:
     suggested = model.Group.get(row.suggested_org_id) if row.suggested_org_id else None
     result.update(
         suggested_organization=suggested.name if suggested else None,
+        suggested_organization_title=(suggested.title or suggested.name) if suggested else None,
         assignee=assignee.name if assignee else None,
         sla=sla(row),
         received={"dataset": row.received_dataset_id, "resource_url":

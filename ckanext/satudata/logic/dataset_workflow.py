@@ -448,4 +448,16 @@ def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     if row is not None:
         doc["satudata_state"] = row.state
         doc["satudata_revision_pending"] = row.pending_revision is not None
+        # the staff lists filter by step, assignee and overdue (finding_work)
+        step = d.STEPS[row.state]
+        if row.assignee_id:
+            doc["satudata_assignee"] = row.assignee_id
+        if step.standard_minutes and row.entered_at is not None:
+            doc["satudata_step"] = step.number
+            # the moment the step's standard time runs out, in office time:
+            # `satudata_due_date:[* TO NOW]` stays right without reindexing
+            due = clock.calendar_from_config().add_office_minutes(
+                row.entered_at, step.standard_minutes)
+            doc["satudata_due_date"] = due.astimezone(datetime.timezone.utc).strftime(
+                "%Y-%m-%dT%H:%M:%SZ")
     return doc
