@@ -15,6 +15,14 @@ from test_request_delivery import REQUESTER, _free_port, run_worker
 pytestmark = pytest.mark.usefixtures("satudata_db", "clean_redis")
 
 
+@pytest.fixture(autouse=True)
+def no_jobs_left_behind():
+    """Jobs queued here without a worker must not run in later tests."""
+    yield
+    from ckan.lib.redis import connect_to_redis
+    connect_to_redis().flushdb()
+
+
 def health(app):
     resp = app.get("/satudata/health")
     return resp.status_code, resp.json
@@ -100,3 +108,66 @@ def test_a_filed_request_is_mailed_and_readable_by_sysadmins(app, maildir_sink, 
             "Authorization": factories.APIToken(user=user["name"])["token"]}
         assert app.get("/ckan-admin/satudata/mail", headers=headers).status_code == 403
         assert app.get(link, headers=headers).status_code == 403
+
+
+# -- the outbox: backoff, failure, resend ------------------------------------------------
+
+def _outbox():
+    import sqlalchemy as sa
+    import ckan.model as model
+    from ckanext.satudata.model import outbox
+    return model.Session.execute(sa.select(outbox).order_by(outbox.c.id)).all()
+
+
+@pytest.mark.ckan_config("ckanext.satudata.outbox_max_attempts", "3")
+def test_outbox_backs_off_then_fails_then_resends(app, ckan_config, monkeypatch, cli,
+                                                  maildir_sink):
+    import datetime
+    import json
+    import ckan.model as model
+    from ckan.cli.cli import ckan
+    from ckanext.satudata import clock, notify
+
+    good = ckan_config["smtp.server"]
+    monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:%d" % _free_port())
+    notify.queue("test", ["warga@example.org"], "Nomor permintaan", "Isi surat")
+    model.Session.commit()
+    start = clock.now()
+
+    assert notify.deliver_outbox() == {"sent": 0, "failed": 1}
+    row = _outbox()[0]
+    assert row.attempts == 1 and row.failed_at is None
+    assert 55 <= (row.next_attempt_at - start).total_seconds() <= 65      # 1 × base
+    # not due yet: nothing is tried again
+    assert notify.deliver_outbox() == {"sent": 0, "failed": 0}
+
+    def time_passes():
+        from ckanext.satudata.model import outbox
+        import sqlalchemy as sa
+        model.Session.execute(sa.update(outbox).values(
+            next_attempt_at=clock.now() - datetime.timedelta(seconds=1)))
+        model.Session.commit()
+
+    time_passes()
+    assert notify.deliver_outbox()["failed"] == 1
+    row = _outbox()[0]
+    assert 115 <= (row.next_attempt_at - clock.now()).total_seconds() <= 125  # 2 × base
+    time_passes()
+    notify.deliver_outbox()
+    row = _outbox()[0]
+    assert row.attempts == 3 and row.failed_at is not None                    # the last try
+    result = cli.invoke(ckan, ["satudata", "outbox", "status"])
+    assert json.loads(result.output.strip().splitlines()[-1]) == {
+        "sent": 0, "waiting": 0, "failed": 1}
+
+    # the sysadmin sees it and resends it once the mail server is back
+    sysadmin = factories.Sysadmin()
+    token = {"Authorization": factories.APIToken(user=sysadmin["name"])["token"]}
+    page = app.get("/ckan-admin/satudata/outbox", headers=token)
+    assert "warga@example.org" in page.body and "Failed" in page.body
+    assert app.get("/ckan-admin/satudata/outbox").status_code == 403
+    monkeypatch.setitem(ckan_config, "smtp.server", good)
+    app.post("/ckan-admin/satudata/outbox", data={"id": row.id}, headers=token)
+    notify.deliver_outbox()
+    assert notify.status() == {"sent": 1, "waiting": 0, "failed": 0}
+    assert len(list((maildir_sink / "new").iterdir())) == 1

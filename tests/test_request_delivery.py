@@ -224,6 +224,7 @@ def test_notifications_through_the_real_worker(smtp_sink, walidata, opd_with_mem
     assert all(r.sent_at is not None and r.attempts == 1 for r in outbox_rows())
 
 
+@pytest.mark.ckan_config("ckanext.satudata.outbox_retry_base", "0")  # retry at once
 def test_smtp_down_keeps_mails_for_the_next_run(smtp_sink, walidata, ckan_config,
                                                 monkeypatch):
     good = ckan_config["smtp.server"]
@@ -521,6 +522,7 @@ def test_a_rejected_submission_gives_its_number_back(walidata):
 
 # -- robustness of the outbox and the limiter ----------------------------------------------
 
+@pytest.mark.ckan_config("ckanext.satudata.outbox_retry_base", "0")  # retry at once
 def test_one_bad_row_never_blocks_the_outbox(smtp_sink, satudata_db):
     """A row that makes the mail layer raise something other than MailerException
     (here a recipient with a line feed) is counted as a failed attempt; the rows

@@ -69,12 +69,61 @@ def load_demo():
     click.echo(summary)
 
 
-@satudata.command("outbox-flush")
+@satudata.group()
+def outbox():
+    """The notification outbox: status, flush, resend."""
+
+
+@outbox.command("status")
+def outbox_status():
+    """Print {"sent": n, "waiting": n, "failed": n} as JSON."""
+    import json
+    from ckanext.satudata import notify
+    click.echo(json.dumps(notify.status()))
+
+
+@outbox.command("flush")
 def outbox_flush():
-    """Send the notifications waiting in the outbox (e.g. after a Redis outage)."""
+    """Send the notifications that are due now (e.g. after a Redis outage)."""
     from ckanext.satudata import notify
     result = notify.deliver_outbox()
     click.echo("sent %(sent)d, failed %(failed)d" % result)
+
+
+@outbox.command("resend")
+@click.argument("mail_id", type=int)
+def outbox_resend(mail_id):
+    """Give a waiting or failed mail a fresh series of tries."""
+    from ckanext.satudata import notify
+    if not notify.resend(mail_id):
+        raise click.ClickException("no unsent mail %d" % mail_id)
+    click.echo("mail %d queued again" % mail_id)
+
+
+# the name earlier releases documented
+satudata.add_command(outbox_flush, "outbox-flush")
+
+
+@satudata.command("scheduler")
+@click.option("--interval", default=60, show_default=True, help="Seconds between checks.")
+@click.option("--once", is_flag=True, help="Check once and exit.")
+def scheduler(interval, once):
+    """Queue the delivery of mails whose retry is due (run under supervision,
+    next to `ckan jobs worker`)."""
+    import time
+    import ckan.model as model
+    from ckanext.satudata import notify
+    while True:
+        try:
+            if notify.due_count():
+                notify.dispatch()
+        except Exception as e:  # a database or Redis outage: try again later
+            click.echo("scheduler: %s" % e, err=True)
+        finally:
+            model.Session.remove()
+        if once:
+            return
+        time.sleep(interval)
 
 
 @satudata.command("remind")

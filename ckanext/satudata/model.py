@@ -174,4 +174,7 @@ outbox = sa.Table(
     sa.Column("sent_at", sa.DateTime(timezone=True)),
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("last_error", sa.UnicodeText),
+    # retries back off exponentially; after the last one the mail is failed
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
+    sa.Column("failed_at", sa.DateTime(timezone=True)),
 )

@@ -3,6 +3,7 @@ mailed by a CKAN background job (RQ on Redis). If Redis is down the rows wait
 and the next job, or `ckan satudata outbox-flush`, sends them: nothing is lost."""
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Iterable, Optional
 
@@ -16,7 +17,23 @@ from ckanext.satudata.model import outbox
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
+MAX_ATTEMPTS = 10  # the default of ckanext.satudata.outbox_max_attempts
+
+
+def max_attempts() -> int:
+    return tk.asint(tk.config.get("ckanext.satudata.outbox_max_attempts", MAX_ATTEMPTS))
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Wait before the next try after `attempts` failed ones: base, 2×base,
+    4×base… (60 s doubling over 10 tries spans about 17 hours)."""
+    base = tk.asint(tk.config.get("ckanext.satudata.outbox_retry_base", 60))
+    return datetime.timedelta(seconds=base * 2 ** max(attempts - 1, 0))
+
+
+def _due():
+    return (outbox.c.sent_at.is_(None) & outbox.c.failed_at.is_(None)
+            & (outbox.c.next_attempt_at.is_(None) | (outbox.c.next_attempt_at <= clock.now())))
 
 
 def queue(kind: str, recipients: Iterable[str], subject: str, body: str,
@@ -58,9 +75,7 @@ def deliver_outbox(limit: int = 200) -> dict:
     last_id = 0
     for _ in range(limit):
         row = model.Session.execute(
-            sa.select(outbox).where(outbox.c.sent_at.is_(None),
-                                    outbox.c.attempts < MAX_ATTEMPTS,
-                                    outbox.c.id > last_id)
+            sa.select(outbox).where(_due(), outbox.c.id > last_id)
             .order_by(outbox.c.id).limit(1).with_for_update(skip_locked=True)).first()
         if row is None:
             break
@@ -69,8 +84,17 @@ def deliver_outbox(limit: int = 200) -> dict:
             mail_recipient(row.recipient, row.recipient, row.subject, row.body)
         except Exception as e:  # MailerException, OSError, a malformed address...
             failed += 1
-            log.warning("satudata: outbox mail %d failed: %s", row.id, e)
-            values = {"attempts": row.attempts + 1, "last_error": str(e)[:1000]}
+            attempts = row.attempts + 1
+            values = {"attempts": attempts, "last_error": str(e)[:1000],
+                      "next_attempt_at": clock.now() + retry_delay(attempts)}
+            if attempts >= max_attempts():
+                values["failed_at"] = clock.now()
+                # the alert: a sysadmin resends it from /ckan-admin/satudata/outbox
+                log.error("satudata: outbox mail %d to %s FAILED after %d tries: %s",
+                          row.id, row.recipient, attempts, e)
+            else:
+                log.warning("satudata: outbox mail %d failed (try %d, next at %s): %s",
+                            row.id, attempts, values["next_attempt_at"], e)
         else:
             sent += 1
             values = {"sent_at": clock.now(), "attempts": row.attempts + 1,
@@ -82,5 +106,37 @@ def deliver_outbox(limit: int = 200) -> dict:
 
 
 def pending_count() -> int:
-    return model.Session.execute(sa.select(sa.func.count()).select_from(outbox).where(
-        outbox.c.sent_at.is_(None))).scalar()
+    return status()["waiting"]
+
+
+def due_count() -> int:
+    return model.Session.execute(
+        sa.select(sa.func.count()).select_from(outbox).where(_due())).scalar()
+
+
+def status() -> dict:
+    """{"sent": n, "waiting": n, "failed": n} over the whole outbox."""
+    sent, failed, waiting = model.Session.execute(sa.select(
+        sa.func.count(outbox.c.sent_at),
+        sa.func.count(outbox.c.failed_at).filter(outbox.c.sent_at.is_(None)),
+        sa.func.count().filter(outbox.c.sent_at.is_(None), outbox.c.failed_at.is_(None)),
+    )).one()
+    return {"sent": sent, "waiting": waiting, "failed": failed}
+
+
+def unsent(limit: int = 200) -> list:
+    """Waiting and failed mails, failed first, for the sysadmin page."""
+    return model.Session.execute(
+        sa.select(outbox).where(outbox.c.sent_at.is_(None))
+        .order_by(outbox.c.failed_at.desc().nulls_last(), outbox.c.id).limit(limit)).all()
+
+
+def resend(mail_id: int) -> bool:
+    """Give a waiting or failed mail a fresh series of tries, starting now."""
+    result = model.Session.execute(
+        sa.update(outbox).where(outbox.c.id == mail_id, outbox.c.sent_at.is_(None))
+        .values(attempts=0, failed_at=None, next_attempt_at=None))
+    model.Session.commit()
+    if result.rowcount:
+        dispatch()
+    return bool(result.rowcount)

@@ -156,9 +156,14 @@ def resource_auth(next_auth, context, data_dict):
 
 
 def get_auth_functions():
-    chained = tk.chained_auth_function(resource_auth)
-    return {"resource_show": chained, "resource_update": chained,
-            "resource_patch": chained, "resource_delete": chained}
+    def chained():
+        def auth(next_auth, context, data_dict):
+            return resource_auth(next_auth, context, data_dict)
+        return tk.chained_auth_function(auth)
+    # reading stays open to anonymous visitors, as in core (published data)
+    show = tk.auth_allow_anonymous_access(chained())
+    return {"resource_show": show, "resource_update": chained(),
+            "resource_patch": chained(), "resource_delete": chained()}
 
 
 def get_actions():

@@ -45,11 +45,13 @@ def _outbox() -> dict[str, Any]:
     from ckanext.satudata import clock, notify
     from ckanext.satudata.model import outbox
     max_age = tk.asint(tk.config.get("ckanext.satudata.health_outbox_max_age"))
-    waiting = outbox.c.sent_at.is_(None) & (outbox.c.attempts < notify.MAX_ATTEMPTS)
+    waiting = outbox.c.sent_at.is_(None) & outbox.c.failed_at.is_(None)
     count, oldest = model.Session.execute(
         sa.select(sa.func.count(), sa.func.min(outbox.c.created_at)).where(waiting)).one()
     age = (clock.now() - oldest).total_seconds() if oldest is not None else 0
-    return {"ok": age <= max_age, "waiting": count, "oldest_seconds": round(age)}
+    # failed mails wait for a sysadmin's resend; they are reported, not fatal
+    return {"ok": age <= max_age, "waiting": count, "oldest_seconds": round(age),
+            "failed": notify.status()["failed"]}
 
 
 CHECKS = {"database": _database, "redis": _redis, "worker": _worker, "outbox": _outbox}

@@ -49,5 +49,26 @@ def mail_read(key):
             "ckanext.satudata.mail_sink_dir"), "selected": selected})
 
 
+@satudata_operations.route("/ckan-admin/satudata/outbox", methods=["GET", "POST"])
+def outbox_index():
+    """Waiting and failed notification mails, with a resend button."""
+    from ckanext.satudata import notify
+    refused = _sysadmin_only()
+    if refused is not None:
+        return refused
+    if tk.request.method == "POST":
+        try:
+            mail_id = int(tk.request.form.get("id", ""))
+        except ValueError:
+            return tk.abort(400, tk._("Invalid mail id"))
+        if notify.resend(mail_id):
+            tk.h.flash_success(tk._("The mail is queued again"))
+        else:
+            tk.h.flash_error(tk._("That mail was sent already or does not exist"))
+        return tk.redirect_to("satudata_operations.outbox_index")
+    return tk.render("satudata/admin/outbox.html", {
+        "status": notify.status(), "mails": notify.unsent()})
+
+
 def get_blueprints():
     return [satudata_operations]
