@@ -278,6 +278,17 @@ ID = {
         "Anda pemohonnya? Buka permintaan Anda dengan token akses",
     "Access token (from the email we sent you)": "Token akses (dari email yang kami kirim)",
     "Open my request": "Buka permintaan saya",
+    # finding work (issue 15): staff dataset lists, request board, dataset page
+    "Workflow state": "Status alur kerja",
+    "Yes": "Ya",
+    "Only overdue datasets": "Hanya dataset yang melewati waktu baku",
+    "Past the SOP standard time of their step": "Melewati waktu baku SOP pada tahapnya",
+    "close": "tutup",
+    "Private": "Privat",
+    "Publication date": "Tanggal terbit",
+    "Search by number or title": "Cari menurut nomor atau judul",
+    "Clear": "Hapus pencarian",
+    "{n} requests": "{n} permintaan",
 }
 
 

@@ -85,6 +85,9 @@ def test_walidata_list_shows_workflow_states_instead_of_private(app, walidata, d
     assert "dataset-private" not in page   # the plain "Private" label is replaced
     assert "satudata-list-overdue" in page
     assert "Workflow state" in page and "Only overdue datasets" in page
+    page = app.get("/id/dataset/", headers=headers(walidata["subkoord"])).body
+    assert "Status alur kerja" in page and "Hanya dataset yang melewati waktu baku" in page
+    assert "Tahap 4: Koreksi &amp; paraf Subkoord" in page and "Diajukan" in page
 
 
 def test_walidata_filters_by_state_step_assignee_and_overdue(app, walidata, datasets):
