@@ -907,6 +907,8 @@ def run(args: argparse.Namespace) -> int:
         with open(seed_file, "w") as f:
             json.dump(seeding, f, indent=2)
         print("seeded %d in %.1f s" % (seeding["created"], seeding["seconds"]), file=sys.stderr)
+    if args.seed_only:
+        return 0
 
     if args.clear_index:
         wipe_index()
@@ -980,6 +982,8 @@ def main() -> int:
     parser.add_argument("--commit-every", type=int, default=250)
     parser.add_argument("--seed", type=int, default=2026, help="random seed of the catalogue")
     parser.add_argument("--only", help="comma-separated query scenarios to run")
+    parser.add_argument("--seed-only", action="store_true",
+                        help="seed the catalogue and stop (scripts/bench_load uses it)")
     parser.add_argument("--clear-index", action="store_true",
                         help="empty the search index before timing the rebuild")
     parser.add_argument("--no-rebuild", action="store_true",
