@@ -21,6 +21,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchQueryError
 
+from ckanext.satudata.search.bounds import SearchBoundError
+
 from ckanext.satudata import roles
 from ckanext.satudata.logic.validators import bilingual
 
@@ -405,11 +407,31 @@ def _strip(value):
     return value
 
 
+def _show_bound_on_page(context, error) -> None:
+    """A page's search over a bound (/dataset, an OPD's page): core shows only
+    "There was an error while searching"; the reason goes in a flash message."""
+    import flask
+    if context.get("for_view") and flask.has_request_context():
+        try:
+            tk.h.flash_error(str(error))
+        except Exception:  # no session to flash into: core's message stays
+            pass
+
+
 @tk.chained_action
 @tk.side_effect_free
 def package_search(up_func, context, data_dict):
     """Outside the Walidata team: no internal field in results or facets, and
-    none to filter or sort on (an invalid query, as core answers those)."""
+    none to filter or sort on (an invalid query, as core answers those).
+    A search over a bound (``search.bounds``) is a ``SearchError``: HTTP 409."""
+    try:
+        return _guarded_search(up_func, context, data_dict)
+    except SearchBoundError as e:
+        _show_bound_on_page(context, e)
+        raise
+
+
+def _guarded_search(up_func, context, data_dict):
     if _sees_everything(context):
         return up_func(context, data_dict)
     for key in ("q", "fq", "fq_list"):

@@ -20,6 +20,8 @@ from luqum.parser import parser as _luqum_parser
 
 from ckan.lib.search.common import SearchQueryError
 
+from . import bounds
+
 # Solr schema fields of type "text" (tokenised); every other field of CKAN's
 # schema is a "string" (exact, case-sensitive) or a date.
 TEXT_FIELDS = {"title", "notes", "author", "maintainer", "res_name",
@@ -56,6 +58,13 @@ def unescape(value: str) -> str:
 def parse_solr_date(value: str, now: Optional[dt.datetime] = None) -> Optional[dt.datetime]:
     """A Solr date: ISO 8601 (``Z`` or offset; naive means UTC) or ``NOW`` with
     date math (``NOW-7DAYS/DAY``). ``*`` means unbounded (None)."""
+    try:
+        return _parse_solr_date(value, now)
+    except (OverflowError, ValueError) as e:  # NOW+99999999999YEARS, year 0
+        raise SearchQueryError("Invalid date: %r (%s)" % (value[:100], e))
+
+
+def _parse_solr_date(value: str, now: Optional[dt.datetime] = None) -> Optional[dt.datetime]:
     value = unescape(value.strip())
     if value == "*":
         return None
@@ -108,6 +117,9 @@ class Translator:
 
     def __init__(self, text_config: str = "indonesian", default_operator: str = "AND"):
         self.text_config = text_config
+        # clauses, wildcard terms and nesting of the whole search (q and fq)
+        self.budget = bounds.Budget()
+        self._depth = 0
         self.default_and = default_operator.upper() != "OR"
         self.params: dict[str, Any] = {}
         # tsquery expressions of the positive free-text terms, for ranking
@@ -123,31 +135,49 @@ class Translator:
         return "CAST(%s AS regconfig)" % self.bind(self.text_config)
 
     # -- entry points ----------------------------------------------------
-    def translate(self, query: str, *, lenient: bool = False) -> str:
+    def translate(self, query: str, *, lenient: bool = False, param: str = "q") -> str:
         """SQL boolean for one ``q`` or ``fq`` string. With ``lenient`` (the
         user's ``q``), text that is not valid Lucene syntax is searched as
-        plain words instead of failing, as a search box should."""
+        plain words instead of failing, as a search box should. Over a bound
+        (size, nesting, clauses, wildcards): ``bounds.SearchBoundError``."""
         query = (query or "").strip()
         if not query:
             return "TRUE"
+        self.budget.param = param
+        bounds.precheck(param, query)
         try:
             tree = parse(query)
+        except RecursionError:
+            raise bounds.too_deep(param, None, self.budget.max_depth)
         except (ParseError, Exception) as e:  # luqum raises several kinds
             if not lenient:
-                raise SearchQueryError("Invalid search query %r: %s" % (query, e))
+                raise SearchQueryError("Invalid search query %r: %s" % (_shorten(query), e))
             return self._plain_text(query)
-        return self.node(tree, None)
+        try:
+            return self.node(tree, None)
+        except RecursionError:
+            raise bounds.too_deep(param, None, self.budget.max_depth)
 
     def _plain_text(self, query: str) -> str:
         words = " ".join(_SAFE_LEXEME.sub(" ", query).split())
         if not words:
             return "TRUE"
+        for _ in words.split():
+            self.budget.clause()
         tsq = "plainto_tsquery(%s, %s)" % (self._cfg(), self.bind(words))
         self.rank_queries.append(tsq)
         return "search_vector @@ %s" % tsq
 
     # -- tree walk -------------------------------------------------------
     def node(self, n: T.Item, field: Optional[str]) -> str:
+        self._depth += 1
+        try:
+            self.budget.depth(self._depth)
+            return self._node(n, field)
+        finally:
+            self._depth -= 1
+
+    def _node(self, n: T.Item, field: Optional[str]) -> str:
         if isinstance(n, (T.AndOperation, T.OrOperation, T.UnknownOperation)):
             return self.boolean(n, field)
         if isinstance(n, (T.Group, T.FieldGroup)):
@@ -198,7 +228,10 @@ class Translator:
 
     # -- leaves ----------------------------------------------------------
     def term(self, field: Optional[str], raw: str, kind: str) -> str:
+        self.budget.clause()
         wildcard = kind == "word" and ("*" in raw.replace("\\*", "") or "?" in raw.replace("\\?", ""))
+        if wildcard and raw != "*":  # `field:*` and `*:*` are no expansion
+            self.budget.wildcard(raw)
         value = unescape(raw) if kind == "word" else raw.replace('\\"', '"')
         if field == "*" and value == "*":
             return "TRUE"
@@ -244,6 +277,7 @@ class Translator:
         return "(%s @@ %s)" % (vector, tsq)
 
     def range(self, field: Optional[str], n: T.Range) -> str:
+        self.budget.clause()
         if field in FULL_TEXT_FIELDS:
             raise SearchQueryError("A range needs a field: %s" % n)
         low, high = n.low.value, n.high.value
@@ -264,6 +298,11 @@ class Translator:
         if field in DATE_COLUMNS and not parts:
             parts.append("%s IS NOT NULL" % column)
         return "(%s)" % " AND ".join(parts) if parts else "TRUE"
+
+
+def _shorten(text: str, most: int = 200) -> str:
+    """A query as error messages quote it (not 300 KB of it back)."""
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def _like_escape(value: str, keep_wildcards: bool = False) -> str:

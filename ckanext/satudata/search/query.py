@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import contextmanager
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE, VALID_SOLR_PARAMETERS,
                                    PackageSearchQuery)
 
+from . import bounds
 from .index import text_config
 from .lucene import Translator
 
@@ -35,6 +37,8 @@ _UNTRACKED_SORTS = {"views_recent", "views_total"}
 _FIELD_NAME = re.compile(r"^[A-Za-z0-9_\-.]+$")
 # `fl` names answered without the `fields` document
 _NOT_FROM_FIELDS = {"id", "data_dict", "validated_data_dict", "score"}
+# what PostgreSQL cannot take as text: a NUL, a lone surrogate
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class PostgresPackageSearchQuery(PackageSearchQuery):
@@ -71,6 +75,7 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         for key, value in query.items():
             for item in value if isinstance(value, list) else [value]:
                 _refuse_solr_local_params(key, item)
+                _refuse_unstorable(key, item)
 
         q = query.get("q")
         if not q or q in ('""', "''"):
@@ -81,7 +86,10 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             raise SearchQueryError("rows and start must not be negative")
 
         fq = [query["fq"]] if query.get("fq") else []
-        fq.extend(query.get("fq_list") or [])
+        fq_list = query.get("fq_list") or []
+        fq.extend([fq_list] if isinstance(fq_list, str) else fq_list)
+        if not isinstance(q, str) or not all(isinstance(f, str) for f in fq):
+            raise SearchQueryError("q, fq and fq_list must be text")
 
         tr = Translator(text_config(), query.get("q.op", "AND"))
         where = ["site_id = %s" % tr.bind(config.get("ckan.site_id"))]
@@ -89,13 +97,13 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             where.append("state = 'active'")
         if permission_labels is not None:
             where.append("permission_labels && CAST(%s AS text[])" % tr.bind(list(permission_labels)))
-        where.append(tr.translate(q, lenient=True))
+        where.append(tr.translate(q, lenient=True, param="q"))
         rank_queries = list(tr.rank_queries)
         for f in fq:
-            where.append(tr.translate(f))
+            where.append(tr.translate(f, param="fq"))
         where_sql = " AND ".join("(%s)" % w for w in where)
 
-        rank = ("ts_rank_cd(search_vector, %s)" % " || ".join(rank_queries)
+        rank = ("ts_rank_cd(search_vector, %s)" % _balanced("||", rank_queries)
                 if rank_queries else "0")
         order_sql = self._order_by(query.get("sort") or "score desc, metadata_modified desc", rank)
         fl = [f for f in re.split(r"[\s,]+", query.get("fl") or "name") if f]
@@ -109,24 +117,28 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         # as Solr does: every requested facet field is present, maybe empty
         self.facets = {f: {} for f in facet_fields} if faceting else {}
         if faceting and facet_fields:
+            if not all(isinstance(f, str) for f in facet_fields):
+                raise SearchQueryError("facet.field must be a list of field names")
             limit = _int(query.get("facet.limit", config.get("search.facets.limit")),
                          "facet.limit")
             mincount = _int(query.get("facet.mincount", 1), "facet.mincount")
-            # the facet scan counts the matches too: no separate count(*) scan
-            self.count, self.facets = self._facets(where_sql, params, facet_fields,
-                                                   limit, mincount)
-        else:
-            self.count = session.execute(
-                sa.text("SELECT count(*) FROM satudata_search_index WHERE " + where_sql),
-                params).scalar()
+        with bounded(session):
+            if faceting and facet_fields:
+                # the facet scan counts the matches too: no separate count(*) scan
+                self.count, self.facets = self._facets(where_sql, params, facet_fields,
+                                                       limit, mincount)
+            else:
+                self.count = session.execute(
+                    sa.text("SELECT count(*) FROM satudata_search_index WHERE " + where_sql),
+                    params).scalar()
 
-        self.results = []
-        if rows and start < self.count:
-            select = self._select_list(fl, rank)
-            result_rows = session.execute(sa.text(
-                "SELECT %s FROM satudata_search_index WHERE %s ORDER BY %s LIMIT %d OFFSET %d"
-                % (select, where_sql, order_sql, rows, start)), params)
-            self.results = [self._result(fl, r) for r in result_rows]
+            self.results = []
+            if rows and start < self.count:
+                select = self._select_list(fl, rank)
+                result_rows = session.execute(sa.text(
+                    "SELECT %s FROM satudata_search_index WHERE %s ORDER BY %s LIMIT %d OFFSET %d"
+                    % (select, where_sql, order_sql, rows, start)), params)
+                self.results = [self._result(fl, r) for r in result_rows]
 
         if query.get("fl") in ("id", "name"):
             self.results = [r.get(query["fl"]) for r in self.results]
@@ -230,6 +242,56 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             else:
                 facets[key][val] = n
         return count, facets
+
+
+@contextmanager
+def bounded(session):
+    """The search's statements inside a savepoint with their own
+    ``statement_timeout`` (``set_config(..., true)`` is ``SET LOCAL``). The
+    savepoint is always rolled back (the search writes nothing): the caller's
+    timeout comes back, and a cancelled or failed search leaves the caller's
+    transaction usable."""
+    ms = bounds.limit("statement_timeout")
+    savepoint = session.begin_nested()
+    try:
+        if ms:
+            session.execute(sa.text("SELECT set_config('statement_timeout', :ms, true)"),
+                            {"ms": "%dms" % ms})
+        yield
+    except sa.exc.DBAPIError as e:
+        savepoint.rollback()
+        code = getattr(e.orig, "pgcode", None) or ""
+        if code == "57014":  # query_canceled: the statement_timeout
+            log.warning("search stopped by statement_timeout (%d ms)", ms)
+            raise bounds.timed_out(ms / 1000.0) from None
+        if code.startswith("54"):  # program_limit_exceeded: stack depth, ...
+            log.warning("search over a PostgreSQL limit: %s", code)
+            raise bounds.too_large() from None
+        if code.startswith("22"):  # data_exception: a value the query cannot compare
+            diag = getattr(e.orig, "diag", None)
+            raise SearchQueryError("Invalid value in the search query: %s"
+                                   % (getattr(diag, "message_primary", None) or code)) from None
+        raise
+    except BaseException:
+        savepoint.rollback()
+        raise
+    else:
+        savepoint.rollback()
+
+
+def _balanced(operator: str, items: list[str]) -> str:
+    """``a || b || c || d`` as ``((a || b) || (c || d))``: PostgreSQL's parser
+    recurses once per level, so a long flat chain exhausts its stack."""
+    if len(items) == 1:
+        return items[0]
+    middle = len(items) // 2
+    return "(%s %s %s)" % (_balanced(operator, items[:middle]), operator,
+                           _balanced(operator, items[middle:]))
+
+
+def _refuse_unstorable(param: str, value: Any) -> None:
+    if isinstance(value, str) and _UNSTORABLE.search(value):
+        raise SearchQueryError("Invalid character (NUL or lone surrogate) in param %r" % param)
 
 
 def _single(name: str, values: list[str]) -> Any:
