@@ -284,3 +284,13 @@ def test_request_tables_scroll_on_a_phone(app, walidata, opd_member):
     for name, page in pages.items():
         tables = page.count("<table")
         assert tables and page.count('<div class="table-responsive">') >= tables, name
+
+
+def test_a_revision_under_review_is_found_by_its_state(app, walidata, datasets):
+    helpers.call_action("package_patch", context=as_user(walidata["staf"]),
+                        id=datasets["terbit"]["id"], unit="orang")
+    page = app.get("/dataset/?satudata_state=penyusunan",
+                   headers=headers(walidata["subkoord"])).body
+    assert titles(page) == {"Data Terbit"}
+    assert "satudata-list-revision" in page   # published, with a revision in preparation
+    assert titles(app.get("/dataset/").body) == {"Data Terbit"}   # still online

@@ -263,6 +263,7 @@ def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
                        d.TERBIT, _user_id(context), content_hash_=live_hash,
                        entered_at=row.entered_at)
             revision_files.discard(package_id)
+            _reindex_state(package_id)
         return live
     if new_hash != row.content_hash:
         editor_id = _user_id(context)
@@ -279,9 +280,16 @@ def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
                        entered_at=row.entered_at)
         else:
             _content_changed(get_row(package_id), new_hash, editor_id)
+        _reindex_state(package_id)
     # The caller sees its edit (resource_create looks up the new resource in
     # it); the live dataset stays as it was.
     return dict(would_be, satudata_pending_revision=True)
+
+
+def _reindex_state(package_id: str) -> None:
+    """The live dataset did not change, its workflow row did: the staff
+    lists filter on the row's state (index_fields); committed by the caller."""
+    logic.index_update_package({"ignore_auth": True}, package_id)
 
 
 def _user_id(context) -> Optional[str]:
