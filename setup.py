@@ -15,6 +15,10 @@ setup(
     entry_points={
         "ckan.plugins": ["satudata = ckanext.satudata.plugin:SatudataPlugin"],
         "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
+        "ckan.rdf.profiles": [
+            "satudata = ckanext.satudata.dcat.profile:SatudataDCATAP3Profile",
+            "satudata_schemaorg = ckanext.satudata.dcat.profile:SatudataSchemaOrgProfile",
+        ],
     },
     message_extractors={
         "ckanext": [

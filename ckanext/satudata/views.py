@@ -103,5 +103,6 @@ def review_queue():
 def get_blueprints():
     from ckanext.satudata import request_views
     from ckanext.satudata.operations import views as operations
+    from ckanext.satudata.dcat import views as dcat_views
     return ([satudata_admin, satudata_workflow] + request_views.get_blueprints()
-            + operations.get_blueprints())
+            + operations.get_blueprints() + dcat_views.get_blueprints())
