@@ -82,7 +82,7 @@ def dcat_catalog(url, max_pages=1000):
             break
         response.raise_for_status()
         parser = RDFParser(profiles=["satudata"])
-        parser.parse(response.text, _format="turtle")
+        parser.parse(response.content.decode("utf-8"), _format="turtle")  # Turtle is UTF-8
         datasets = list(parser.datasets())
         for d in datasets:
             ident = _extra(d, "identifier") or d.get("identifier") or _extra(d, "uri")
