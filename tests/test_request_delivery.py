@@ -565,7 +565,7 @@ def test_a_bad_recipient_does_not_stop_the_worker(smtp_sink, walidata):
 def test_a_counter_without_expiry_does_not_lock_an_address_out_for_good(app, walidata):
     """A counter that lost its expiry (a crash between INCR and EXPIRE) gets one."""
     redis = ckan_redis.connect_to_redis()
-    key = "satudata:ratelimit:request_create:127.0.0.1"
+    key = "satudata:ratelimit:request_create:addr:127.0.0.1"
     redis.set(key, 10)
     assert redis.ttl(key) == -1
     res = app.post(API, json=REQUESTER)
@@ -612,3 +612,71 @@ def test_a_hung_redis_does_not_hang_a_submission(app, walidata, hung_redis):
     model.Session.remove()
     assert request_rows() == [out["number"]]
     assert notify.pending_count() == 2
+
+
+# -- the limit counts what it should, for whom it should -----------------------------------
+
+@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "2")
+def test_refused_submissions_do_not_count(app, walidata):
+    """Four typos do not lock a citizen out: only accepted submissions count."""
+    for _ in range(4):
+        res = app.post(API, json=dict(REQUESTER, email="bukan-email"))
+        assert res.status_code == 409
+        page = app.post("/permintaan-data/baru", data=dict(REQUESTER, email="salah"))
+        assert page.status_code == 200
+    assert app.post(API, json=REQUESTER).status_code == 200
+    assert app.post("/permintaan-data/baru", data=REQUESTER,
+                    follow_redirects=False).status_code == 302
+    assert app.post(API, json=REQUESTER).status_code == 429
+    model.Session.remove()
+    assert len(request_rows()) == 2
+
+
+@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "1")
+def test_logged_in_users_are_limited_per_account(app, walidata):
+    """Two citizens behind one school's address each have their budget."""
+    from ckan.tests import factories
+    tokens = [factories.APIToken(user=factories.User()["name"])["token"] for _ in range(2)]
+    for token in tokens:
+        assert app.post(API, json=REQUESTER, headers={"Authorization": token}).status_code \
+            == 200
+    assert app.post(API, json=REQUESTER,
+                    headers={"Authorization": tokens[0]}).status_code == 429
+    # anonymous use of the same address has its own budget too
+    assert app.post(API, json=REQUESTER).status_code == 200
+
+
+@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "1")
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(app, walidata):
+    assert app.post(API, json=REQUESTER,
+                    headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 200
+    # a forged header does not buy a new budget
+    assert app.post(API, json=REQUESTER,
+                    headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 429
+
+
+@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "1")
+@pytest.mark.ckan_config("ckanext.satudata.trusted_proxy_count", "1")
+def test_behind_one_trusted_proxy_each_client_counts_apart(app, walidata):
+    for client in ("203.0.113.1", "203.0.113.2"):
+        assert app.post(API, json=REQUESTER,
+                        headers={"X-Forwarded-For": client}).status_code == 200
+    assert app.post(API, json=REQUESTER,
+                    headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
+
+
+@pytest.mark.ckan_config("ckan.max_resource_size", "1")
+def test_request_uploads_are_bounded(app, walidata):
+    """A request file larger than ckan.max_resource_size is refused with a
+    clear error; a body far beyond it is refused before it is read (413)."""
+    import io
+    from werkzeug.datastructures import FileStorage
+    created = file_request()
+    move(walidata["subkoord"], created["id"], "assign", assignee=walidata["staf"]["name"])
+    too_big = FileStorage(io.BytesIO(b"x" * (1024 * 1024 + 1)), filename="besar.csv")
+    with pytest.raises(tk.ValidationError) as err:
+        move(walidata["staf"], created["id"], "deliver", upload=too_big)
+    assert "1 MB" in str(err.value.error_dict["upload"])
+    res = app.post("/api/3/action/satudata_request_create", data=b"x" * (3 * 1024 * 1024),
+                   content_type="application/json")
+    assert res.status_code == 413

@@ -23,6 +23,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.IUploader, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
@@ -60,3 +61,8 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
 
     def get_uploader(self, upload_to, old_filename=None):
         return None
+
+    # IMiddleware: reverse-proxy headers and bounded request bodies
+    def make_middleware(self, app, config):
+        from ckanext.satudata.operations import middleware
+        return middleware.make_middleware(app, config)

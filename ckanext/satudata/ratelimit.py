@@ -1,4 +1,5 @@
-"""Per-client-address rate limit for anonymous request submissions (Redis).
+"""Rate limit of data-request submissions (Redis): accepted submissions per
+account, or per address for anonymous requesters.
 If Redis is unreachable the limit is not applied: a real requester is never
 turned away because of our outage (the submission itself lives in PostgreSQL)."""
 from __future__ import annotations
@@ -30,27 +31,60 @@ def fast_redis() -> Redis:
     return client
 
 
+def client_key(request, user=None) -> str:
+    """Who a submission counts against: the account when logged in (many
+    citizens share an office or a school's address), else the address."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return "user:%s" % user.id
+    return "addr:%s" % (request.remote_addr or "unknown")
+
+
+def _settings() -> tuple[int, int]:
+    return (tk.asint(tk.config.get("ckanext.satudata.request_rate_limit")),
+            tk.asint(tk.config.get("ckanext.satudata.request_rate_window")))
+
+
+def _key(client: str, bucket: str) -> str:
+    return "satudata:ratelimit:%s:%s" % (bucket, client)
+
+
 def retry_after(client: str, bucket: str = "request_create") -> Optional[int]:
-    """Seconds to wait when `client` is over the limit, else None."""
-    limit = tk.asint(tk.config.get("ckanext.satudata.request_rate_limit"))
-    window = tk.asint(tk.config.get("ckanext.satudata.request_rate_window"))
+    """Seconds to wait when `client` has used up its accepted submissions,
+    else None. Looking does not count: only `record()` does."""
+    limit, window = _settings()
     if limit <= 0:
         return None
-    key = "satudata:ratelimit:%s:%s" % (bucket, client)
     try:
         redis = fast_redis()
-        # one MULTI/EXEC: the counter is never left without its expiry (a
-        # counter without one would lock the address out for good)
         pipe = redis.pipeline()
-        pipe.set(key, 0, ex=window, nx=True)
-        pipe.incr(key)
-        pipe.ttl(key)
-        _, count, ttl = pipe.execute()
-        if ttl < 0:   # a counter left without expiry by an older version
-            redis.expire(key, window)
-            ttl = window
-        if count > limit:
+        pipe.get(_key(client, bucket))
+        pipe.ttl(_key(client, bucket))
+        count, ttl = pipe.execute()
+        if count is not None and int(count) >= limit:
+            if ttl < 0:   # a counter left without expiry would lock out for good
+                redis.expire(_key(client, bucket), window)
+                return window
             return max(int(ttl), 1)
     except Exception as e:  # Redis down: fail open, log it
         log.warning("satudata: rate limit not applied, Redis unavailable: %s", e)
     return None
+
+
+def record(client: str, bucket: str = "request_create") -> None:
+    """Count one accepted submission."""
+    limit, window = _settings()
+    if limit <= 0:
+        return
+    key = _key(client, bucket)
+    try:
+        # one MULTI/EXEC: the counter is never left without its expiry (a
+        # counter without one would lock the client out for good)
+        pipe = fast_redis().pipeline()
+        pipe.set(key, 0, ex=window, nx=True)
+        pipe.incr(key)
+        pipe.ttl(key)
+        _, _, ttl = pipe.execute()
+        if ttl < 0:   # a counter left without expiry by an older version
+            fast_redis().expire(key, window)
+    except Exception as e:
+        log.warning("satudata: submission not counted, Redis unavailable: %s", e)

@@ -130,11 +130,11 @@ def limit_submissions():
     request = tk.request
     if request.method != "POST" or request.path not in SUBMIT_PATHS:
         return None
-    wait = ratelimit.retry_after(request.remote_addr or "unknown")
+    wait = ratelimit.retry_after(ratelimit.client_key(request, tk.current_user))
     if wait is None:
         return None
-    message = ("Terlalu banyak permintaan dari alamat ini; coba lagi dalam %d detik. / "
-               "Too many requests from this address; try again in %d seconds." % (wait, wait))
+    message = ("Terlalu banyak permintaan terkirim; coba lagi dalam %d detik. / "
+               "Too many requests submitted; try again in %d seconds." % (wait, wait))
     if request.path.startswith("/api/"):
         response = jsonify({"success": False, "error": {
             "__type": "Rate Limit", "message": message}})
@@ -147,6 +147,18 @@ def limit_submissions():
         response = make_response(response)
     response.status_code = 429
     response.headers["Retry-After"] = str(wait)
+    return response
+
+
+@satudata_requests.after_app_request
+def count_accepted_submissions(response):
+    """Only an accepted submission counts toward the limit: a refused one
+    (a typo, a missing field) costs the citizen nothing."""
+    request = tk.request
+    accepted = (response.status_code == 200 if request.path.startswith("/api/")
+                else response.status_code in (302, 303))
+    if request.method == "POST" and request.path in SUBMIT_PATHS and accepted:
+        ratelimit.record(ratelimit.client_key(request, tk.current_user))
     return response
 
 

@@ -123,6 +123,11 @@ def satudata_request_transition(context, data_dict):
     if upload is not None and not _non_empty_file(upload):
         errors["upload"] = [bilingual("Berkas kosong atau tidak valid",
                                       "The file is empty or invalid")]
+    elif upload is not None and _size(upload) > _max_upload_bytes():
+        limit_mb = _max_upload_bytes() // 2 ** 20
+        errors["upload"] = [bilingual(
+            "Berkas terlalu besar; paling besar %d MB" % limit_mb,
+            "The file is too large; at most %d MB" % limit_mb)]
     if errors:
         raise tk.ValidationError(errors)
     data["upload"] = upload
@@ -193,6 +198,22 @@ def satudata_request_dataset_create(context, data_dict):
               dataset["name"], None)
     model.repo.commit()
     return tk.get_action("package_show")(dict(context), {"id": dataset["id"]})
+
+
+def _max_upload_bytes() -> int:
+    """Request files obey the same bound as resources (ckan.max_resource_size)."""
+    return tk.asint(tk.config.get("ckan.max_resource_size")) * 2 ** 20
+
+
+def _size(upload) -> int:
+    stream = getattr(upload, "stream", None)
+    if stream is None or not hasattr(stream, "seek"):
+        return 0
+    position = stream.tell()
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(position)
+    return size
 
 
 def _non_empty_file(upload) -> bool:

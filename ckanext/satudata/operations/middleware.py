@@ -1,0 +1,23 @@
+"""The web app behind a reverse proxy, and bounded request bodies."""
+from __future__ import annotations
+
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import ckan.plugins.toolkit as tk
+
+
+def max_upload_bytes() -> int:
+    return tk.asint(tk.config.get("ckan.max_resource_size")) * 1024 * 1024
+
+
+def make_middleware(app, config):
+    # Trust X-Forwarded-For/-Proto only from as many proxies as configured
+    # (nginx in front = 1); with 0 a client cannot pick the address the rate
+    # limit counts by writing the header itself.
+    hops = tk.asint(config.get("ckanext.satudata.trusted_proxy_count") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # a body larger than the largest allowed upload (plus the form around it)
+    # is refused with 413 before it is read
+    app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes() + 1024 * 1024
+    return app
