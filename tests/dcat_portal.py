@@ -50,7 +50,7 @@ def build(team):
 
     def create(name, org, fields, resources=1):
         res = [{"url": "http://example.com/%s.csv" % name, "name": "Tabel %s" % name,
-                "format": "CSV"},
+                "format": "CSV", "size": 1326},
                {"url": "http://example.com/%s.xlsx" % name, "name": "Lembar %s" % name,
                 "format": "XLSX"}][:resources]
         return helpers.call_action("package_create", context=as_user(opd), name=name,

@@ -26,6 +26,9 @@ SH_VIOLATION = URIRef("http://www.w3.org/ns/shacl#Violation")
 SH_MESSAGE = URIRef("http://www.w3.org/ns/shacl#resultMessage")
 SH_FOCUS = URIRef("http://www.w3.org/ns/shacl#focusNode")
 SH_PATH = URIRef("http://www.w3.org/ns/shacl#resultPath")
+# DCAT-AP 3 made dcat:byteSize an xsd:nonNegativeInteger (checked with the 3.0
+# shapes); 2.1.1 still wanted xsd:decimal, the one 2.1.1 rule a DCAT-AP 3 feed breaks.
+BYTE_SIZE = "http://www.w3.org/ns/dcat#byteSize"
 
 
 @pytest.fixture
@@ -66,7 +69,8 @@ def test_catalog_and_datasets_have_no_dcat_ap_3_violations(portal):
     for url, graph in graphs.items():
         for shapes in ("dcat-ap_3_shacl_shapes.ttl", "dcat-ap_2.1.1_shacl_shapes.ttl",
                        "dcat-ap_2.1.1_shacl_range.ttl"):
-            violations = sorted({r[1:] for r in shacl(graph, shapes) if r[0] == "Violation"})
+            violations = sorted({r[1:] for r in shacl(graph, shapes) if r[0] == "Violation"
+                                 and not (shapes.startswith("dcat-ap_2") and r[2] == BYTE_SIZE)})
             assert violations == [], "%s %s:\n%s" % (url, shapes, "\n".join(map(str, violations)))
 
     # recommended properties (DCAT-AP 2.1.1): warnings on under 10% of the datasets
