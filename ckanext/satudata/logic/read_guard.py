@@ -24,6 +24,7 @@ from ckan.lib.search import SearchQueryError
 from ckanext.satudata.search.bounds import SearchBoundError
 
 from ckanext.satudata import roles
+from ckanext.satudata.logic import schema
 from ckanext.satudata.logic.validators import bilingual
 
 DATASET_NOT_FOUND = bilingual("Dataset tidak ditemukan", "Dataset not found")
@@ -262,6 +263,7 @@ def _wrap_workflow(func):
     datasets they cannot read (as for missing ones), not a refusal."""
     @functools.wraps(func)
     def wrapper(context, data_dict):
+        schema.check_input(data_dict)  # before the auth function reads `id`
         return _hidden_as_missing(func, context, data_dict,
                                   lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
     return wrapper
@@ -407,6 +409,47 @@ def _strip(value):
     return value
 
 
+_SEARCH_FLAGS = ("include_private", "include_drafts", "include_deleted",
+                 "use_default_schema", "facet")
+_SEARCH_INTEGERS = ("rows", "start", "facet.limit", "facet.mincount")
+
+
+def _integer_like(value) -> bool:
+    """What core's int validators take without raising something else than
+    Invalid (a list, or an empty `start`, is a TypeError there)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, str) and value.strip().lstrip("+-").isdigit()
+
+
+_TRUE_FALSE = {"true", "yes", "on", "y", "t", "1", "false", "no", "off", "n", "f", "0"}
+
+
+def _check_search_params(data_dict) -> None:
+    """What core's package_search uses without validating it (a 500 there):
+    its true/false flags and ``fl``."""
+    errors = {}
+    for key in _SEARCH_FLAGS:
+        value = data_dict.get(key)
+        if isinstance(value, str) and value.strip().lower() not in _TRUE_FALSE:
+            errors[key] = [bilingual("Harus true atau false", "Must be true or false")]
+    for key in _SEARCH_INTEGERS:
+        value = data_dict.get(key)
+        if value is not None and not _integer_like(value):
+            errors[key] = [bilingual("Harus bilangan bulat", "Must be an integer")]
+    fl = data_dict.get("fl")
+    if fl is not None and not isinstance(fl, str) and not (
+            isinstance(fl, list) and all(isinstance(f, str) for f in fl)):
+        errors["fl"] = [bilingual("Harus daftar nama kolom",
+                                  "Must be a list of field names")]
+    if errors:
+        raise tk.ValidationError(errors)
+
+
 def _show_bound_on_page(context, error) -> None:
     """A page's search over a bound (/dataset, an OPD's page): core shows only
     "There was an error while searching"; the reason goes in a flash message."""
@@ -424,6 +467,7 @@ def package_search(up_func, context, data_dict):
     """Outside the Walidata team: no internal field in results or facets, and
     none to filter or sort on (an invalid query, as core answers those).
     A search over a bound (``search.bounds``) is a ``SearchError``: HTTP 409."""
+    _check_search_params(data_dict or {})
     try:
         return _guarded_search(up_func, context, data_dict)
     except SearchBoundError as e:
@@ -474,6 +518,14 @@ def get_actions():
             workflow_actions.satudata_dataset_workflow_show),
         "satudata_dataset_history": _wrap_workflow(workflow_actions.satudata_dataset_history),
     }
+    # every other action of the extension: its input checked before its auth
+    # function and body read it (schema.check_input)
+    for name in ("satudata_role_grant", "satudata_role_revoke", "satudata_role_list",
+                 "satudata_request_create", "satudata_request_show",
+                 "satudata_request_list", "satudata_request_transition",
+                 "satudata_request_dataset_create", "satudata_sla_report",
+                 "satudata_dataset_transition", "satudata_review_queue"):
+        actions[name] = schema.input_guard
     if p.plugin_loaded("activity"):
         actions.update(package_activity_list=package_activity_list,
                        activity_show=activity_show, activity_data_show=activity_data_show,

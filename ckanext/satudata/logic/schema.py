@@ -7,7 +7,57 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
 
+from ckanext.satudata.logic.validators import MSG_UNSTORABLE, bilingual, has_unstorable
 from ckanext.satudata.rules import Invalid, NotAllowed
+
+# Parameters the actions and their auth functions look up as they come
+# (before any schema): they must be text.
+REFERENCE_KEYS = ("id", "number", "user", "request", "access_token")
+MSG_TEXT = bilingual("Harus berupa teks", "Must be text")
+MSG_REFERENCE_LENGTH = bilingual("Terlalu panjang (maksimal 200 karakter)",
+                                 "Too long (at most 200 characters)")
+
+
+def check_input(data_dict, reference_keys=REFERENCE_KEYS):
+    """Before an action or its auth function reads anything: no NUL or lone
+    surrogate anywhere (PostgreSQL cannot take them as text), and the
+    references it looks up are text, not numbers, lists or objects."""
+    if not isinstance(data_dict, dict):
+        return
+    errors = {}
+    for key, value in data_dict.items():
+        if has_unstorable(key) or (not hasattr(value, "read") and has_unstorable(value)):
+            errors[str(key).replace("\x00", "")] = [MSG_UNSTORABLE]
+        elif key in reference_keys and value is not None and not isinstance(value, str):
+            errors[key] = [MSG_TEXT]
+        elif key in reference_keys and isinstance(value, str) and len(value) > 200:
+            errors[key] = [MSG_REFERENCE_LENGTH]
+    if errors:
+        raise tk.ValidationError(errors)
+
+
+def guarded(func):
+    """An action (or chained action) whose input passes ``check_input`` first."""
+    import functools
+    if getattr(func, "chained_action", False):
+        @functools.wraps(func)
+        def chained(up_func, context, data_dict):
+            check_input(data_dict)
+            return func(up_func, context, data_dict)
+        return chained
+
+    @functools.wraps(func)
+    def wrapper(context, data_dict):
+        check_input(data_dict)
+        return func(context, data_dict)
+    return wrapper
+
+
+@tk.chained_action
+def input_guard(up_func, context, data_dict):
+    """Chained in front of an action defined elsewhere: ``check_input``."""
+    check_input(data_dict)
+    return up_func(context, data_dict)
 
 
 def validate(data_dict, schema, context):
@@ -100,13 +150,14 @@ def request_transition_schema(unicode_safe, satudata_required, ignore_missing, s
 @validator_args
 def request_list_schema(ignore_missing, unicode_safe, satudata_request_status,
                         satudata_organization, natural_number_validator,
-                        satudata_max_length, satudata_limit):
+                        satudata_max_length, satudata_limit, satudata_clean_text,
+                        satudata_at_most):
     return {
         "status": [ignore_missing, unicode_safe, satudata_request_status],
         "organization": [ignore_missing, unicode_safe, satudata_organization],
-        "q": [ignore_missing, unicode_safe, satudata_max_length(200)],
+        "q": [ignore_missing, unicode_safe, satudata_clean_text, satudata_max_length(200)],
         "limit": [ignore_missing, natural_number_validator, satudata_limit],
-        "offset": [ignore_missing, natural_number_validator],
+        "offset": [ignore_missing, natural_number_validator, satudata_at_most(2 ** 62)],
     }
 
 

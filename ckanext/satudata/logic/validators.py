@@ -211,10 +211,28 @@ def satudata_request_status(value):
     return value
 
 
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise Invalid(bilingual("Harus bilangan bulat", "Must be an integer"))
+
+
 def satudata_limit(value):
-    if int(value) > 1000:
+    number = _as_int(value)
+    if number > 1000:
         raise Invalid(bilingual("Maksimal 1000", "At most 1000"))
-    return int(value)
+    return number
+
+
+def satudata_at_most(most: int):
+    """An integer no larger than ``most`` (PostgreSQL's OFFSET is a bigint)."""
+    def validator(value):
+        number = _as_int(value)
+        if number > most:
+            raise Invalid(bilingual("Maksimal %d" % most, "At most %d" % most))
+        return number
+    return validator
 
 
 def satudata_one_of(allowed):
@@ -237,14 +255,32 @@ def satudata_iso_date(value):
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+MSG_UNSTORABLE = bilingual("Teks berisi karakter yang tidak valid",
+                           "The text contains invalid characters")
 
 
 def satudata_clean_text(value):
     """Text PostgreSQL can store: no NUL, no lone surrogate (else a 500)."""
     if isinstance(value, str) and _UNSTORABLE.search(value):
-        raise Invalid(bilingual("Teks berisi karakter yang tidak valid",
-                                "The text contains invalid characters"))
+        raise Invalid(MSG_UNSTORABLE)
     return value
+
+
+def has_unstorable(value: Any) -> bool:
+    """A NUL or lone surrogate anywhere in a value, its lists and dicts
+    (keys too); iterative, so deep nesting cannot exhaust the stack."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
 
 
 def get_validators():
@@ -269,6 +305,7 @@ def get_validators():
         "satudata_request_transition": satudata_request_transition,
         "satudata_request_status": satudata_request_status,
         "satudata_limit": satudata_limit,
+        "satudata_at_most": satudata_at_most,
         "satudata_one_of": satudata_one_of,
         "satudata_iso_date": satudata_iso_date,
         "satudata_clean_text": satudata_clean_text,

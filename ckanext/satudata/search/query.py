@@ -113,7 +113,10 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         facet_fields = query.get("facet.field") or []
         if isinstance(facet_fields, str):
             facet_fields = [facet_fields]
-        faceting = asbool(query.get("facet", "true"))
+        try:
+            faceting = asbool(query.get("facet", "true"))
+        except ValueError:
+            raise SearchQueryError('"facet" must be true or false')
         # as Solr does: every requested facet field is present, maybe empty
         self.facets = {f: {} for f in facet_fields} if faceting else {}
         if faceting and facet_fields:
