@@ -43,6 +43,9 @@ def main() -> int:
     parser.add_argument("--config", required=True)
     parser.add_argument("--no-bounds", action="store_true",
                         help="turn every search bound off (0) for the run")
+    parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
+                        help="a ckanext.satudata.search.* option for the run, e.g. "
+                             "--set q_max_length=0 (repeatable)")
     args = parser.parse_args()
 
     from ckan.cli import load_config
@@ -52,6 +55,9 @@ def main() -> int:
         for key in ("q_max_length", "fq_max_length", "max_clauses", "max_wildcards",
                     "wildcard_min_prefix", "max_depth", "statement_timeout"):
             conf["ckanext.satudata.search.%s" % key] = "0"
+    for pair in args.set:
+        key, _, value = pair.partition("=")
+        conf["ckanext.satudata.search.%s" % key] = value
     app = make_app(conf)
     logging.getLogger("ckan").setLevel(logging.WARNING)
     logging.getLogger("ckanext").setLevel(logging.WARNING)
