@@ -259,3 +259,15 @@ def test_a_check_that_cannot_fail_is_no_check(app, world):
             return "boom"
     with pytest.raises(AssertionError):
         _check(Fake(), "fake")
+
+
+def test_blank_integers_mean_the_default(app, world):
+    """Core's own pages send rows=''; a blank start was a 500 in core."""
+    for params in ({"rows": ""}, {"start": ""}, {"start": " ", "rows": ""},
+                   {"facet.field": '["tags"]', "facet.limit": ""}):
+        resp = _get(app, None, "package_search", params)
+        assert resp.status_code == 200, (params, resp.json)
+        assert resp.json["result"]["count"] == 1
+    resp = _get(app, None, "package_search", {"rows": "[1]"})
+    assert resp.status_code == 409
+    assert resp.json["error"]["rows"] == ["Harus bilangan bulat / Must be an integer"]

@@ -439,7 +439,11 @@ def _check_search_params(data_dict) -> None:
             errors[key] = [bilingual("Harus true atau false", "Must be true or false")]
     for key in _SEARCH_INTEGERS:
         value = data_dict.get(key)
-        if value is not None and not _integer_like(value):
+        if isinstance(value, str) and not value.strip():
+            # blank (core's own pages send rows=''): the default, as core's
+            # `default` validator gives for rows (core fails on a blank start)
+            data_dict.pop(key)
+        elif value is not None and not _integer_like(value):
             errors[key] = [bilingual("Harus bilangan bulat", "Must be an integer")]
     fl = data_dict.get("fl")
     if fl is not None and not isinstance(fl, str) and not (
