@@ -70,6 +70,7 @@ def test_reminders_for_overdue_steps(walidata, cli):
     before = notify.pending_count()
     result = cli.invoke(ckan_cli, ["satudata", "remind", "--now"])
     assert result.exit_code == 0, result.output
-    assert notify.pending_count() == before + 1   # the Subkoord's reminder
+    # the Subkoord's reminder, and the daily digest to the Subkoord and the Kabid
+    assert notify.pending_count() == before + 3
     result = cli.invoke(ckan_cli, ["satudata", "remind", "--now"])
-    assert notify.pending_count() == before + 1   # once a day at most
+    assert notify.pending_count() == before + 3   # exactly once

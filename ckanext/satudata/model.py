@@ -178,3 +178,16 @@ outbox = sa.Table(
     sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
     sa.Column("failed_at", sa.DateTime(timezone=True)),
 )
+
+# One row per reminder sent (migration 0007): the unique key (kind, item, step,
+# threshold) is what makes every reminder and every daily digest go out once.
+reminder_log = sa.Table(
+    "satudata_reminder_log", metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.UnicodeText, nullable=False),
+    sa.Column("item_id", sa.UnicodeText, nullable=False),
+    sa.Column("step", sa.UnicodeText, nullable=False),
+    sa.Column("threshold", sa.UnicodeText, nullable=False),
+    sa.Column("recipients", sa.Integer, nullable=False, default=0),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+)
