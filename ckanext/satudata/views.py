@@ -101,8 +101,9 @@ def review_queue():
 
 
 def get_blueprints():
-    from ckanext.satudata import request_views
+    from ckanext.satudata import reports, request_views
     from ckanext.satudata.operations import views as operations
     from ckanext.satudata.dcat import views as dcat_views
     return ([satudata_admin, satudata_workflow] + request_views.get_blueprints()
-            + operations.get_blueprints() + dcat_views.get_blueprints())
+            + operations.get_blueprints() + dcat_views.get_blueprints()
+            + reports.get_blueprints())

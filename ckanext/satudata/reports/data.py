@@ -1,0 +1,275 @@
+"""The figures of the Kinerja SOP page, from the append-only logs: per SOP
+step, month, person and OPD, the volume, median and p90 office time against
+the SOP standard and the share within it; the items overdue now.
+
+Every table is {"id", "title", "columns": [(key, label)], "rows": [dict]} so
+the page, the CSV and the XLSX export show the same thing."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import clock, dissemination, permintaan
+from ckanext.satudata.logic.report import _period
+
+WORKFLOWS = ("dataset", "request")
+_SOURCES = {
+    # (FROM clause, step column, OPD column)
+    "dataset": ("satudata_dataset_transition_log l", "l.from_state", "l.owner_org"),
+    "request": ("satudata_request_event l JOIN satudata_data_request r ON r.id = l.request_id",
+                "l.from_status", "r.organization_id"),
+}
+_KEYS = {"step": "{step}", "person": "l.actor_id", "opd": "{opd}",
+         "month": "to_char(l.at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM')"}
+
+
+@dataclasses.dataclass
+class Filters:
+    date_from: Optional[dt.date] = None
+    date_to: Optional[dt.date] = None
+    org_id: Optional[str] = None
+    user_id: Optional[str] = None
+
+    def query_args(self) -> dict[str, str]:
+        args = {}
+        if self.date_from:
+            args["date_from"] = self.date_from.isoformat()
+        if self.date_to:
+            args["date_to"] = self.date_to.isoformat()
+        if self.org_id:
+            org = model.Group.get(self.org_id)
+            args["organization"] = org.name if org else self.org_id
+        if self.user_id:
+            user = model.User.get(self.user_id)
+            args["person"] = user.name if user else self.user_id
+        return args
+
+
+class BadFilter(ValueError):
+    pass
+
+
+def parse_filters(args) -> Filters:
+    f = Filters()
+    for name in ("date_from", "date_to"):
+        value = (args.get(name) or "").strip()
+        if value:
+            try:
+                setattr(f, name, dt.date.fromisoformat(value))
+            except ValueError:
+                raise BadFilter("%s: YYYY-MM-DD" % name)
+    org = (args.get("organization") or "").strip()
+    if org:
+        group = model.Group.get(org)
+        if group is None or not group.is_organization:
+            raise BadFilter("organization: %s" % org)
+        f.org_id = group.id
+    person = (args.get("person") or "").strip()
+    if person:
+        user = model.User.get(person)
+        if user is None:
+            raise BadFilter("person: %s" % person)
+        f.user_id = user.id
+    return f
+
+
+def grouped(workflow: str, by: str, f: Filters) -> list[sa.Row]:
+    source, step_col, opd_col = _SOURCES[workflow]
+    key = _KEYS[by].format(step=step_col, opd=opd_col)
+    where, params = _period(f.date_from, f.date_to, column="l.at")
+    if f.org_id:
+        where += " AND %s = :org_id" % opd_col
+        params["org_id"] = f.org_id
+    if f.user_id:
+        where += " AND l.actor_id = :user_id"
+        params["user_id"] = f.user_id
+    return model.Session.execute(sa.text("""
+        SELECT {key} AS key, count(*) AS n,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY l.elapsed_minutes) AS median,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY l.elapsed_minutes) AS p90,
+               max(l.standard_minutes) AS standard,
+               avg((l.elapsed_minutes <= l.standard_minutes)::int)
+                 FILTER (WHERE l.standard_minutes IS NOT NULL) AS within,
+               count(*) FILTER (WHERE l.elapsed_minutes > l.standard_minutes) AS over
+        FROM {source}
+        WHERE l.elapsed_minutes IS NOT NULL AND {where}
+        GROUP BY 1 ORDER BY 1
+    """.format(key=key, source=source, where=where)), params).all()
+
+
+def _num(value, digits=1):
+    return None if value is None else round(float(value), digits)
+
+
+def _figures(r) -> dict[str, Any]:
+    return {"volume": r.n, "median": _num(r.median), "p90": _num(r.p90),
+            "within": _num(r.within, 3), "over": r.over}
+
+
+FIGURE_COLUMNS = [
+    ("volume", "Volume"),
+    ("median", "Median (office minutes)"),
+    ("p90", "p90 (office minutes)"),
+    ("within", "Share within standard"),
+    ("over", "Over standard"),
+]
+
+
+def _steps(workflow: str):
+    return dissemination.STEPS if workflow == "dataset" else permintaan.STEPS
+
+
+def _lang_label(step) -> str:
+    return step.label_en if _is_en() else step.label_id
+
+
+def step_table(workflow: str, f: Filters) -> dict[str, Any]:
+    steps = _steps(workflow)
+    rows = []
+    for r in grouped(workflow, "step", f):
+        step = steps.get(r.key)
+        rows.append(dict(step=step.number if step else "—",
+                         label=_lang_label(step) if step else r.key, state=r.key,
+                         standard=step.standard_minutes if step else r.standard,
+                         **_figures(r)))
+    rows.sort(key=lambda x: (x["step"] == "—", x["step"].zfill(3)))
+    return {"id": "%s_steps" % workflow,
+            "title": tk._("Dataset publication (workflow 1) per SOP step") if workflow == "dataset"
+            else tk._("Data requests (workflow 2) per SOP step"),
+            "columns": [("step", tk._("Step")), ("label", tk._("SOP step")),
+                        ("standard", tk._("Standard (office minutes)"))] + _translated(),
+            "rows": rows}
+
+
+def _translated():
+    return [(k, tk._(label)) for k, label in FIGURE_COLUMNS]
+
+
+def month_table(workflow: str, f: Filters) -> dict[str, Any]:
+    return {"id": "%s_months" % workflow,
+            "title": tk._("Dataset publication per month") if workflow == "dataset"
+            else tk._("Data requests per month"),
+            "columns": [("month", tk._("Month"))] + _translated(),
+            "rows": [dict(month=r.key, **_figures(r)) for r in grouped(workflow, "month", f)]}
+
+
+def person_table(f: Filters) -> dict[str, Any]:
+    rows = []
+    for workflow in WORKFLOWS:
+        for r in grouped(workflow, "person", f):
+            user = model.User.get(r.key) if r.key else None
+            rows.append(dict(workflow=_workflow_label(workflow),
+                             person=(user.fullname or user.name) if user else "—",
+                             username=user.name if user else "", **_figures(r)))
+    return {"id": "people", "title": tk._("Per person"),
+            "columns": [("workflow", tk._("Workflow")), ("person", tk._("Person")),
+                        ("username", tk._("Username"))] + _translated(), "rows": rows}
+
+
+def opd_table(f: Filters) -> dict[str, Any]:
+    rows = []
+    for workflow in WORKFLOWS:
+        for r in grouped(workflow, "opd", f):
+            org = model.Group.get(r.key) if r.key else None
+            rows.append(dict(workflow=_workflow_label(workflow),
+                             opd=org.title if org else tk._("Walidata (no OPD)"),
+                             **_figures(r)))
+    return {"id": "opd", "title": tk._("Per OPD"),
+            "columns": [("workflow", tk._("Workflow")), ("opd", tk._("OPD"))] + _translated(),
+            "rows": rows}
+
+
+def _workflow_label(workflow: str) -> str:
+    return tk._("Dataset publication") if workflow == "dataset" else tk._("Data request")
+
+
+def overdue_table(f: Filters) -> dict[str, Any]:
+    from ckanext.satudata import reminders
+    rows = []
+    for item in reminders.dataset_items() + reminders.request_items():
+        late = item["sla"]["overdue"] or (item["kind"] == "request"
+                                         and item["deadline"]["overdue"])
+        if not late:
+            continue
+        if f.org_id and item["org_id"] != f.org_id:
+            continue
+        if f.user_id and f.user_id not in item["holder_ids"]:
+            continue
+        sla = item["sla"]
+        rows.append({
+            "workflow": _workflow_label(item["kind"]), "ref": item["ref"],
+            "title": item["title"], "step": sla["step"],
+            "label": sla["step_label_en"] if _is_en() else sla["step_label"],
+            "holder": ", ".join(x.name for x in item["holders"]),
+            "elapsed": sla["elapsed_minutes"], "standard": sla["standard_minutes"],
+            "due_date": item["due_date"].isoformat() if item["kind"] == "request" else "",
+            "url": item["url"], "user_ids": item["holder_ids"],
+        })
+    return {"id": "overdue", "title": tk._("Overdue now"),
+            "columns": [("workflow", tk._("Workflow")), ("ref", tk._("Item")),
+                        ("title", tk._("Title")), ("step", tk._("Step")),
+                        ("label", tk._("SOP step")), ("holder", tk._("Held by")),
+                        ("elapsed", tk._("Office minutes in step")),
+                        ("standard", tk._("Standard (office minutes)")),
+                        ("due_date", tk._("Legal deadline")), ("url", tk._("Link"))],
+            "rows": rows}
+
+
+def _is_en() -> bool:
+    try:
+        return tk.h.lang() == "en"
+    except Exception:   # no request: the default, Bahasa Indonesia
+        return False
+
+
+TABLES = ("dataset_steps", "request_steps", "dataset_months", "request_months", "people",
+          "opd", "overdue")
+
+
+def table(table_id: str, f: Filters) -> dict[str, Any]:
+    if table_id.endswith("_steps"):
+        return step_table(table_id[:-len("_steps")], f)
+    if table_id.endswith("_months"):
+        return month_table(table_id[:-len("_months")], f)
+    return {"people": person_table, "opd": opd_table, "overdue": overdue_table}[table_id](f)
+
+
+def all_tables(f: Filters) -> list[dict[str, Any]]:
+    return [table(t, f) for t in TABLES]
+
+
+def charts(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Chart.js specs: median/p90 against the standard per step, share within
+    standard per step, monthly volume."""
+    by_id = {t["id"]: t for t in tables}
+    out = []
+    for workflow in WORKFLOWS:
+        steps = [r for r in by_id["%s_steps" % workflow]["rows"] if r["standard"] is not None]
+        labels = ["%s. %s" % (r["step"], r["label"]) for r in steps]
+        out.append({"id": "chart_%s_time" % workflow, "type": "bar",
+                    "title": by_id["%s_steps" % workflow]["title"], "labels": labels,
+                    "y_label": tk._("office minutes"),
+                    "datasets": [
+                        {"label": tk._("Median"), "data": [r["median"] for r in steps]},
+                        {"label": "p90", "data": [r["p90"] for r in steps]},
+                        {"label": tk._("Standard"), "data": [r["standard"] for r in steps],
+                         "type": "line"}]})
+        out.append({"id": "chart_%s_within" % workflow, "type": "bar",
+                    "title": tk._("Share within standard (%)"), "labels": labels,
+                    "y_label": "%",
+                    "datasets": [{"label": tk._("Share within standard"),
+                                  "data": [None if r["within"] is None
+                                           else round(100 * r["within"], 1) for r in steps]}]})
+        months = by_id["%s_months" % workflow]["rows"]
+        out.append({"id": "chart_%s_months" % workflow, "type": "line",
+                    "title": by_id["%s_months" % workflow]["title"],
+                    "labels": [r["month"] for r in months], "y_label": tk._("transitions"),
+                    "datasets": [{"label": tk._("Volume"),
+                                  "data": [r["volume"] for r in months]}]})
+    return out
