@@ -112,13 +112,6 @@ def _figures(r) -> dict[str, Any]:
             "within": _num(r.within, 3), "over": r.over}
 
 
-FIGURE_COLUMNS = [
-    ("volume", "Volume"),
-    ("median", "Median (office minutes)"),
-    ("p90", "p90 (office minutes)"),
-    ("within", "Share within standard"),
-    ("over", "Over standard"),
-]
 
 
 def _steps(workflow: str):
@@ -148,7 +141,9 @@ def step_table(workflow: str, f: Filters) -> dict[str, Any]:
 
 
 def _translated():
-    return [(k, tk._(label)) for k, label in FIGURE_COLUMNS]
+    return [("volume", tk._("Volume")), ("median", tk._("Median (office minutes)")),
+            ("p90", tk._("p90 (office minutes)")),
+            ("within", tk._("Share within standard")), ("over", tk._("Over standard"))]
 
 
 def month_table(workflow: str, f: Filters) -> dict[str, Any]:
