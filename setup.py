@@ -13,7 +13,9 @@ setup(
     python_requires=">=3.10",
     install_requires=["luqum>=1.0", "holidays>=0.60"],
     entry_points={
-        "ckan.plugins": ["satudata = ckanext.satudata.plugin:SatudataPlugin"],
+        "ckan.plugins": ["satudata = ckanext.satudata.plugin:SatudataPlugin",
+                         "satudata_theme = ckanext.satudata.theme.plugin:SatudataThemePlugin",
+                         "satudata_chart_view = ckanext.satudata.theme.plugin:SatudataChartViewPlugin"],
         "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
         "ckan.rdf.profiles": [
             "satudata = ckanext.satudata.dcat.profile:SatudataDCATAP3Profile",

@@ -322,6 +322,69 @@ ID = {
     'Note (paraf; required when returning or withdrawing)': 'Catatan paraf (wajib saat mengembalikan atau menarik)',
     'Note (paraf, optional)': 'Catatan paraf (opsional)',
     'I understand that publishing makes this data public on the portal, the API and the national catalogue': 'Saya paham bahwa penerbitan membuat data ini terbuka di portal, API, dan katalog nasional',
+    # theme (restored from the regenerated .po after an accidental overwrite; see report)
+    "Chart": "Grafik",
+    "Period covered": "Periode data",
+    "Contact the Walidata team": "Hubungi Walidata",
+    "Contact": "Kontak",
+    "Data producer": "Produsen data",
+    "Kemendagri region code of %(region)s": "Kode wilayah Kemendagri untuk %(region)s",
+    "BPS (Statistics Indonesia) region code of %(region)s": "Kode wilayah BPS untuk %(region)s",
+    "About": "Tentang",
+    "CKAN API": "API CKAN",
+    "Diskominfo dan Persandian Kabupaten Banyuwangi":
+        "Diskominfo dan Persandian Kabupaten Banyuwangi",
+    "Statistics division (Walidata)": "Bidang Statistik (Walidata)",
+    "Email": "Surel",
+    "Powered by": "Didukung oleh",
+    "About the Portal Satu Data": "Tentang Portal Satu Data",
+    "The Portal Satu Data of the Banyuwangi Regency publishes the sectoral data of the regency's agencies (OPD) following Presidential Regulation 39/2019 on Satu Data Indonesia. The statistics division of Diskominfo dan Persandian is the Walidata: it checks every dataset before it is published. The portal follows two standard operating procedures (SOP 188/6593/429.116/2022).":
+        "Portal Satu Data Kabupaten Banyuwangi menerbitkan data sektoral perangkat daerah (OPD) sesuai Perpres 39/2019 tentang Satu Data Indonesia. Bidang Statistik Diskominfo dan Persandian adalah Walidata: setiap dataset diperiksa sebelum diterbitkan. Portal ini menjalankan dua Standar Operasional Prosedur (SOP 188/6593/429.116/2022).",
+    "Dissemination of sectoral data": "Diseminasi data sektoral",
+    "The Subkoordinator of statistics makes the dissemination concept and assigns a staff member.":
+        "Subkoordinator Statistik membuat konsep diseminasi dan mendisposisikan kepada Staf.",
+    "The statistics staff prepare the data, its narrative and an infographic, and submit them for review.":
+        "Staf Statistik menyiapkan data, narasi, dan infografis, lalu mengajukannya untuk dikoreksi.",
+    "The Subkoordinator reviews and approves, or returns them with notes.":
+        "Subkoordinator memeriksa lalu menyetujui, atau mengembalikan dengan catatan.",
+    "The Head of the statistics division reviews and approves, or returns them with notes.":
+        "Kepala Bidang Statistik memeriksa lalu menyetujui, atau mengembalikan dengan catatan.",
+    "Once both have approved the same content, the staff publish it on the portal.":
+        "Setelah keduanya menyetujui konten yang sama, Staf menerbitkannya di portal.",
+    "Sectoral data requests": "Layanan permintaan data sektoral",
+    "Anyone submits a data request on the portal and receives a registration number.":
+        "Siapa pun mengajukan permintaan data di portal dan langsung menerima nomor registrasi.",
+    "The Subkoordinator assigns a staff member, who checks whether the data is already available.":
+        "Subkoordinator menunjuk Staf, yang memeriksa apakah data sudah tersedia.",
+    "If it is not, the request goes to the agency (OPD) that owns the data, which sends it or confirms it does not exist.":
+        "Jika belum tersedia, permintaan diteruskan ke OPD pemilik data, yang mengirim data atau menyatakan data tidak ada.",
+    "The staff deliver the data to the requester, or the request is closed with the reason.":
+        "Staf menyerahkan data kepada pemohon, atau permintaan ditutup beserta alasannya.",
+    "By law (UU 14/2008) a request is answered within 10 working days, extendable once by 7 working days with a written reason.":
+        "Sesuai UU 14/2008, permintaan dijawab paling lambat 10 hari kerja dan dapat diperpanjang satu kali 7 hari kerja dengan alasan tertulis.",
+    "Home": "Beranda",
+    "Open sectoral data of the Banyuwangi Regency, checked by the statistics team of Diskominfo before it is published.":
+        "Data sektoral terbuka Kabupaten Banyuwangi, diperiksa tim statistik Diskominfo sebelum diterbitkan.",
+    "Search the data": "Cari data",
+    "e.g. jumlah penduduk per kecamatan": "mis. jumlah penduduk per kecamatan",
+    "Topics": "Topik",
+    "{num} datasets": "{num} dataset",
+    "Data producers (OPD)": "Produsen data (OPD)",
+    "All data producers": "Semua produsen data",
+    "Latest published data": "Data terbaru",
+    "No data has been published yet.": "Belum ada data yang diterbitkan.",
+    "All data": "Semua data",
+    "Latest infographics": "Infografis terbaru",
+    "Cannot find the data you need?": "Tidak menemukan data yang Anda cari?",
+    "Request it from the Walidata team. You get a registration number at once and can follow your request until the data is delivered.":
+        "Ajukan permintaan kepada Walidata. Anda langsung mendapat nomor registrasi dan dapat memantau permintaan hingga data diserahkan.",
+    "Infographic": "Infografis",
+    "Narrative": "Narasi",
+    "Satu Data Indonesia metadata": "Metadata Satu Data Indonesia",
+    "Column to chart (empty: every numeric column)":
+        "Kolom yang digrafikkan (kosong: semua kolom angka)",
+    "Chart of %(name)s": "Grafik %(name)s",
+    "The chart could not be drawn from this data.": "Grafik tidak dapat dibuat dari data ini.",
     # Kinerja SOP (ckanext/satudata/reports)
     "SOP performance": "Kinerja SOP",
     "Office time taken in each SOP step against its standard time (Mutu Baku — Waktu), from the transition logs.":

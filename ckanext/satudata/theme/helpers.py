@@ -1,0 +1,123 @@
+"""Template helpers of the theme: home page tiles and the SDI metadata block."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.helpers import lang as current_lang
+
+TOPIC_ICONS = {
+    "pertahanan_luar_negeri": "fa-shield-halved", "ekonomi_industri": "fa-industry",
+    "pembangunan_daerah": "fa-city", "perlindungan_sosial_kesehatan": "fa-heart-pulse",
+    "ketertiban_umum_keselamatan": "fa-scale-balanced",
+    "pendidikan_tenaga_kerja": "fa-graduation-cap", "lingkungan_sda": "fa-leaf",
+    "budaya_agama": "fa-landmark", "pemerintahan_umum": "fa-building-columns",
+    "pendukung_umum": "fa-toolbox",
+}
+
+
+def _field(name: str) -> dict[str, Any]:
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+    schema = scheming_get_dataset_schema("dataset") or {}
+    return next((f for f in schema.get("dataset_fields", []) if f["field_name"] == name), {})
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return value.get(current_lang()) or value.get("id") or next(iter(value.values()), "")
+    return value or ""
+
+
+def _choice_label(name: str, value: Any) -> str:
+    for choice in _field(name).get("choices", []):
+        if choice["value"] == value:
+            return _text(choice["label"])
+    return value or ""
+
+
+def _search(**params: Any) -> dict[str, Any]:
+    # as the visitor: the counts are what this person may see
+    return tk.get_action("package_search")({}, dict({"rows": 0}, **params))
+
+
+def satudata_home_topics() -> list[dict[str, Any]]:
+    """The 10 national topics with the number of datasets the visitor sees."""
+    facets = _search(**{"facet.field": '["topic"]', "facet.limit": 20})
+    counts = (facets.get("facets") or {}).get("topic", {})
+    return [{"value": c["value"], "label": _text(c["label"]), "count": counts.get(c["value"], 0),
+             "icon": TOPIC_ICONS.get(c["value"], "fa-folder")}
+            for c in _field("topic").get("choices", [])]
+
+
+def satudata_home_opds(limit: int = 8) -> list[dict[str, Any]]:
+    orgs = tk.get_action("organization_list")({}, {"all_fields": True, "sort": "package_count desc",
+                                                    "limit": limit})
+    return orgs
+
+
+def satudata_latest_datasets(limit: int = 6) -> list[dict[str, Any]]:
+    return _search(rows=limit, sort="metadata_created desc")["results"]
+
+
+def satudata_latest_infographics(limit: int = 4) -> list[dict[str, Any]]:
+    """Infographic resources of the newest datasets the visitor sees."""
+    found = []
+    for pkg in _search(rows=30, sort="metadata_modified desc")["results"]:
+        for res in pkg.get("resources", []):
+            if res.get("resource_type") == "infografis":
+                found.append({"pkg": pkg, "res": res})
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+SDI_FIELDS = ("owner_org", "topic", "update_frequency", "period", "geographic_coverage",
+              "presentation_level", "region_code_kemendagri", "region_code_bps", "unit",
+              "measurement", "classification")
+
+
+def satudata_sdi_rows(pkg: dict[str, Any]) -> list[dict[str, str]]:
+    """The Satu Data Indonesia metadata as (label, value, explanation) rows in
+    the page language: choice labels, the period as a range, codes explained."""
+    rows = []
+    for name in SDI_FIELDS:
+        if name == "period":
+            start, end = pkg.get("period_start"), pkg.get("period_end")
+            if not start:
+                continue
+            value = start if not end or end == start else "%s–%s" % (start, end)
+            rows.append({"label": tk._("Period covered"), "value": value, "note": ""})
+            continue
+        if name == "owner_org":
+            org = pkg.get("organization") or {}
+            if org:
+                rows.append({"label": _text(_field(name).get("label")) or tk._("Data producer"),
+                             "value": org.get("title") or org.get("name"), "note": ""})
+            continue
+        value = pkg.get(name)
+        if value in (None, "", [], {}):
+            continue
+        note = ""
+        if name == "region_code_kemendagri":
+            note = tk._("Kemendagri region code of %(region)s") % {
+                "region": pkg.get("geographic_coverage") or ""}
+        elif name == "region_code_bps":
+            note = tk._("BPS (Statistics Indonesia) region code of %(region)s") % {
+                "region": pkg.get("geographic_coverage") or ""}
+        rows.append({"label": _text(_field(name).get("label")),
+                     "value": _choice_label(name, value), "note": note})
+    return rows
+
+
+def satudata_infographic(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    return next((r for r in pkg.get("resources", []) if r.get("resource_type") == "infografis"),
+                None)
+
+
+def satudata_contact_email() -> str:
+    return tk.config.get("ckanext.satudata.contact_email") or "diskominfo@banyuwangikab.go.id"
+
+
+def get_helpers():
+    return {name: fn for name, fn in globals().items()
+            if name.startswith("satudata_") and callable(fn)}

@@ -1,0 +1,45 @@
+"""The theme's plugins: `satudata_theme` (templates, assets, home/SDI helpers,
+xloader only for published datasets) and `satudata_chart_view`."""
+from __future__ import annotations
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckanext.xloader.interfaces import IXloader
+
+from ckanext.satudata.theme import chart_view, cli, helpers, preview
+
+
+@tk.blanket.helpers(helpers.get_helpers)
+@tk.blanket.cli(cli.get_commands)
+@tk.blanket.actions(lambda: {"satudata_dataset_transition": preview.satudata_dataset_transition,
+                             "resource_patch": preview.resource_patch})
+class SatudataThemePlugin(p.SingletonPlugin):
+    p.implements(p.IConfigurer)
+    p.implements(IXloader, inherit=True)
+
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "satudata_theme")
+
+    def can_upload(self, resource_id):
+        return preview.can_upload(resource_id)
+
+
+class SatudataChartViewPlugin(p.SingletonPlugin):
+    p.implements(p.IResourceView, inherit=True)
+
+    def info(self):
+        return chart_view.info()
+
+    def can_view(self, data_dict):
+        return chart_view.can_view(data_dict)
+
+    def setup_template_variables(self, context, data_dict):
+        return chart_view.template_variables(data_dict)
+
+    def view_template(self, context, data_dict):
+        return "satudata/theme/chart_view.html"
+
+    def form_template(self, context, data_dict):
+        return "satudata/theme/chart_form.html"

@@ -1,0 +1,104 @@
+"""Data preview: only resources of published datasets reach the DataStore.
+
+A dataset is private until its workflow `publish`; a pending revision's files
+are held apart (logic/revision_files.py) and are not resources of the live
+dataset, so they never reach here. On `publish` every resource of the now
+public dataset is (re)submitted to ckanext-xloader, after the approved bytes
+are in place. A withdrawn dataset is private again, so CKAN's datastore auth
+(resource_show) refuses its tables to everyone outside the team and the OPD.
+
+The DataStore's own bookkeeping flags (`datastore_active`) are not content:
+an edit of a published dataset is held as a revision and these flags are
+volatile there, so the patch the DataStore and xloader send as the site user
+is written onto the live resource directly."""
+from __future__ import annotations
+
+import logging
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+log = logging.getLogger(__name__)
+
+
+def published(resource_id: str) -> bool:
+    res = model.Resource.get(resource_id)
+    if res is None or res.state != "active":
+        return False
+    pkg = res.package
+    if pkg is None or pkg.state != "active" or pkg.private:
+        return False
+    from ckanext.satudata.logic import dataset_workflow as wf
+    row = wf.get_row(pkg.id)
+    return row is None or bool(row.published)
+
+
+def can_upload(resource_id: str) -> bool:
+    import os
+    if os.environ.get("SATUDATA_XLOADER_DEFER"):
+        # scripts/portal loads the demo before the web server answers; it
+        # queues the published resources with `ckan preview load` afterwards
+        return False
+    ok = published(resource_id)
+    if not ok:
+        log.info("xloader: resource %s is not part of a published dataset; not loaded",
+                 resource_id)
+    return ok
+
+
+def submit_dataset(package_id: str) -> int:
+    """Queue every loadable resource of a published dataset; the count queued."""
+    import ckan.plugins as plugins
+    pkg = model.Package.get(package_id)
+    if pkg is None or not plugins.plugin_loaded("xloader"):
+        return 0
+    queued = 0
+    for res in pkg.resources:
+        if not published(res.id):
+            continue
+        try:
+            if tk.get_action("xloader_submit")(
+                    {"ignore_auth": True, "user": _site_user()},
+                    {"resource_id": res.id, "ignore_hash": True}):
+                queued += 1
+        except (tk.ValidationError, tk.ObjectNotFound) as e:
+            log.warning("xloader: resource %s not submitted: %s", res.id, e)
+    return queued
+
+
+def _site_user() -> str:
+    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+@tk.chained_action
+def satudata_dataset_transition(next_action, context, data_dict):
+    result = next_action(context, data_dict)
+    transition = (data_dict or {}).get("transition")
+    package_id = result.get("id") or (data_dict or {}).get("id")
+    pkg = model.Package.get(package_id) if package_id else None
+    if pkg is not None and transition == "publish":
+        submit_dataset(pkg.id)
+    return result
+
+
+_DATASTORE_FLAGS = ("datastore_active", "datastore_contains_all_records_of_source_file")
+
+
+@tk.chained_action
+def resource_patch(next_action, context, data_dict):
+    data_dict = data_dict or {}
+    res = model.Resource.get(data_dict.get("id") or "")
+    if (res is None or "datastore_active" not in data_dict
+            or context.get("user") != _site_user() or not published(res.id)):
+        return next_action(context, data_dict)
+    import ckan.logic as logic
+    extras = dict(res.extras or {})
+    for key in _DATASTORE_FLAGS:
+        if key in data_dict:
+            extras[key] = tk.asbool(data_dict[key])
+    res.extras = extras
+    model.Session.add(res)
+    model.Session.flush()
+    logic.index_update_package({"ignore_auth": True}, res.package_id)
+    model.repo.commit()
+    return tk.get_action("resource_show")({"ignore_auth": True}, {"id": res.id})

@@ -1,0 +1,65 @@
+"""The portal people see: themed home, about page, footer, SDI block."""
+import pytest
+from ckan.tests import factories
+
+from conftest import SdiDataset, walk
+
+pytestmark = pytest.mark.usefixtures("satudata_db")
+
+
+@pytest.fixture
+def published(walidata):
+    org = factories.Organization(name="dinkes", title="Dinas Kesehatan")
+    ds = SdiDataset(name="jumlah-penduduk", title="Jumlah Penduduk per Kecamatan",
+                    owner_org=org["id"], topic="pemerintahan_umum", period_end="2026",
+                    update_frequency="tahunan", region_code_kemendagri="35.10",
+                    narrative="Penduduk **bertambah** tiap tahun.")
+    walk(ds["id"], walidata)
+    return ds
+
+
+def test_home_is_banyuwangi_not_ckan_placeholder(app, published):
+    body = app.get("/").body
+    for placeholder in ("Welcome to CKAN", "nice introductory paragraph", "420 x 220",
+                        "This is a featured section"):
+        assert placeholder not in body
+    assert 'id="satudata-topics"' in body and 'name="q"' in body
+    # the 10 national topics, with counts of what this visitor may see
+    assert body.count('href="/dataset/?topic=') == 10
+    assert "Pemerintahan Umum" in body or "General Government" in body
+    assert "Dinas Kesehatan" in body and "Jumlah Penduduk per Kecamatan" in body
+    assert "/permintaan" in body  # call to action to request data
+    assert "Diskominfo dan Persandian Kabupaten Banyuwangi" in body  # footer contact
+    assert "/about#kontak" in body
+
+
+def test_home_counts_only_published(app, walidata):
+    org = factories.Organization(name="dinsos", title="Dinas Sosial")
+    SdiDataset(name="rahasia", title="Konsep Belum Terbit", owner_org=org["id"])
+    body = app.get("/").body
+    assert "Konsep Belum Terbit" not in body
+
+
+def test_about_describes_both_sops(app, satudata_db):
+    body = app.get("/about").body
+    assert "SOP 188/6593/429.116/2022" in body
+    assert body.count("<ol>") == 2
+    assert "diskominfo@banyuwangikab.go.id" in body  # the contact, on this page only
+
+
+def test_sdi_block_readable(app, published):
+    body = app.get("/dataset/jumlah-penduduk").body
+    block = body[body.index('class="satudata-sdi"'):]
+    block = block[:block.index("</section>")]
+    assert "2025–2026" in block  # the period as a range
+    assert "Tahunan" in block or "Yearly" in block  # choice label, not the value
+    assert "tahunan<" not in block
+    assert "35.10" in block and "Kemendagri" in block  # the code, explained
+    assert "Dinas Kesehatan" in block
+    assert "<strong>bertambah</strong>" in body  # the narrative, as Markdown
+
+
+def test_sdi_block_in_indonesian(app, published):
+    body = app.get("/id/dataset/jumlah-penduduk").body
+    block = body[body.index('class="satudata-sdi"'):]
+    assert "Frekuensi Pemutakhiran" in block and "Tahunan" in block
