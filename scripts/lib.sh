@@ -43,6 +43,8 @@ ensure_system_packages() {
   ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || missing+=(libmagic1)
   command -v gcc >/dev/null || missing+=(gcc)
   python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+  # the browser tests drive Debian's Chromium (never a browser download)
+  [ -x /usr/bin/chromium ] || [ -n "${SATUDATA_NO_BROWSER:-}" ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing system packages: ${missing[*]} (run as root or install them)"
     log "installing system packages: ${missing[*]}"
@@ -95,6 +97,22 @@ ensure_database() {
   psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
     || psql_admin -qc "CREATE DATABASE $db OWNER $DB_USER ENCODING 'UTF8' TEMPLATE template0"
 }
+
+# CKAN's DataStore on the project's own cluster, as CKAN's docs describe: a
+# database of its own, written by the main user, read by a read-only user;
+# `ckan datastore set-permissions` SQL (rendered without needing a config).
+DS_RO_USER=datastore_ro
+datastore_db() { echo "${1}_datastore"; }
+ensure_datastore() {
+  local db="$1" ds; ds="$(datastore_db "$1")"
+  psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname='$DS_RO_USER'" | grep -q 1 \
+    || psql_admin -qc "CREATE ROLE $DS_RO_USER LOGIN PASSWORD '$DS_RO_USER' NOSUPERUSER NOCREATEDB NOCREATEROLE"
+  ensure_database "$ds"
+  "$VENV/bin/python" -c 'import sys; from ckanext.datastore.cli import permissions_sql; print(permissions_sql(*sys.argv[1:]))' \
+    "$db" "$ds" "$DB_USER" "$DB_USER" "$DS_RO_USER" | psql_admin -q -d "$ds" -v ON_ERROR_STOP=1 >/dev/null
+}
+datastore_write_url() { db_url "$(datastore_db "$1")"; }
+datastore_read_url() { echo "postgresql://$DS_RO_USER:$DS_RO_USER@127.0.0.1:$PG_PORT/$(datastore_db "$1")"; }
 
 redis_cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 

@@ -11,8 +11,7 @@ from ckanext.satudata.theme import chart_view, cli, helpers, preview
 
 @tk.blanket.helpers(helpers.get_helpers)
 @tk.blanket.cli(cli.get_commands)
-@tk.blanket.actions(lambda: {"satudata_dataset_transition": preview.satudata_dataset_transition,
-                             "resource_patch": preview.resource_patch})
+@tk.blanket.actions(preview.get_actions)
 class SatudataThemePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(IXloader, inherit=True)
