@@ -144,6 +144,13 @@ def satudata_request_transition_label(transition):
     return _pick(REQUEST_TRANSITION_LABELS, transition)
 
 
+def satudata_reject_reasons():
+    """(key, label) of the rejection reason categories, in the page language."""
+    from ckanext.satudata import permintaan
+    en = tk.h.lang() == "en"
+    return [(k, v[1] if en else v[0]) for k, v in permintaan.REJECT_REASONS.items()]
+
+
 def satudata_request_step_label(req):
     """What is under way in the request's current status (the SOP step)."""
     return req.get("status_label_en") if tk.h.lang() == "en" else req.get("status_label")

@@ -137,6 +137,9 @@ data_request = sa.Table(
     sa.Column("derived_dataset_id", sa.UnicodeText),
     sa.Column("closed_at", sa.DateTime(timezone=True)),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+    sa.Column("reject_reason", sa.UnicodeText),   # migration 0008, permintaan.REJECT_REASONS
+    # migration 0008: the data delivered answers the request only in part
+    sa.Column("delivered_partial", sa.Boolean, nullable=False, default=False),
 )
 
 request_number = sa.Table(
@@ -190,4 +193,21 @@ reminder_log = sa.Table(
     sa.Column("threshold", sa.UnicodeText, nullable=False),
     sa.Column("recipients", sa.Integer, nullable=False, default=0),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+)
+
+# Keberatan (migration 0009): objections to a request's answer, decided by the
+# atasan PPID within 30 working days (keberatan.py, logic/objection.py).
+objection = sa.Table(
+    "satudata_objection", metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True, default=_uuid),
+    sa.Column("request_id", sa.UnicodeText, nullable=False),
+    sa.Column("ground", sa.UnicodeText, nullable=False),
+    sa.Column("reason", sa.UnicodeText, nullable=False),
+    sa.Column("status", sa.UnicodeText, nullable=False),
+    sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False, default=_now),
+    sa.Column("filed_by", sa.UnicodeText),
+    sa.Column("due_date", sa.Date, nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Column("decided_by", sa.UnicodeText),
+    sa.Column("decision_comment", sa.UnicodeText),
 )

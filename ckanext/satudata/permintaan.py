@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ckanext.satudata.clock import wib_date
 from ckanext.satudata.rules import Invalid, NotAllowed, Refused, Step, forbid as _forbid
 from ckanext.satudata.rules import invalid as _invalid
 
@@ -37,6 +38,24 @@ OPD, REQUESTER = "opd", "requester"
 
 LEGAL_DAYS = 10       # UU 14/2008 art. 22(7)
 EXTENSION_DAYS = 7    # art. 22(8), once, with a written reason
+
+# Why a request is rejected (the category the PPID's yearly report counts; the
+# written reason is the comment). UU 14/2008 art. 17 lists the exempt
+# information; the others are the usual grounds of an information service.
+REJECT_REASONS = {
+    "dikecualikan": ("Informasi yang dikecualikan (UU 14/2008 pasal 17)",
+                     "Exempt information (UU 14/2008 art. 17)"),
+    "belum_dikuasai": ("Informasi belum dikuasai atau didokumentasikan",
+                       "Information not held or not documented"),
+    "bukan_kewenangan": ("Bukan kewenangan Pemerintah Kabupaten",
+                         "Not within the regency's authority"),
+    "tidak_lengkap": ("Permintaan tidak lengkap atau tidak jelas",
+                      "Incomplete or unclear request"),
+    "lainnya": ("Alasan lain", "Other reason"),
+}
+DEFAULT_REJECT_REASON = "lainnya"
+# Closed states that answer the request (a withdrawal answers nothing).
+ANSWERED = ("selesai", "ditutup", "ditolak")
 
 
 # SOP "Mutu Baku — Waktu" of the step under way in each state.
@@ -110,6 +129,7 @@ class Request:
     has_assignee: bool = False
     has_organization: bool = False
     has_data: bool = False
+    reason: str = ""                        # reject: a key of REJECT_REASONS
 
 
 __all__ = ["Invalid", "NotAllowed", "Refused", "Step", "decide", "allowed_transitions"]
@@ -167,6 +187,9 @@ def decide(item: Item, actor: Actor, request: Request) -> str:
     if t == "deliver" and item.state == SIAP_DIKIRIM and not (request.has_data
                                                              or item.has_received_data):
         raise _invalid("Tidak ada data untuk dikirim", "There is no data to deliver")
+    if t == "reject" and request.reason and request.reason not in REJECT_REASONS:
+        raise _invalid("Kategori alasan penolakan tidak dikenal: %s" % request.reason,
+                       "Unknown rejection reason category: %s" % request.reason)
     if t == "extend" and item.extended:
         raise _invalid("Perpanjangan hanya dapat dilakukan satu kali",
                        "The deadline can be extended only once")
@@ -206,3 +229,27 @@ PUBLIC_COMMENTS = {"reject"}
 # Transitions whose comment the requester reads (the answers owed to them).
 REQUESTER_COMMENTS = PUBLIC_COMMENTS | {"ask_clarification", "clarify", "extend",
                                         "close_unavailable", "deliver", "withdraw"}
+
+
+# -- the legal clock of an answer (Statistik Layanan, PPID yearly report) -------------
+
+IN_TIME, IN_EXTENSION, LATE = "tepat_waktu", "dalam_perpanjangan", "terlambat"
+
+
+def answer_timing(calendar, started_at, closed_at, due_date, extended: bool):
+    """(timing, working days taken) of an answered request.
+
+    The clock runs from ``started_at`` (submission, or the clarification's
+    arrival); the answer is on time if given by the end of the 10th working
+    day after it, within the extension if later but by the extended due date,
+    late otherwise. Working days taken are the working days after the start
+    day up to and including the day of the answer (an answer on the day of
+    submission takes 0). ``calendar`` is a ``clock.WorkCalendar``.
+    """
+    start, end = wib_date(started_at), wib_date(closed_at)
+    days = calendar.working_days_between(start, end)
+    if end <= calendar.add_working_days(start, LEGAL_DAYS):
+        return IN_TIME, days
+    if extended and end <= due_date:
+        return IN_EXTENSION, days
+    return LATE, days

@@ -36,8 +36,9 @@ FORM_FIELDS = ("name", "email", "phone", "institution", "identity_number", "titl
 TRANSITION_FIELDS = {
     "assign": ("assignee",),
     "escalate": ("organization",),
-    "deliver": ("dataset", "resource_url", "upload"),
+    "deliver": ("dataset", "resource_url", "upload", "partial"),
     "opd_send": ("dataset", "resource_url", "upload"),
+    "reject": ("reason",),
 }
 # What waits for the OPD (SOP steps 5 and 6).
 OPD_WAITING = (p.DI_OPD, p.OPD_MENYIAPKAN)
@@ -317,6 +318,32 @@ def act(number):
             _remember_token(number, token)
         tk.h.flash_success(tk._("Request updated: {action}").format(
             action=tk.h.satudata_request_transition_label(transition)))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized as e:
+        tk.h.flash_error(str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
+    return _clean_redirect("satudata_requests.track", number)
+
+
+@satudata_requests.route("/permintaan-data/<number>/keberatan", methods=["POST"])
+def objection(number):
+    """File a keberatan (requester) or decide it (atasan PPID) from the tracking page."""
+    form = tk.request.form
+    if form.get("decision"):
+        action, data = "satudata_objection_decide", {
+            "id": number, "decision": form.get("decision", ""),
+            "comment": form.get("comment", "")}
+    else:
+        action, data = "satudata_objection_file", {
+            "id": number, "ground": form.get("ground", ""), "reason": form.get("reason", "")}
+        token = session_token(number)
+        if token:
+            data["access_token"] = token
+    try:
+        tk.get_action(action)(_context(), data)
+        tk.h.flash_success(tk._("Objection saved"))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
     except tk.NotAuthorized as e:

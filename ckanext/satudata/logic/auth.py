@@ -163,6 +163,16 @@ def satudata_request_transition(context, data_dict):
     return {"success": True}
 
 
+# Keberatan: the rules (keberatan.py) decide who, inside the action.
+@tk.auth_allow_anonymous_access
+def satudata_objection_file(context, data_dict):
+    return {"success": True}
+
+
+def satudata_objection_decide(context, data_dict):
+    return {"success": True}
+
+
 def satudata_sla_report(context, data_dict):
     if _walidata(_user(context)):
         return {"success": True}
@@ -188,6 +198,8 @@ def get_auth_functions():
         "satudata_request_show": satudata_request_show,
         "satudata_request_list": satudata_request_list,
         "satudata_request_transition": satudata_request_transition,
+        "satudata_objection_file": satudata_objection_file,
+        "satudata_objection_decide": satudata_objection_decide,
         "satudata_dataset_transition": satudata_dataset_transition,
         "satudata_dataset_workflow_show": satudata_dataset_workflow_show,
         "satudata_dataset_history": satudata_dataset_history,

@@ -118,10 +118,11 @@ def audience(context, row, actor: p.Actor) -> str:
 
 def view_for(context, row, actor: p.Actor) -> dict[str, Any]:
     """The view of `row` its audience may see."""
+    from ckanext.satudata.logic import objection
     who = audience(context, row, actor)
-    if who == PUBLIC:
-        return public_view(row)
-    return full_view(row, actor, who)
+    result = public_view(row) if who == PUBLIC else full_view(row, actor, who)
+    result.update(objection.view(row, actor, who))
+    return result
 
 
 def is_sysadmin(context) -> bool:
@@ -165,7 +166,8 @@ def sla(row) -> dict[str, Any]:
 def _delivered(row) -> Optional[dict[str, Any]]:
     if row.status != p.SELESAI:
         return None
-    result: dict[str, Any] = {"file": bool(row.delivered_file)}
+    result: dict[str, Any] = {"file": bool(row.delivered_file),
+                              "partial": bool(row.delivered_partial)}
     if row.delivered_dataset_id:
         pkg = model.Package.get(row.delivered_dataset_id)
         if pkg is not None:
@@ -190,6 +192,7 @@ def public_view(row) -> dict[str, Any]:
         "deadline": deadline(row), "due_date": row.due_date.isoformat(),
         "tracking_url": tracking_url(row.number),
         "delivered": _delivered(row),
+        "reject_reason": row.reject_reason if row.status == p.DITOLAK else None,
         "history": events(row.id, PUBLIC),
     }
 
@@ -345,6 +348,7 @@ def transition(context, row, request: p.Request, actor: p.Actor, data: dict[str,
                       received_file=save_file(row.id, data["upload"], "opd")
                       if data.get("upload") is not None else None)
     elif t == "deliver":
+        values["delivered_partial"] = bool(data.get("partial"))
         if request.has_data:
             values.update(delivered_dataset_id=data.get("dataset"),
                           delivered_resource_url=data.get("resource_url"),
@@ -354,6 +358,8 @@ def transition(context, row, request: p.Request, actor: p.Actor, data: dict[str,
             values.update(delivered_dataset_id=row.received_dataset_id,
                           delivered_resource_url=row.received_resource_url,
                           delivered_file=row.received_file)
+    elif t == "reject":
+        values["reject_reason"] = request.reason or p.DEFAULT_REJECT_REASON
     elif t == "ask_clarification":
         values["previous_status"] = row.status
     elif t == "clarify":

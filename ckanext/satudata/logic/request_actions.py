@@ -105,6 +105,10 @@ def satudata_request_transition(context, data_dict):
     :param resource_url: a resource of a published dataset (deliver, opd_send)
     :param upload: a file (opd_send; deliver privately to the requester)
     :param access_token: the requester's token (clarify, withdraw)
+    :param partial: deliver: true when the data answers the request only
+        in part (the comment says what is missing); counted as partly fulfilled
+    :param reason: reject: the category (``permintaan.REJECT_REASONS``,
+        default ``lainnya``); the written reason is the comment
     """
     tk.check_access("satudata_request_transition", context, data_dict)
     upload = data_dict.get("upload")
@@ -140,7 +144,8 @@ def satudata_request_transition(context, data_dict):
         data["transition"], comment=data.get("comment") or "",
         assignee_roles=assignee_roles, has_assignee=bool(data.get("assignee")),
         has_organization=bool(data.get("organization")),
-        has_data=bool(data.get("dataset") or data.get("resource_url") or upload is not None))
+        has_data=bool(data.get("dataset") or data.get("resource_url") or upload is not None),
+        reason=data.get("reason") or "")
     with schema.refusals_as_ckan_errors():
         dr.transition(context, row, request, actor, data)
     model.repo.commit()
@@ -232,7 +237,9 @@ def _non_empty_file(upload) -> bool:
 
 
 def get_actions():
+    from ckanext.satudata.logic import objection
     return {
+        **objection.get_actions(),
         "satudata_request_create": satudata_request_create,
         "satudata_request_show": satudata_request_show,
         "satudata_request_list": satudata_request_list,

@@ -134,7 +134,9 @@ def request_create_schema(unicode_safe, satudata_required, ignore_missing, strip
 @validator_args
 def request_transition_schema(unicode_safe, satudata_required, ignore_missing, satudata_user,
                               satudata_organization, satudata_max_length,
-                              satudata_request_transition, satudata_clean_text):
+                              satudata_request_transition, satudata_clean_text,
+                              satudata_one_of, boolean_validator):
+    from ckanext.satudata.permintaan import REJECT_REASONS
     return {
         "id": [satudata_required, unicode_safe],
         "transition": [satudata_required, unicode_safe, satudata_request_transition],
@@ -144,6 +146,33 @@ def request_transition_schema(unicode_safe, satudata_required, ignore_missing, s
         "dataset": [ignore_missing, unicode_safe],
         "resource_url": [ignore_missing, unicode_safe, satudata_max_length(2000)],
         "access_token": [ignore_missing, unicode_safe],
+        "reason": [ignore_missing, unicode_safe, satudata_one_of(list(REJECT_REASONS))],
+        "partial": [ignore_missing, boolean_validator],
+    }
+
+
+@validator_args
+def objection_file_schema(unicode_safe, satudata_required, ignore_missing, satudata_one_of,
+                          satudata_clean_text, satudata_max_length):
+    from ckanext.satudata.keberatan import GROUNDS
+    return {
+        "id": [satudata_required, unicode_safe],
+        "ground": [satudata_required, unicode_safe, satudata_one_of(list(GROUNDS))],
+        "reason": [satudata_required, unicode_safe, satudata_clean_text,
+                   satudata_max_length(5000)],
+        "access_token": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def objection_decide_schema(unicode_safe, satudata_required, satudata_one_of,
+                            satudata_clean_text, satudata_max_length):
+    from ckanext.satudata.keberatan import DECISIONS
+    return {
+        "id": [satudata_required, unicode_safe],
+        "decision": [satudata_required, unicode_safe, satudata_one_of(list(DECISIONS))],
+        "comment": [satudata_required, unicode_safe, satudata_clean_text,
+                    satudata_max_length(5000)],
     }
 
 

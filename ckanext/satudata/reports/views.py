@@ -9,7 +9,7 @@ from flask import Blueprint, Response
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata.reports import data, export
+from ckanext.satudata.reports import data, export, ppid, statistik
 
 kinerja = Blueprint("satudata_kinerja", __name__)
 
@@ -22,11 +22,11 @@ def _context():
             if tk.current_user and tk.current_user.is_authenticated else ""}
 
 
-def _guard():
+def _guard(refused=REFUSED):
     try:
         tk.check_access("satudata_sla_report", _context(), {})
     except tk.NotAuthorized:
-        return tk.abort(403, REFUSED)
+        return tk.abort(403, refused)
     return None
 
 
@@ -74,5 +74,67 @@ def download(tables, name, fmt):
         "Cache-Control": "private, no-store"})
 
 
+# -- Statistik Layanan: public, aggregates only (reports/statistik.py) ----------------
+
+public_stats = Blueprint("satudata_statistik", __name__)
+
+
+def _year():
+    raw = (tk.request.args.get("tahun") or "").strip()
+    if not raw:
+        return statistik.years()[0]
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        return tk.abort(400, "Tahun tidak valid / Invalid year: %s" % raw[:10])
+    return int(raw)
+
+
+@public_stats.route("/permintaan-data/statistik")
+def statistics_page():
+    year = _year()
+    tables = statistik.tables(year)
+    return tk.render("satudata_reports/statistik.html", {
+        "year": year, "years": statistik.years(), "tables": tables,
+        "figures": tables["summary"]["figures"],
+        "charts": [dict(c, json=json.dumps(c)) for c in statistik.charts(tables)],
+    })
+
+
+@public_stats.route("/permintaan-data/statistik/<table_id>.<fmt>")
+def statistics_export(table_id, fmt):
+    year = _year()
+    tables = {t["id"]: t for t in statistik.tables(year).values()}
+    if fmt not in ("csv", "xlsx") or (table_id not in tables
+                                      and not (table_id == "semua" and fmt == "xlsx")):
+        return tk.abort(404, "Tabel tidak ditemukan / No such table")
+    chosen = list(tables.values()) if table_id == "semua" else [tables[table_id]]
+    response = download(chosen, "statistik-layanan-%d-%s" % (year, table_id), fmt)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+# -- PPID yearly report: Walidata team and sysadmins (reports/ppid.py) -------------------
+
+PPID_REFUSED = ("Hanya tim Walidata dan sysadmin yang dapat melihat laporan tahunan PPID / "
+                "Only the Walidata team and sysadmins can see the PPID yearly report")
+
+@kinerja.route("/satudata/laporan-ppid")
+def ppid_page():
+    _guard(PPID_REFUSED)
+    year = _year()
+    result = ppid.report(year)
+    template = "satudata_reports/ppid_print.html" if tk.request.args.get("cetak") \
+        else "satudata_reports/ppid.html"
+    return tk.render(template, {"report": result, "year": year, "years": statistik.years()})
+
+
+@kinerja.route("/satudata/laporan-ppid/<int:year>.<fmt>")
+def ppid_export(year, fmt):
+    _guard(PPID_REFUSED)
+    if fmt not in ("csv", "xlsx") or not 2000 <= year <= 2100:
+        return tk.abort(404, "Tidak ditemukan / Not found")
+    tables = ppid.report(year)["tables"]
+    return download(tables, "laporan-ppid-%d" % year, fmt)
+
+
 def get_blueprints():
-    return [kinerja]
+    return [kinerja, public_stats]
