@@ -15,6 +15,7 @@ from ckanext.satudata.theme import chart_view, cli, helpers, preview
 class SatudataThemePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(IXloader, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
@@ -23,6 +24,9 @@ class SatudataThemePlugin(p.SingletonPlugin):
 
     def can_upload(self, resource_id):
         return preview.can_upload(resource_id)
+
+    def before_resource_show(self, resource_dict):
+        return preview.before_resource_show(resource_dict)
 
 
 class SatudataChartViewPlugin(p.SingletonPlugin):

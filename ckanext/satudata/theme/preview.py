@@ -132,6 +132,19 @@ def resource_create_default_resource_views(next_action, context, data_dict):
     return next_action(context, data_dict)
 
 
+def before_resource_show(resource: dict) -> dict:
+    """ckanext-xloader adds `datastore_contains_all_records_of_source_file:
+    False` to every resource it shows; a key that only some processes add
+    would change the content hash the sign-offs carry (a CLI or a process
+    without xloader computes another one). Dropped while it says nothing:
+    this runs after xloader's hook (satudata_theme after xloader in
+    ckan.plugins)."""
+    key = "datastore_contains_all_records_of_source_file"
+    if key in resource and not resource[key]:
+        resource.pop(key)
+    return resource
+
+
 def get_actions():
     import ckan.plugins as plugins
     actions = {"satudata_dataset_transition": satudata_dataset_transition,
