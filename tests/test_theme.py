@@ -28,7 +28,7 @@ def test_home_is_banyuwangi_not_ckan_placeholder(app, published):
     assert body.count('href="/dataset/?topic=') == 10
     assert "Pemerintahan Umum" in body or "General Government" in body
     assert "Dinas Kesehatan" in body and "Jumlah Penduduk per Kecamatan" in body
-    assert "/permintaan" in body  # call to action to request data
+    assert "/permintaan-data" in body  # call to action to request data
     assert "Diskominfo dan Persandian Kabupaten Banyuwangi" in body  # footer contact
     assert "/about#kontak" in body
 
