@@ -325,6 +325,14 @@ ID = {
     # theme (restored from the regenerated .po after an accidental overwrite; see report)
     "Chart": "Grafik",
     "Period covered": "Periode data",
+    "Your work": "Pekerjaan Anda",
+    "{num} overdue": "{num} lewat waktu",
+    "overdue": "lewat waktu",
+    "Open the review queue": "Buka antrian review",
+    "Open data requests": "Permintaan data yang masih berjalan",
+    "No open requests.": "Tidak ada permintaan yang masih berjalan.",
+    "Open the request board": "Buka papan permintaan",
+    "waiting for you": "menunggu Anda",
     "What is an OPD?": "Apa itu OPD?",
     "The regency's agencies (OPD) produce the sectoral data on this portal. Each dataset belongs to the OPD that produced it and is published after the Walidata team has checked it.":
         "Perangkat daerah (OPD) menghasilkan data sektoral di portal ini. Setiap dataset dimiliki OPD yang menghasilkannya dan diterbitkan setelah diperiksa tim Walidata.",

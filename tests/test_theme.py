@@ -63,3 +63,18 @@ def test_sdi_block_in_indonesian(app, published):
     body = app.get("/id/dataset/jumlah-penduduk").body
     block = body[body.index('class="satudata-sdi"'):]
     assert "Frekuensi Pemutakhiran" in block and "Tahunan" in block
+
+
+def test_dashboard_shows_the_review_queue_and_header_count(app, walidata):
+    from ckan.tests import factories as f
+    org = f.Organization(name="dinsos", title="Dinas Sosial")
+    SdiDataset(name="menunggu-disposisi", title="Menunggu Disposisi", owner_org=org["id"])
+    token = f.APIToken(user=walidata["subkoord"]["name"])["token"]
+    body = app.get("/dashboard/", headers={"Authorization": token}).body
+    section = body[body.index('class="satudata-my-work'):]
+    assert "Menunggu Disposisi" in section and "/satudata/permintaan" in section
+    assert 'class="satudata-waiting"' in body  # the header count
+    # someone with nothing to do sees no count
+    plain = f.User()
+    body = app.get("/dashboard/", headers={"Authorization": f.APIToken(user=plain["name"])["token"]}).body
+    assert 'class="satudata-waiting"' not in body and "satudata-my-work" not in body

@@ -119,5 +119,8 @@ def satudata_contact_email() -> str:
 
 
 def get_helpers():
-    return {name: fn for name, fn in globals().items()
-            if name.startswith("satudata_") and callable(fn)}
+    from ckanext.satudata.theme import dashboard
+    found = {name: fn for name, fn in globals().items()
+             if name.startswith("satudata_") and callable(fn)}
+    found["satudata_my_work"] = dashboard.satudata_my_work
+    return found
