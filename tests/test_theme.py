@@ -78,3 +78,15 @@ def test_dashboard_shows_the_review_queue_and_header_count(app, walidata):
     plain = f.User()
     body = app.get("/dashboard/", headers={"Authorization": f.APIToken(user=plain["name"])["token"]}).body
     assert 'class="satudata-waiting"' not in body and "satudata-my-work" not in body
+
+
+def test_workflow_panel_says_the_next_step(app, walidata):
+    from ckan.tests import factories as f
+    org = f.Organization(name="dinsos", title="Dinas Sosial")
+    SdiDataset(name="menunggu-disposisi", title="Menunggu Disposisi", owner_org=org["id"])
+    def panel(user):
+        token = f.APIToken(user=walidata[user]["name"])["token"]
+        body = app.get("/dataset/menunggu-disposisi", headers={"Authorization": token}).body
+        return body[body.index('satudata-next-step'):][:400]
+    assert "Your turn." in panel("subkoord") and "assigns a staff member" in panel("subkoord")
+    assert "Waiting for someone else." in panel("kabid")

@@ -114,6 +114,28 @@ def satudata_infographic(pkg: dict[str, Any]) -> dict[str, Any] | None:
                 None)
 
 
+def satudata_next_step(workflow: dict[str, Any]) -> str:
+    """The workflow's next step in plain words, for the person looking at it."""
+    steps = {
+        "konsep": tk._("The Subkoordinator assigns a staff member to prepare the data."),
+        "penyusunan": tk._("The assigned staff member prepares the data, its narrative and "
+                           "infographic, then submits them for review."),
+        "dikembalikan": tk._("The assigned staff member revises the data following the notes, "
+                             "then submits it again."),
+        "diajukan": tk._("The Subkoordinator reviews it: approve (paraf) or return with notes."),
+        "disetujui_subkoord": tk._("The Head of the statistics division reviews it: approve "
+                                   "(paraf) or return with notes."),
+        "disetujui_kabid": tk._("The staff member publishes it on the portal."),
+        "terbit": tk._("Published. An edit goes through review while this version stays online."),
+    }
+    text = steps.get(workflow.get("state"), "")
+    if workflow.get("state") == "terbit":
+        return text
+    if workflow.get("allowed_transitions"):
+        return tk._("Your turn.") + " " + text
+    return tk._("Waiting for someone else.") + " " + text
+
+
 def satudata_contact_email() -> str:
     return tk.config.get("ckanext.satudata.contact_email") or "diskominfo@banyuwangikab.go.id"
 
