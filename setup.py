@@ -15,6 +15,7 @@ setup(
     entry_points={
         "ckan.plugins": ["satudata = ckanext.satudata.plugin:SatudataPlugin",
                          "satudata_theme = ckanext.satudata.theme.plugin:SatudataThemePlugin",
+                         "satudata_preview = ckanext.satudata.theme.plugin:SatudataPreviewPlugin",
                          "satudata_chart_view = ckanext.satudata.theme.plugin:SatudataChartViewPlugin"],
         "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
         "ckan.rdf.profiles": [

@@ -34,8 +34,9 @@ AXE = os.path.join(ROOT, "tests", "vendor", "axe.min.js")
 PASSWORD = "Uji-Peramban-2026"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--no-first-run"]
-PLUGINS = ("satudata activity scheming_datasets scheming_organizations dcat structured_data "
-           "datastore xloader satudata_theme datatables_view image_view satudata_chart_view")
+PLUGINS = ("satudata satudata_theme activity scheming_datasets scheming_organizations dcat "
+           "structured_data datastore xloader satudata_preview datatables_view image_view "
+           "satudata_chart_view")
 
 if not os.path.exists(CHROMIUM):  # scripts/lib.sh installs it; only a machine without apt lacks it
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium) and could not be "
@@ -215,6 +216,50 @@ def test_dataset_walked_to_terbit_in_the_browser(portal, browser):
     frame = anon.frame_locator("iframe").first
     expect(frame.locator("td", has_text="Glagah").first).to_be_visible(timeout=30000)
     shot(anon, "dataset-preview-table")
+    anon.goto(url + "/")
+    shot(anon, "home")
+
+
+def test_request_filed_and_tracked_in_the_browser(portal, browser):
+    """(2), the part done here: an anonymous request filed through the form,
+    its registration number shown at once, the public tracking page without
+    the requester's contact details, and the request on the staff board and
+    dashboard."""
+    url, people = portal["url"], portal["people"]
+    anon = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    anon.set_default_timeout(20000)
+    anon.goto(url + "/permintaan-data/baru")
+    anon.fill("#field-name", "Warga Uji")
+    anon.fill("#field-email", "warga.uji@example.org")
+    anon.fill("#field-phone", "081234567890")
+    anon.fill("#field-title", "Jumlah penduduk per desa 2025")
+    anon.fill("#field-description", "Jumlah penduduk per desa di Kabupaten Banyuwangi tahun 2025.")
+    anon.fill("#field-purpose", "Penelitian skripsi")
+    shot(anon, "request-form")
+    with anon.expect_navigation():
+        anon.locator("form:has(#field-title) button[type=submit]").first.click()
+    shot(anon, "request-created")
+    href = anon.locator("a[href*='/permintaan-data/']").first.get_attribute("href")
+    assert href and "/permintaan-data/" in href
+    # the requester's own page (with the token) shows their details to them
+    anon.goto(href if href.startswith("http") else url + href)
+    shot(anon, "request-tracking")
+    # the public page (another visitor, no token) never shows the contact details
+    public = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    public.goto(url + href.split("?")[0].replace(url, ""))
+    expect(public.locator("body")).to_contain_text("Jumlah penduduk per desa 2025")
+    body = public.content()
+    assert "warga.uji@example.org" not in body and "081234567890" not in body
+    shot(public, "request-public")
+
+    subkoord = login(browser, url, people["subkoord"])
+    subkoord.goto(url + "/satudata/permintaan")
+    expect(subkoord.locator("body")).to_contain_text("Jumlah penduduk per desa 2025")
+    shot(subkoord, "request-board")
+    subkoord.goto(url + "/dashboard/")
+    expect(subkoord.locator(".satudata-my-work")).to_contain_text("Jumlah penduduk per desa 2025")
+    expect(subkoord.locator(".satudata-waiting")).to_be_visible()
+    shot(subkoord, "dashboard-subkoord")
 
 
 def ds_resource(ds):

@@ -14,8 +14,9 @@ from ckan.tests import factories, helpers
 
 from conftest import SdiDataset, as_user, site_context, transition, walk
 
-PLUGINS = ("satudata activity scheming_datasets scheming_organizations dcat structured_data "
-           "datastore xloader satudata_theme datatables_view image_view satudata_chart_view")
+PLUGINS = ("satudata satudata_theme activity scheming_datasets scheming_organizations dcat "
+           "structured_data datastore xloader satudata_preview datatables_view image_view "
+           "satudata_chart_view")
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),

@@ -1,5 +1,7 @@
-"""The theme's plugins: `satudata_theme` (templates, assets, home/SDI helpers,
-xloader only for published datasets) and `satudata_chart_view`."""
+"""The theme's plugins: `satudata_theme` (templates, assets, home/SDI/dashboard
+helpers, `ckan preview` CLI), `satudata_preview` (DataStore + xloader only for
+published datasets; listed after `xloader` in ckan.plugins) and
+`satudata_chart_view`."""
 from __future__ import annotations
 
 import ckan.plugins as p
@@ -11,16 +13,19 @@ from ckanext.satudata.theme import chart_view, cli, helpers, preview
 
 @tk.blanket.helpers(helpers.get_helpers)
 @tk.blanket.cli(cli.get_commands)
-@tk.blanket.actions(preview.get_actions)
 class SatudataThemePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
-    p.implements(IXloader, inherit=True)
-    p.implements(p.IResourceController, inherit=True)
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "satudata_theme")
+
+
+@tk.blanket.actions(preview.get_actions)
+class SatudataPreviewPlugin(p.SingletonPlugin):
+    p.implements(IXloader, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     def can_upload(self, resource_id):
         return preview.can_upload(resource_id)

@@ -137,7 +137,7 @@ def before_resource_show(resource: dict) -> dict:
     False` to every resource it shows; a key that only some processes add
     would change the content hash the sign-offs carry (a CLI or a process
     without xloader computes another one). Dropped while it says nothing:
-    this runs after xloader's hook (satudata_theme after xloader in
+    this runs after xloader's hook (satudata_preview after xloader in
     ckan.plugins)."""
     key = "datastore_contains_all_records_of_source_file"
     if key in resource and not resource[key]:
