@@ -306,15 +306,23 @@ def actor_for(user_name: Optional[str]) -> d.Actor:
     return d.Actor(user.id, frozenset(roles.roles_of(user.id)), bool(user.sysadmin))
 
 
+def _classification(row, package_id: str) -> Optional[str]:
+    """The content's classification, read from the revision or straight from
+    the dataset's extras: a full package_show per item made the review queue
+    cost seconds on a few hundred datasets."""
+    if row.pending_revision is not None:
+        return row.pending_revision.get("classification")
+    pkg = model.Package.get(package_id)
+    return pkg.extras.get("classification") if pkg is not None else None
+
+
 def item_for(row, package_id: str) -> d.Item:
-    content = row.pending_revision if row.pending_revision is not None \
-        else show_fresh(package_id)
     return d.Item(
         state=row.state, assignee_id=row.assignee_id,
         preparer_ids=frozenset(row.preparer_ids or ()),
         approvals=tuple((a["level"], a["user_id"], a["content_hash"])
                         for a in row.approvals or ()),
-        content_hash=row.content_hash, classification=content.get("classification"),
+        content_hash=row.content_hash, classification=_classification(row, package_id),
         published=bool(row.published),
         revision_by=row.pending_revision_by if row.pending_revision is not None else None)
 
