@@ -113,6 +113,26 @@ if HttpUser is not None:
                                 name="api satudata_dataset_workflow_show")
 
 
+    HAMMER = {
+        "api package_show": lambda c: c.get("/api/3/action/package_show?id=%s" % _name(),
+                                            name="api package_show"),
+        "/dataset": lambda c: c.get("/dataset/", name="/dataset"),
+        "/dataset/<name>": lambda c: c.get("/dataset/%s" % _name(), name="/dataset/<name>"),
+        "api package_search": lambda c: c.get("/api/3/action/package_search?q=penduduk",
+                                              name="api package_search"),
+    }
+
+    class Hammer(HttpUser):
+        """Throughput: each user sends the next request as soon as the last
+        one is answered (BENCH_MODE=hammer, BENCH_ENDPOINT one of HAMMER)."""
+        wait_time = between(0, 0)
+
+        @task
+        def hit(self):
+            HAMMER[os.environ["BENCH_ENDPOINT"]](self.client)
+
+
+
 def hostile(url: str) -> dict:
     """status_show latency while four hostile searches (300 KB of `a*`, 40,000
     OR'd terms) run at once."""
@@ -185,6 +205,22 @@ def report(args) -> int:
         lines.append("| %s | %.1f | %.0f | %.0f | %.0f | %d | %s | %s |" % (
             name, s["rps"], s["p50"], s["p95"], s["p99"], s["failures"],
             "%.0f" % b["p95"] if b else "—", ratio))
+    import glob
+    hammered = {}
+    for mode in ("portal", "baseline"):
+        for path in sorted(glob.glob(os.path.join(args.report, "hammer-%s-*_stats.csv" % mode))):
+            for name, row in _stats(path).items():
+                if name != "Aggregated":
+                    hammered.setdefault(name, {})[mode] = row
+    lines += ["", "Throughput, %d users with no think time (one endpoint at a time):" % args.users,
+              "", "| endpoint | portal req/s | p95 ms | errors | baseline req/s | p95 ms "
+              "| ratio (baseline/portal req/s) |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, modes in sorted(hammered.items()):
+        p_, b_ = modes.get("portal"), modes.get("baseline")
+        lines.append("| %s | %.1f | %.0f | %d | %s | %s | %s |" % (
+            name, p_["rps"], p_["p95"], p_["failures"],
+            "%.1f" % b_["rps"] if b_ else "—", "%.0f" % b_["p95"] if b_ else "—",
+            "%.2f" % (b_["rps"] / p_["rps"]) if b_ and p_["rps"] else "—"))
     lines += ["", "Worker memory (MB, all gunicorn workers): portal %d → %d, baseline %d → %d"
               % tuple(rss),
               "status_show while 4 hostile searches run: p50 %(p50)s ms, p95 %(p95)s ms, "
@@ -193,7 +229,7 @@ def report(args) -> int:
                                                 for h in hostile_result["hostile"])]
     print("\n".join(lines))
     with open(args.json, "w") as f:
-        json.dump({"portal": portal, "baseline": baseline, "hostile": hostile_result,
+        json.dump({"portal": portal, "baseline": baseline, "throughput": hammered, "hostile": hostile_result,
                    "rss_mb": rss, "users": args.users, "seconds": args.seconds}, f, indent=2)
     return 0
 
