@@ -161,6 +161,7 @@ def press(page, url, transition, shot_name, **fields):
     if "comment" in fields and page.locator("#field-comment").count():
         page.fill("#field-comment", fields["comment"])
     shot(page, shot_name)
+    page.locator("#alur-diseminasi").screenshot(path=os.path.join(SHOTS, "panel-" + shot_name + ".png"))
     with page.expect_navigation():
         page.locator("button[name=transition][value=%s]" % transition).click()
     if transition == "publish" and not page.locator("#field-confirm-publish").count():
@@ -193,6 +194,7 @@ def test_dataset_walked_to_terbit_in_the_browser(portal, browser):
     press(kabid, dataset_url, "approve", "workflow-4-disetujui-subkoord", comment="paraf kabid")
     press(staf, dataset_url, "publish", "workflow-5-disetujui-kabid")
     shot(staf, "workflow-6-terbit")
+    staf.locator("#alur-diseminasi").screenshot(path=os.path.join(SHOTS, "panel-workflow-6-terbit.png"))
     state = helpers.call_action("satudata_dataset_workflow_show", id=ds["id"])["state"]
     assert state == "terbit"
 
