@@ -127,6 +127,7 @@ def portal(satudata_db, monkeypatch):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        jobs.get_queue().empty()  # no job of these pages reaches a later test's worker
 
 
 @pytest.fixture(scope="module")

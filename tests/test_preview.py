@@ -29,10 +29,17 @@ pytestmark = [
 RECORDS = [{"kecamatan": "Glagah", "penduduk": 36210}, {"kecamatan": "Licin", "penduduk": 29340}]
 
 
+@pytest.fixture(autouse=True)
+def empty_queue():
+    """The xloader jobs these tests queue must not reach a later test's worker."""
+    from ckan.lib import jobs
+    jobs.get_queue().empty()
+    yield
+    jobs.get_queue().empty()
+
+
 @pytest.fixture
 def portal(walidata):
-    from ckan.lib import jobs
-    jobs.get_queue().empty()  # no job of an earlier test in the queue
     dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
     dispendik = factories.Organization(name="dispendik", title="Dinas Pendidikan")
     people = dict(walidata, opd=factories.User(name="opd-dinkes"),
