@@ -612,6 +612,17 @@ ID = {
     "File an objection": "Ajukan keberatan",
     "Uphold the objection": "Terima keberatan",
     "Dismiss the objection": "Tolak keberatan",
+    # forwarding and splitting of data requests (issue 13)
+    "from {from_org} to {to_org}; the answer is still due on the same date":
+        "dari {from_org} ke {to_org}; batas waktu jawaban tetap sama",
+    "Linked requests": "Permintaan terkait",
+    "The request was split: each agency answers the part of the data it holds.":
+        "Permintaan dipecah: setiap OPD menjawab bagian data yang dipegangnya.",
+    "Agency (OPD) that holds the data (to forward to)":
+        "OPD yang memegang data (tujuan penerusan)",
+    "Split: a second agency that holds part of the data (optional)":
+        "Pecah: OPD kedua yang memegang sebagian data (opsional)",
+    "No split": "Tidak dipecah",
 }
 
 

@@ -30,6 +30,7 @@ WHO = {
     "opd_send": {"opd_target"}, "handover": {"subkoord"}, "close_unavailable": {"subkoord"},
     "reject": {"subkoord"}, "ask_clarification": {"staf", "subkoord", "kabid"},
     "clarify": {"requester"}, "withdraw": {"requester"}, "extend": {"subkoord", "kabid"},
+    "opd_forward": {"opd_target"}, "forward": {"subkoord"}, "forward_refuse": {"subkoord"},
 }
 EXPECTED_MOVES = {
     ("assign", p.BARU): p.DIPERIKSA,
@@ -44,6 +45,8 @@ EXPECTED_MOVES = {
     ("ask_clarification", p.DIPERIKSA): p.MENUNGGU_KLARIFIKASI,
     ("ask_clarification", p.PERLU_OPD): p.MENUNGGU_KLARIFIKASI,
     ("clarify", p.MENUNGGU_KLARIFIKASI): p.DIPERIKSA,   # previous_state below
+    ("opd_forward", p.DI_OPD): p.DITERUSKAN, ("forward", p.DITERUSKAN): p.DI_OPD,
+    ("forward_refuse", p.DITERUSKAN): p.DI_OPD,
 }
 EXPECTED_MOVES.update({("withdraw", s): p.DIBATALKAN for s in p.OPEN})
 EXPECTED_MOVES.update({("extend", s): s for s in p.OPEN if s != p.MENUNGGU_KLARIFIKASI})
@@ -56,7 +59,8 @@ def _item(state):
 
 def _request(transition):
     return p.Request(transition, comment="alasan", assignee_roles=frozenset({"staf"}),
-                     has_assignee=True, has_organization=True, has_data=True)
+                     has_assignee=True, has_organization=True, has_data=True,
+                     organization_id="org-dispendik")
 
 
 @pytest.mark.parametrize("state, transition, actor",
@@ -111,6 +115,7 @@ def test_every_state_has_an_sop_step():
                                                   p.OPD_MENYIAPKAN, p.DATA_DITERIMA,
                                                   p.SIAP_DIKIRIM, p.TIDAK_ADA_DATA)] == \
         [10, 30, 120, 30, 30, 15, 15, 30]
+    assert p.STEPS[p.DITERUSKAN].standard_minutes == 120   # step 4 again
 
 
 # -- through CKAN's stack ------------------------------------------------------------

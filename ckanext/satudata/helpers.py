@@ -90,6 +90,7 @@ REQUEST_STATUS_LABELS = {
     "diperiksa": ("Diperiksa Staf", "Being checked"),
     "perlu_opd": ("Perlu data OPD", "Needs the agency"),
     "di_opd": ("Di OPD", "With the agency"),
+    "diteruskan": ("Diteruskan ke OPD lain", "Forwarded to another agency"),
     "opd_menyiapkan": ("OPD menyiapkan data", "Agency preparing the data"),
     "tidak_ada_data": ("Data tidak ada di OPD", "Agency has no such data"),
     "data_diterima": ("Data diterima dari OPD", "Data received from the agency"),
@@ -102,6 +103,7 @@ REQUEST_STATUS_LABELS = {
 }
 REQUEST_STATUS_COLOURS = {
     "baru": "primary", "diperiksa": "info", "perlu_opd": "warning", "di_opd": "warning",
+    "diteruskan": "warning",
     "opd_menyiapkan": "warning", "tidak_ada_data": "secondary", "data_diterima": "info",
     "siap_dikirim": "info", "menunggu_klarifikasi": "dark", "selesai": "success",
     "ditutup": "secondary", "ditolak": "danger", "dibatalkan": "secondary",
@@ -115,6 +117,12 @@ REQUEST_TRANSITION_LABELS = {
     "opd_confirm": ("OPD: data tersedia", "Agency: we have the data"),
     "opd_decline": ("OPD: data tidak ada", "Agency: we do not have the data"),
     "opd_send": ("OPD: kirim data", "Agency: send the data"),
+    "opd_forward": ("OPD: teruskan ke OPD lain", "Agency: forward to another agency"),
+    "forward": ("Diteruskan ke OPD lain", "Forwarded to another agency"),
+    "forward_refuse": ("Penerusan ditolak, tetap di OPD",
+                       "Forward refused, stays with the agency"),
+    "split": ("Sebagian dipecah ke OPD lain", "Part split off to another agency"),
+    "split_from": ("Dipecah dari permintaan lain", "Split off from another request"),
     "handover": ("Serahkan data ke Staf", "Hand the data to staff"),
     "close_unavailable": ("Tutup: data tidak tersedia", "Close: data not available"),
     "reject": ("Tolak permintaan", "Reject the request"),

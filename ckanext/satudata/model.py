@@ -140,6 +140,10 @@ data_request = sa.Table(
     sa.Column("reject_reason", sa.UnicodeText),   # migration 0008, permintaan.REJECT_REASONS
     # migration 0008: the data delivered answers the request only in part
     sa.Column("delivered_partial", sa.Boolean, nullable=False, default=False),
+    # migration 0010: forwarding and splitting (permintaan.DITERUSKAN)
+    sa.Column("forward_org_id", sa.UnicodeText),         # named by opd_forward
+    sa.Column("forwarded_from_org_id", sa.UnicodeText),  # set when the Subkoord confirms
+    sa.Column("split_from_id", sa.UnicodeText),          # the request this part split from
 )
 
 request_number = sa.Table(

@@ -20,6 +20,8 @@ PERLU_OPD = "perlu_opd"
 DI_OPD = "di_opd"
 OPD_MENYIAPKAN = "opd_menyiapkan"
 TIDAK_ADA_DATA = "tidak_ada_data"
+# The OPD forwarded the request to another OPD; the Subkoord confirms it.
+DITERUSKAN = "diteruskan"
 DATA_DITERIMA = "data_diterima"
 SIAP_DIKIRIM = "siap_dikirim"
 MENUNGGU_KLARIFIKASI = "menunggu_klarifikasi"
@@ -29,8 +31,8 @@ DITOLAK = "ditolak"
 DIBATALKAN = "dibatalkan"
 
 CLOSED = (SELESAI, DITUTUP, DITOLAK, DIBATALKAN)
-OPEN = (BARU, DIPERIKSA, PERLU_OPD, DI_OPD, OPD_MENYIAPKAN, TIDAK_ADA_DATA, DATA_DITERIMA,
-        SIAP_DIKIRIM, MENUNGGU_KLARIFIKASI)
+OPEN = (BARU, DIPERIKSA, PERLU_OPD, DI_OPD, DITERUSKAN, OPD_MENYIAPKAN, TIDAK_ADA_DATA,
+        DATA_DITERIMA, SIAP_DIKIRIM, MENUNGGU_KLARIFIKASI)
 STATES = OPEN + CLOSED
 
 STAF, SUBKOORD, KABID = "staf", "subkoord", "kabid"
@@ -38,6 +40,18 @@ OPD, REQUESTER = "opd", "requester"
 
 LEGAL_DAYS = 10       # UU 14/2008 art. 22(7)
 EXTENSION_DAYS = 7    # art. 22(8), once, with a written reason
+# Forwarding and splitting do NOT restart the legal clock. Our reading: UU
+# 14/2008 art. 22(7) gives the public body 10 working days from the request to
+# answer in writing, and one of the answers it allows is that the body does
+# not hold the information and names the body that does; a fresh period then
+# runs only for a request filed anew with *another public body*. Here every
+# OPD is a PPID Pelaksana of one public body, the Pemerintah Kabupaten
+# Banyuwangi, coordinated by its PPID Utama (the Perki 1/2021 standard of
+# service organises a regency's PPIDs this way), so passing a request from
+# one OPD to another is internal coordination: the requester asked once, the
+# due date (10 working days, + 7 once with a written reason) stays what it
+# was, and a part split off to a second OPD inherits the same start and due
+# date. (Read from the law's text as we understand it; not legal advice.)
 
 # Why a request is rejected (the category the PPID's yearly report counts; the
 # written reason is the comment). UU 14/2008 art. 17 lists the exempt
@@ -64,6 +78,10 @@ STEPS = {
     DIPERIKSA: Step("3", "Cek ketersediaan data", "Checking availability", STAF, 30),
     PERLU_OPD: Step("4", "Koordinasi ke OPD", "Contacting the agency", SUBKOORD, 120),
     DI_OPD: Step("5", "Konfirmasi OPD", "Agency confirms", OPD, 30),
+    # Not a step of its own in the SOP: confirming a forward is contacting the
+    # OPD that owns the data again, so it carries step 4's standard time.
+    DITERUSKAN: Step("4", "Diteruskan ke OPD lain, menunggu konfirmasi Subkoord",
+                     "Forwarded to another agency, awaiting the Subkoord", SUBKOORD, 120),
     OPD_MENYIAPKAN: Step("6", "OPD mengirim data", "Agency sends the data", OPD, 30),
     DATA_DITERIMA: Step("7", "Serah data ke Staf", "Handing the data to staff", SUBKOORD, 15),
     SIAP_DIKIRIM: Step("8", "Kirim ke pemohon", "Delivering to the requester", STAF, 15),
@@ -85,6 +103,12 @@ TRANSITIONS = {
     "escalate": ({PERLU_OPD: DI_OPD}, SUBKOORD),
     "opd_confirm": ({DI_OPD: OPD_MENYIAPKAN}, OPD),
     "opd_decline": ({DI_OPD: TIDAK_ADA_DATA}, OPD),
+    # forwarding (UU 14/2008 art. 22): the OPD names the OPD that holds the
+    # data, with a note; the Subkoord confirms (to that OPD or another one)
+    # or sends it back to the same OPD with a reason
+    "opd_forward": ({DI_OPD: DITERUSKAN}, OPD),
+    "forward": ({DITERUSKAN: DI_OPD}, SUBKOORD),
+    "forward_refuse": ({DITERUSKAN: DI_OPD}, SUBKOORD),
     "opd_send": ({OPD_MENYIAPKAN: DATA_DITERIMA}, OPD),
     "handover": ({DATA_DITERIMA: SIAP_DIKIRIM}, SUBKOORD),
     "close_unavailable": ({TIDAK_ADA_DATA: DITUTUP}, SUBKOORD),
@@ -96,7 +120,11 @@ TRANSITIONS = {
     "extend": ({s: None for s in OPEN if s != MENUNGGU_KLARIFIKASI}, "subkoord_or_kabid"),
 }
 # Transitions whose comment is the written reason the law or the SOP asks for.
-NEEDS_COMMENT = {"reject", "ask_clarification", "clarify", "extend"}
+NEEDS_COMMENT = {"reject", "ask_clarification", "clarify", "extend", "opd_forward",
+                 "forward_refuse"}
+# Transitions at which the Subkoord may split the request: a second, linked
+# request goes to `split_organization` for the part that OPD holds.
+SPLITTABLE = {"escalate", "forward"}
 # Transitions that carry the data: at least one of dataset/resource_url/upload.
 NEEDS_DATA = {"opd_send"}
 
@@ -119,6 +147,7 @@ class Item:
     previous_state: Optional[str] = None    # where a clarification returns
     extended: bool = False
     has_received_data: bool = False
+    forward_org_id: Optional[str] = None    # the OPD an opd_forward named
 
 
 @dataclass(frozen=True)
@@ -130,6 +159,8 @@ class Request:
     has_organization: bool = False
     has_data: bool = False
     reason: str = ""                        # reject: a key of REJECT_REASONS
+    organization_id: Optional[str] = None   # escalate/opd_forward/forward: the OPD named
+    split_organization_id: Optional[str] = None   # escalate/forward: the second OPD
 
 
 __all__ = ["Invalid", "NotAllowed", "Refused", "Step", "decide", "allowed_transitions"]
@@ -178,6 +209,25 @@ def decide(item: Item, actor: Actor, request: Request) -> str:
                        "The assignee must hold the staf role")
     if t == "escalate" and not request.has_organization:
         raise _invalid("OPD tujuan wajib dipilih", "Choose the agency (organization)")
+    if t == "opd_forward" and not request.organization_id:
+        raise _invalid("OPD tujuan penerusan wajib dipilih",
+                       "Choose the agency to forward the request to")
+    if t in ("opd_forward", "forward"):
+        target = request.organization_id or item.forward_org_id
+        if not target:
+            raise _invalid("OPD tujuan penerusan wajib dipilih",
+                           "Choose the agency to forward the request to")
+        if target == item.organization_id:
+            raise _invalid("Penerusan harus ke OPD lain",
+                           "A request is forwarded to another agency")
+    if request.split_organization_id:
+        if t not in SPLITTABLE:
+            raise _invalid("Permintaan hanya dapat dipecah saat diteruskan ke OPD",
+                           "A request can be split only when it is sent to an agency")
+        target = request.organization_id or item.forward_org_id
+        if request.split_organization_id in (target, item.organization_id):
+            raise _invalid("Bagian kedua harus ke OPD yang berbeda",
+                           "The second part must go to a different agency")
     if t in NEEDS_DATA and not request.has_data:
         raise _invalid("Sertakan berkas, tautan sumber daya atau dataset",
                        "Attach a file, a resource link or a dataset")
@@ -207,6 +257,7 @@ def allowed_transitions(item: Item, actor: Actor) -> list[str]:
     allowed = []
     for transition in TRANSITIONS:
         probe = Request(transition, comment="-", assignee_roles=frozenset({STAF}),
+                        organization_id="\0another agency",
                         has_assignee=True, has_organization=True, has_data=True)
         try:
             decide(item, actor, probe)
@@ -218,7 +269,8 @@ def allowed_transitions(item: Item, actor: Actor) -> list[str]:
 
 # What the public tracking page shows of each transition (never who asked).
 PUBLIC_TRANSITIONS = {"create", "assign", "deliver", "not_available", "escalate",
-                      "opd_confirm", "opd_decline", "opd_send", "handover",
+                      "opd_confirm", "opd_decline", "opd_forward", "forward", "forward_refuse",
+                      "split", "split_from", "opd_send", "handover",
                       "close_unavailable", "reject", "ask_clarification", "clarify",
                       "withdraw", "extend"}
 # Transitions whose comment the public may read: only a rejection's reason,

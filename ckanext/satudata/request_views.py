@@ -35,7 +35,9 @@ FORM_FIELDS = ("name", "email", "phone", "institution", "identity_number", "titl
 # so a stray value in a field meant for another button never blocks this one).
 TRANSITION_FIELDS = {
     "assign": ("assignee",),
-    "escalate": ("organization",),
+    "escalate": ("organization", "split_organization"),
+    "opd_forward": ("organization",),
+    "forward": ("organization", "split_organization"),
     "deliver": ("dataset", "resource_url", "upload", "partial"),
     "opd_send": ("dataset", "resource_url", "upload"),
     "reject": ("reason",),

@@ -194,7 +194,21 @@ def public_view(row) -> dict[str, Any]:
         "delivered": _delivered(row),
         "reject_reason": row.reject_reason if row.status == p.DITOLAK else None,
         "history": events(row.id, PUBLIC),
+        # forwarding and splitting: which OPDs, never who or why
+        "forwarded": bool(row.forwarded_from_org_id) or row.status == p.DITERUSKAN,
+        "forwarded_from_organization_title": _org_title(row.forwarded_from_org_id) or None,
+        "split_from": _number_of(row.split_from_id),
+        "split_parts": [r.number for r in model.Session.execute(
+            sa.select(data_request.c.number).where(data_request.c.split_from_id == row.id)
+            .order_by(data_request.c.created_at))],
     }
+
+
+def _number_of(request_id):
+    if not request_id:
+        return None
+    return model.Session.execute(sa.select(data_request.c.number).where(
+        data_request.c.id == request_id)).scalar()
 
 
 def full_view(row, actor: p.Actor, who: str) -> dict[str, Any]:
@@ -214,7 +228,10 @@ def full_view(row, actor: p.Actor, who: str) -> dict[str, Any]:
         return result
     assignee = model.User.get(row.assignee_id) if row.assignee_id else None
     suggested = model.Group.get(row.suggested_org_id) if row.suggested_org_id else None
+    forward_to = model.Group.get(row.forward_org_id) if row.forward_org_id else None
     result.update(
+        forward_organization=forward_to.name if forward_to else None,
+        forward_organization_title=_org_title(row.forward_org_id) or None,
         suggested_organization=suggested.name if suggested else None,
         suggested_organization_title=(suggested.title or suggested.name) if suggested else None,
         assignee=assignee.name if assignee else None,
@@ -254,7 +271,7 @@ def events(request_id: str, who: str) -> list[dict[str, Any]]:
 def item_for(row) -> p.Item:
     return p.Item(state=row.status, assignee_id=row.assignee_id,
                   organization_id=row.organization_id, previous_state=row.previous_status,
-                  extended=row.extended,
+                  extended=row.extended, forward_org_id=row.forward_org_id,
                   has_received_data=bool(row.received_dataset_id or row.received_resource_url
                                          or row.received_file))
 
@@ -342,6 +359,14 @@ def transition(context, row, request: p.Request, actor: p.Actor, data: dict[str,
         values["assignee_id"] = data["assignee"]
     elif t == "escalate":
         values["organization_id"] = data["organization"]
+    elif t == "opd_forward":
+        values["forward_org_id"] = request.organization_id
+    elif t == "forward":
+        # the deadline is not restarted (see permintaan.LEGAL_DAYS)
+        values.update(organization_id=request.organization_id or row.forward_org_id,
+                      forwarded_from_org_id=row.organization_id, forward_org_id=None)
+    elif t == "forward_refuse":
+        values["forward_org_id"] = None
     elif t == "opd_send":
         values.update(received_dataset_id=data.get("dataset"),
                       received_resource_url=data.get("resource_url"),
@@ -378,7 +403,44 @@ def transition(context, row, request: p.Request, actor: p.Actor, data: dict[str,
     _event(row.id, t, row.status, to_state, actor.user_id, role, request.comment,
            row.status_entered_at)
     _notify_transition(get(row.id), t, request.comment)
+    if request.split_organization_id:
+        split(get(row.id), request.split_organization_id, actor)
     return to_state
+
+
+def split(row, org_id: str, actor: p.Actor):
+    """The part of `row` another OPD holds becomes a second request: its own
+    number and access token (mailed to the requester), the same requester,
+    text, start of the legal clock and due date, sent straight to `org_id`
+    (``di_opd``) and linked by ``split_from_id``. Both histories say so."""
+    now = clock.now()
+    token = secrets.token_urlsafe(24)
+    new_id = str(uuid.uuid4())
+    number = next_number(now.astimezone(clock.WIB).year)
+    copied = ("title", "description", "purpose", "format", "suggested_org_id",
+              "user_id", "clock_started_at", "due_date", "extended") + PERSONAL_FIELDS
+    model.Session.execute(sa.insert(data_request).values(
+        id=new_id, number=number, status=p.DI_OPD, organization_id=org_id,
+        access_token_hash=hash_token(token), split_from_id=row.id,
+        created_at=now, status_entered_at=now, updated_at=now,
+        **{k: getattr(row, k) for k in copied}))
+    _event(row.id, "split", row.status, row.status, actor.user_id, "staff", number, None)
+    _event(new_id, "split_from", None, p.DI_OPD, actor.user_id, "staff", row.number, None)
+    new = get(new_id)
+    notify.queue("request_split", [row.email],
+                 "[%s] Sebagian permintaan %s diteruskan ke OPD lain / Part of request %s "
+                 "sent to another agency" % (number, row.number, row.number),
+                 "Sebagian data yang Anda minta dipegang OPD lain dan diproses sebagai "
+                 "permintaan tersendiri.\nPart of the data you asked for is held by another "
+                 "agency and is handled as a separate request.\n\n"
+                 "Nomor registrasi / Registration number: %s (dari / from %s)\n"
+                 "Batas waktu jawaban tetap / The answer is still due: %s\n"
+                 "Pantau / Track: %s\n"
+                 "Token akses / Access token: %s\n"
+                 % (number, row.number, new.due_date.isoformat(), tracking_url(number), token),
+                 new_id)
+    _notify_opd(new)
+    return new, token
 
 
 # -- notifications -------------------------------------------------------------------
@@ -407,6 +469,18 @@ def _org_emails(org_id: str) -> list[str]:
     return emails + ([contact] if contact else [])
 
 
+def _org_title(org_id) -> str:
+    org = model.Group.get(org_id) if org_id else None
+    return (org.title or org.name) if org else ""
+
+
+def _notify_opd(row) -> None:
+    notify.queue("request_to_opd", _org_emails(row.organization_id),
+                 "[%s] Kebutuhan data untuk OPD / Data needed from your agency"
+                 % row.number, "%s\n%s\n%s\n" % (row.title, row.description,
+                                                 tracking_url(row.number)), row.id)
+
+
 def _notify_created(row, token: str) -> None:
     link = tracking_url(row.number)
     notify.queue("request_created", [row.email],
@@ -430,17 +504,24 @@ def _notify_transition(row, transition: str, comment: str) -> None:
         body = "Status: %s / %s\n%s\n" % (status.label_id, status.label_en, link)
         if transition in p.REQUESTER_COMMENTS and comment:
             body += "\n%s\n" % comment
+        if transition == "forward":
+            body += ("\nDiteruskan ke / Forwarded to: %s\nBatas waktu tidak berubah / "
+                     "The due date does not change: %s\n"
+                     % (_org_title(row.organization_id), row.due_date.isoformat()))
         notify.queue("request_update", [row.email], "[%s] %s / %s" % (
             row.number, status.label_id, status.label_en), body, row.id)
     if transition in ("assign", "handover") and row.assignee_id:
         notify.queue("request_task", _emails_of([row.assignee_id]),
                      "[%s] Tugas permintaan data / Data request task" % row.number,
                      "%s\n%s\n" % (row.title, link), row.id)
-    if transition == "escalate" and row.organization_id:
-        notify.queue("request_to_opd", _org_emails(row.organization_id),
-                     "[%s] Kebutuhan data untuk OPD / Data needed from your agency"
-                     % row.number, "%s\n%s\n%s\n" % (row.title, row.description, link),
-                     row.id)
-    if transition in ("opd_send", "opd_decline", "clarify"):
+    if transition in ("escalate", "forward") and row.organization_id:
+        _notify_opd(row)
+    if transition == "forward" and row.forwarded_from_org_id:
+        notify.queue("request_forwarded_away", _org_emails(row.forwarded_from_org_id),
+                     "[%s] Penerusan dikonfirmasi / Forward confirmed" % row.number,
+                     "Permintaan ini kini ditangani %s.\nThis request is now handled by %s.\n"
+                     "%s\n" % (_org_title(row.organization_id), _org_title(row.organization_id),
+                                link), row.id)
+    if transition in ("opd_send", "opd_decline", "opd_forward", "clarify"):
         notify.queue("request_for_subkoord", _role_emails(p.SUBKOORD),
                      "[%s] %s" % (row.number, status.label_id), "%s\n" % link, row.id)

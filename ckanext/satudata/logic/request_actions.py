@@ -95,12 +95,16 @@ def satudata_request_transition(context, data_dict):
 
     :param id: id or number
     :param transition: assign, deliver, not_available, escalate, opd_confirm,
-        opd_decline, opd_send, handover, close_unavailable, reject,
+        opd_decline, opd_forward, forward, forward_refuse, opd_send, handover, close_unavailable, reject,
         ask_clarification, clarify, withdraw or extend
     :param comment: reason / note (required for reject, ask_clarification,
         clarify and extend)
     :param assignee: a user holding ``staf`` (assign)
-    :param organization: the OPD (escalate)
+    :param organization: the OPD (escalate; opd_forward: the OPD that holds
+        the data; forward: optional, defaults to the OPD the forward named)
+    :param split_organization: escalate or forward: a second OPD that holds
+        part of the data; a linked request (own number and access token,
+        mailed to the requester, same due date) goes to it
     :param dataset: a published dataset (deliver, opd_send)
     :param resource_url: a resource of a published dataset (deliver, opd_send)
     :param upload: a file (opd_send; deliver privately to the requester)
@@ -145,7 +149,9 @@ def satudata_request_transition(context, data_dict):
         assignee_roles=assignee_roles, has_assignee=bool(data.get("assignee")),
         has_organization=bool(data.get("organization")),
         has_data=bool(data.get("dataset") or data.get("resource_url") or upload is not None),
-        reason=data.get("reason") or "")
+        reason=data.get("reason") or "",
+        organization_id=data.get("organization") or None,
+        split_organization_id=data.get("split_organization") or None)
     with schema.refusals_as_ckan_errors():
         dr.transition(context, row, request, actor, data)
     model.repo.commit()

@@ -143,6 +143,7 @@ def request_transition_schema(unicode_safe, satudata_required, ignore_missing, s
         "comment": [ignore_missing, unicode_safe, satudata_clean_text, satudata_max_length(5000)],
         "assignee": [ignore_missing, unicode_safe, satudata_user],
         "organization": [ignore_missing, unicode_safe, satudata_organization],
+        "split_organization": [ignore_missing, unicode_safe, satudata_organization],
         "dataset": [ignore_missing, unicode_safe],
         "resource_url": [ignore_missing, unicode_safe, satudata_max_length(2000)],
         "access_token": [ignore_missing, unicode_safe],
