@@ -77,7 +77,10 @@ start_postgres() {
     [ "$(id -u)" = 0 ] && chown -R postgres: "$dir"
     as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! pg_running; then
+  if ! pg_running && psql_admin -tAc "SELECT 1" >/dev/null 2>&1; then
+    # another checkout's cluster (e.g. the demo portal) already serves this port
+    log "PostgreSQL already answers on 127.0.0.1:$PG_PORT: using it"
+  elif ! pg_running; then
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir/sock -c fsync=${SATUDATA_PG_FSYNC:-on}" start >/dev/null
