@@ -3,7 +3,6 @@ inside `publish` — metadata, resources, tags and the bytes of its files — an
 nobody signs off content they wrote. Real uploads on disk, real HTTP."""
 import hashlib
 import io
-import os
 
 import pytest
 from werkzeug.datastructures import FileStorage
