@@ -294,3 +294,21 @@ class TestRelationships:
         from ckan.cli.cli import ckan
         result = cli.invoke(ckan, ["search-index", "rebuild"])
         assert result.exit_code == 0, result.output
+
+
+def test_upload_url_is_content_by_its_file_name_only():
+    """A sign-off survives the page's language prefix and a new ckan.site_url:
+    package_show makes an upload's URL absolute with both."""
+    from ckanext.satudata.logic.dataset_workflow import content_hash
+    def dataset(url):
+        return {"title": "x", "resources": [{"id": "r1", "url_type": "upload", "url": url}]}
+    same = [content_hash(dataset(u)) for u in (
+        "http://test.ckan.net/dataset/d/resource/r1/download/data.csv",
+        "http://test.ckan.net/en/dataset/d/resource/r1/download/data.csv",
+        "https://satudata.banyuwangikab.go.id/dataset/d/resource/r1/download/data.csv")]
+    assert len(set(same)) == 1
+    assert content_hash(dataset("http://test.ckan.net/dataset/d/resource/r1/download/lain.csv")) \
+        != same[0]
+    linked = {"title": "x", "resources": [{"id": "r1", "url": "http://example.org/a.csv"}]}
+    assert content_hash(linked) != content_hash(
+        {"title": "x", "resources": [{"id": "r1", "url": "http://example.org/b/a.csv"}]})

@@ -56,7 +56,8 @@ _VOLATILE = {"metadata_modified", "metadata_created", "revision_id", "state", "p
              "relationships_as_subject", "creator_user_id", "groups"}
 _VOLATILE_RESOURCE = {"metadata_modified", "created", "revision_id", "state",
                       "tracking_summary", "datastore_active", "cache_last_updated",
-                      "package_id", "position"}
+                      "package_id", "position",
+                      "datastore_contains_all_records_of_source_file"}
 
 
 def _filled(value: Any) -> bool:
@@ -64,13 +65,21 @@ def _filled(value: Any) -> bool:
     return value not in (None, "", [], {})
 
 
+def _resource_content(resource: dict[str, Any]) -> dict[str, Any]:
+    content = {k: v for k, v in resource.items()
+               if k not in _VOLATILE_RESOURCE and _filled(v)}
+    if resource.get("url_type") == "upload" and isinstance(content.get("url"), str):
+        # package_show makes an upload's URL absolute, with the site URL and the
+        # page's language prefix: only the file's name is content
+        content["url"] = content["url"].rstrip("/").rsplit("/", 1)[-1]
+    return content
+
+
 def content_of(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """The part of a dataset a sign-off vouches for: metadata and resources."""
     content = {k: v for k, v in pkg_dict.items()
                if k not in _VOLATILE and not k.startswith(WORKFLOW_PREFIX) and _filled(v)}
-    content["resources"] = [
-        {k: v for k, v in r.items() if k not in _VOLATILE_RESOURCE and _filled(v)}
-        for r in pkg_dict.get("resources") or []]
+    content["resources"] = [_resource_content(r) for r in pkg_dict.get("resources") or []]
     content["tags"] = sorted(t["name"] for t in pkg_dict.get("tags") or [])
     return content
 
