@@ -623,6 +623,12 @@ ID = {
     "Split: a second agency that holds part of the data (optional)":
         "Pecah: OPD kedua yang memegang sebagian data (opsional)",
     "No split": "Tidak dipecah",
+    # /dashboard: the person's own overdue items first (issue 13)
+    "Your overdue items": "Tugas Anda yang terlambat",
+    "You hold the current step and its SOP standard time or the legal deadline has passed.":
+        "Anda memegang langkah saat ini dan waktu baku SOP atau batas waktu hukumnya "
+        "sudah lewat.",
+    "legal deadline passed": "batas waktu hukum terlewati",
 }
 
 

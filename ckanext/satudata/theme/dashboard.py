@@ -1,6 +1,8 @@
 """Staff work in CKAN's /dashboard and a count in the header: the review
 queue (workflow 1) and the open data requests (workflow 2) the logged-in
-person can see, overdue first."""
+person can see, overdue first; and before both, the person's OWN overdue
+items (`mine_overdue`): the datasets and requests whose current step they
+hold and whose SOP standard time or legal deadline has passed."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,8 +14,32 @@ def _context() -> dict[str, Any]:
     return {"user": tk.g.user}
 
 
+def holds_step(req: dict[str, Any], user_name: str, user_roles, org_names) -> bool:
+    """Whether the person holds the current SOP step of a request (as
+    `satudata_request_show` shows it to them): the Subkoord's steps to a
+    Subkoord, a Staf step to its assignee (any Staf while none is set), an
+    OPD step to an editor or admin of that OPD. Requester steps to nobody."""
+    from ckanext.satudata import permintaan as p
+    step = p.STEPS.get(req.get("status"))
+    if step is None or req.get("status") in p.CLOSED:
+        return False
+    if step.actor == p.SUBKOORD:
+        return p.SUBKOORD in user_roles
+    if step.actor == p.STAF:
+        return p.STAF in user_roles and req.get("assignee") in (None, user_name)
+    if step.actor == p.OPD:
+        return req.get("organization") in org_names
+    return False
+
+
+def request_overdue(req: dict[str, Any]) -> bool:
+    """Past the SOP standard time of its step or past the legal deadline."""
+    return bool((req.get("sla") or {}).get("overdue")
+                or (req.get("deadline") or {}).get("overdue"))
+
+
 def satudata_my_work() -> dict[str, Any]:
-    work: dict[str, Any] = {"reviews": [], "requests": [], "count": 0}
+    work: dict[str, Any] = {"reviews": [], "requests": [], "count": 0, "mine_overdue": []}
     if not getattr(tk.g, "user", None):
         return work
     cached = getattr(tk.g, "_satudata_my_work", None)
@@ -33,9 +59,24 @@ def satudata_my_work() -> dict[str, Any]:
             found = {}
         rows = found.get("results", []) if isinstance(found, dict) else found
         open_ = [r for r in rows if r.get("status") not in permintaan.CLOSED]
+        user = tk.current_user
+        from ckanext.satudata import roles
+        from ckanext.satudata.logic import data_request as dr
+        import ckan.model as model
+        user_roles = frozenset(roles.roles_of(user.id))
+        org_names = {g.name for g in (model.Group.get(i) for i in
+                                      dr.organization_ids_of(user.id)) if g is not None}
+        for r in open_:
+            r["mine_overdue"] = (request_overdue(r)
+                                 and holds_step(r, user.name, user_roles, org_names))
         work["requests"] = sorted(
-            open_, key=lambda r: (not (r.get("deadline") or {}).get("overdue"),
+            open_, key=lambda r: (not r["mine_overdue"],
+                                  not (r.get("deadline") or {}).get("overdue"),
                                   r.get("due_date") or ""))
+    # the review queue holds only datasets whose step the person may take now
+    work["mine_overdue"] = (
+        [dict(r, kind="dataset") for r in work["reviews"] if (r.get("sla") or {}).get("overdue")]
+        + [dict(r, kind="request") for r in work["requests"] if r.get("mine_overdue")])
     work["count"] = len(work["reviews"]) + len(work["requests"])
     work["overdue"] = (sum(1 for r in work["reviews"] if (r.get("sla") or {}).get("overdue"))
                        + sum(1 for r in work["requests"]
