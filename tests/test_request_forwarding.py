@@ -234,7 +234,7 @@ def test_split_at_escalation(opds):
     assert [r["number"] for r in listed["results"]] == parts
 
 
-@pytest.mark.parametrize("who", [None, "stranger", "opd", "staf", "kabid"])
+@pytest.mark.parametrize("who", [None, "stranger", "opd", "other_opd", "staf", "kabid"])
 def test_only_the_subkoord_splits(opds, who):
     filed = helpers.call_action("satudata_request_create", context=ANON, **REQUESTER)
     act(opds["subkoord"], filed, "assign", assignee=opds["staf"]["name"])
@@ -255,3 +255,24 @@ def test_tracking_page_says_diteruskan(app, at_dinkes):
     page_id = app.get("/id/permintaan-data/%s" % filed["number"]).body
     assert "Diteruskan ke OPD lain" in page_id
     assert "catatan internal" not in page and REQUESTER["email"] not in page
+
+
+def test_forward_and_split_through_the_page_buttons(app, at_dinkes):
+    from test_request_pages import headers, press
+    o, number = at_dinkes, at_dinkes["filed"]["number"]
+    url = "/permintaan-data/%s" % number
+    page = app.get(url, headers=headers(o["opd"])).body
+    assert 'value="opd_forward"' in page and 'id="field-forward-organization"' in page
+    assert 'name="split_organization"' not in page        # only the Subkoord splits
+    # a stray split field sent with the OPD's button is not carried
+    press(app, number, o["opd"], transition="opd_forward", organization="dispendik",
+          split_organization="bappeda", comment="Data di Dispendik")
+    assert status(at_dinkes["filed"]) == "diteruskan"
+    page = app.get(url, headers=headers(o["subkoord"])).body
+    assert 'value="forward"' in page and 'value="forward_refuse"' in page
+    assert 'name="split_organization"' in page
+    assert 'value="dispendik" selected' in page     # the OPD the forward named
+    press(app, number, o["subkoord"], transition="forward", organization="dispendik",
+          split_organization="bappeda")
+    public = show(at_dinkes["filed"])
+    assert public["organization"] == "dispendik" and len(public["split_parts"]) == 1
