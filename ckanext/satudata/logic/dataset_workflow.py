@@ -227,13 +227,13 @@ def _content_changed(row, new_hash: str, editor_id: Optional[str]) -> None:
     update_row(row.package_id, **values)
 
 
-def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
+def hold_revision(up_func, context, data_dict,
+                  base: Optional[str] = None) -> dict[str, Any]:
     """Editing a published dataset: validate the edit by running it in a
     savepoint that is rolled back, keep it as the pending revision, and leave
     the live version untouched until the revision is published."""
     package_id = model.Package.get(data_dict.get("id") or data_dict.get("name") or "").id
     row = ensure_row(package_id, lock=True)
-    base = data_dict.pop(REVISION_BASE, None)
     if base and base != row.content_hash:
         raise tk.ValidationError({"revision": [REVISION_CONFLICT]})
     if row.pending_revision is not None:
@@ -269,13 +269,13 @@ def hold_revision(up_func, context, data_dict) -> dict[str, Any]:
                        content_hash=live_hash, state=d.TERBIT, approvals=[],
                        preparer_ids=[], entered_at=clock.now())
             append_log(model.Package.get(package_id), "revision_withdrawn", row.state,
-                       d.TERBIT, _user_id(context), content_hash_=live_hash,
+                       d.TERBIT, user_id_of(context), content_hash_=live_hash,
                        entered_at=row.entered_at)
             revision_files.discard(package_id)
             _reindex_state(package_id)
         return live
     if new_hash != row.content_hash:
-        editor_id = _user_id(context)
+        editor_id = user_id_of(context)
         # The validated dict, ids included, so that applying it later keeps
         # the resource ids (and uploaded files) the editor already saw.
         stored = json.loads(json.dumps(would_be, default=str))
@@ -301,7 +301,7 @@ def _reindex_state(package_id: str) -> None:
     logic.index_update_package({"ignore_auth": True}, package_id)
 
 
-def _user_id(context) -> Optional[str]:
+def user_id_of(context) -> Optional[str]:
     user = model.User.get(context.get("user") or "")
     return user.id if user else None
 

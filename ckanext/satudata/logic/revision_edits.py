@@ -99,14 +99,22 @@ def _update_revision(context, package_id, revision, position=None):
         raise tk.ValidationError(errors)
 
 
-@tk.chained_action
-def resource_update(up_func, context, data_dict):
+def _held(context, data_dict):
+    """(resource id, package id, revision) when the resource's dataset has a
+    pending revision that this write must edit, else None (core's way)."""
     resource_id = (data_dict or {}).get("id")
     if not isinstance(resource_id, str) or context.get(wf.APPLYING):
-        return up_func(context, data_dict)
+        return None
     package_id, revision = _resource_and_revision(resource_id)
-    if revision is None:
+    return (resource_id, package_id, revision) if revision is not None else None
+
+
+@tk.chained_action
+def resource_update(up_func, context, data_dict):
+    held = _held(context, data_dict)
+    if held is None:
         return up_func(context, data_dict)
+    resource_id, package_id, revision = held
     tk.check_access("resource_update", context, data_dict)
     position = _index(revision, resource_id)
     data_dict = dict(data_dict, package_id=package_id)
@@ -132,12 +140,10 @@ def resource_patch(up_func, context, data_dict):
 
 @tk.chained_action
 def resource_delete(up_func, context, data_dict):
-    resource_id = (data_dict or {}).get("id")
-    if not isinstance(resource_id, str) or context.get(wf.APPLYING):
+    held = _held(context, data_dict)
+    if held is None:
         return up_func(context, data_dict)
-    package_id, revision = _resource_and_revision(resource_id)
-    if revision is None:
-        return up_func(context, data_dict)
+    resource_id, package_id, revision = held
     tk.check_access("resource_delete", context, data_dict)
     del revision["resources"][_index(revision, resource_id)]
     _update_revision(context, package_id, revision)

@@ -156,9 +156,7 @@ def package_update(up_func, context, data_dict):
     _note_dropped("package_update", context, wf.strip_workflow_keys(data_dict))
     pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
     if pkg is not None and wf.ensure_row(pkg.id).published:
-        if base:
-            data_dict[wf.REVISION_BASE] = base
-        result = wf.hold_revision(up_func, context, data_dict)
+        result = wf.hold_revision(up_func, context, data_dict, base=base)
         if not context.get("defer_commit"):
             model.repo.commit()
         return result
@@ -185,7 +183,7 @@ def _log_deletion(context, package_id, transition):
     row = wf.get_row(package_id)
     if pkg is None or row is None:
         return
-    wf.append_log(pkg, transition, row.state, row.state, wf._user_id(context),
+    wf.append_log(pkg, transition, row.state, row.state, wf.user_id_of(context),
                   comment="published" if row.published else None,
                   content_hash_=row.content_hash)
 
