@@ -90,3 +90,22 @@ def test_workflow_panel_says_the_next_step(app, walidata):
         return body[body.index('satudata-next-step'):][:400]
     assert "Your turn." in panel("subkoord") and "assigns a staff member" in panel("subkoord")
     assert "Waiting for someone else." in panel("kabid")
+
+
+def test_revision_exits_are_not_the_reviewers_turn(app, walidata):
+    """On a live dataset the Subkoord may always withdraw or discard; while the
+    revision is being prepared the turn is still the Staf's."""
+    from ckan.tests import factories as f
+    from ckan.tests import helpers as h
+    from conftest import as_user, walk
+    org = f.Organization(name="dinsos", title="Dinas Sosial")
+    dataset = SdiDataset(name="sudah-terbit", title="Sudah Terbit", owner_org=org["id"])
+    walk(dataset["id"], walidata)
+    h.call_action("package_patch", context=as_user(walidata["staf"]), id=dataset["id"],
+                  title="Sudah Terbit (revisi)")
+    def panel(user):
+        token = f.APIToken(user=walidata[user]["name"])["token"]
+        body = app.get("/dataset/sudah-terbit", headers={"Authorization": token}).body
+        return body[body.index('satudata-next-step'):][:400]
+    assert "Waiting for someone else." in panel("subkoord")
+    assert "Your turn." in panel("staf")

@@ -131,7 +131,10 @@ def satudata_next_step(workflow: dict[str, Any]) -> str:
     text = steps.get(workflow.get("state"), "")
     if workflow.get("state") == "terbit":
         return text
-    if workflow.get("allowed_transitions"):
+    # withdraw and discard are open to reviewers in every state of a live
+    # dataset; they are exits, not the step the SOP waits for
+    moves = set(workflow.get("allowed_transitions") or ()) - {"withdraw", "discard"}
+    if moves:
         return tk._("Your turn.") + " " + text
     return tk._("Waiting for someone else.") + " " + text
 
