@@ -312,3 +312,48 @@ def test_upload_url_is_content_by_its_file_name_only():
     linked = {"title": "x", "resources": [{"id": "r1", "url": "http://example.org/a.csv"}]}
     assert content_hash(linked) != content_hash(
         {"title": "x", "resources": [{"id": "r1", "url": "http://example.org/b/a.csv"}]})
+
+
+WITH_IMAGE_VIEW = "satudata satudata_theme activity scheming_datasets scheming_organizations dcat structured_data image_view"
+
+
+@pytest.mark.ckan_config("ckan.plugins", WITH_IMAGE_VIEW)
+@pytest.mark.usefixtures("with_plugins")
+@pytest.mark.parametrize("who", ["opd", "staf", "subkoord", "kabid", "member", "other_opd",
+                                 "stranger"])
+def test_views_of_a_published_dataset_change_only_by_sysadmin(people, published, who):
+    """A view (an image URL, a chart) is part of what the public sees."""
+    res_id = published["resources"][0]["id"]
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_action("resource_view_create", context=as_user(people[who]),
+                            resource_id=res_id, view_type="image_view", title="Tempelan",
+                            image_url="http://attacker.example/fake.png")
+    # a sysadmin's view exists: nobody else may change or drop it
+    helpers.call_action("resource_view_create", context=site_context(), resource_id=res_id,
+                        view_type="image_view", title="Resmi",
+                        image_url="http://example.com/resmi.png")
+    views = helpers.call_action("resource_view_list", context=as_user(None), id=res_id)
+    assert views
+    for view in views:
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("resource_view_update", context=as_user(people[who]),
+                                id=view["id"], resource_id=res_id, title="Diubah",
+                                view_type=view["view_type"])
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("resource_view_delete", context=as_user(people[who]),
+                                id=view["id"])
+    assert helpers.call_action("resource_view_list", context=as_user(None),
+                               id=res_id) == views
+
+
+@pytest.mark.ckan_config("ckan.plugins", WITH_IMAGE_VIEW)
+@pytest.mark.usefixtures("with_plugins")
+def test_views_of_an_unpublished_dataset_stay_with_its_editors(people):
+    dataset = new_dataset(people, name="belum-terbit")
+    res = helpers.call_action("resource_create", context=as_user(people["opd"]),
+                              package_id=dataset["id"], name="Data", format="CSV",
+                              upload=upload(V1))
+    view = helpers.call_action("resource_view_create", context=as_user(people["opd"]),
+                               resource_id=res["id"], view_type="image_view", title="Gambar",
+                               image_url="http://example.com/i.png")
+    assert view["title"] == "Gambar"

@@ -133,6 +133,38 @@ def package_delete(next_auth, context, data_dict):
     return next_auth(context, data_dict)
 
 
+def _published_resource(resource_id) -> bool:
+    from ckanext.satudata.logic import dataset_workflow as wf
+    resource = model.Resource.get(resource_id) if isinstance(resource_id, str) else None
+    row = wf.get_row(resource.package_id) if resource is not None else None
+    return bool(row is not None and row.published)
+
+
+_VIEW_REFUSED = {"success": False, "msg": bilingual(
+    "Tampilan sumber data dataset yang sudah terbit hanya diubah oleh sysadmin: tampilan "
+    "adalah bagian dari apa yang dilihat publik",
+    "Only sysadmins change the views of a published dataset's resources: a view is part of "
+    "what the public sees")}
+
+
+def _view_guard(resource_of):
+    """Views (an image URL, a chart's columns) are public presentation of a
+    live dataset; they do not change outside the chain. Sysadmins and internal
+    calls (default views, ignore_auth) skip auth functions."""
+    @tk.chained_auth_function
+    def auth(next_auth, context, data_dict):
+        if _published_resource(resource_of(data_dict or {})):
+            return _VIEW_REFUSED
+        return next_auth(context, data_dict)
+    return auth
+
+
+def _view_resource(data_dict):
+    view = model.ResourceView.get(data_dict.get("id") or "") \
+        if isinstance(data_dict.get("id"), str) else None
+    return view.resource_id if view is not None else None
+
+
 def _relationships_refused(context, data_dict):
     """A relationship is public metadata of both datasets that would change
     outside the chain; only sysadmins (who skip this check) manage them."""
@@ -208,6 +240,10 @@ def get_auth_functions():
         "package_update": package_update,
         "package_create": package_create,
         "package_delete": package_delete,
+        "resource_view_create": _view_guard(lambda d: d.get("resource_id")),
+        "resource_view_update": _view_guard(lambda d: d.get("resource_id")),
+        "resource_view_reorder": _view_guard(lambda d: d.get("resource_id")),
+        "resource_view_delete": _view_guard(_view_resource),
         "package_relationship_create": _relationships_refused,
         "package_relationship_update": _relationships_refused,
         "package_relationship_delete": _relationships_refused,
