@@ -78,14 +78,14 @@ def outbox():
 def outbox_status():
     """Print {"sent": n, "waiting": n, "failed": n} as JSON."""
     import json
-    from ckanext.satudata import notify
+    from ckanext.satudata.notifications import outbox as notify
     click.echo(json.dumps(notify.status()))
 
 
 @outbox.command("flush")
 def outbox_flush():
     """Send the notifications that are due now (e.g. after a Redis outage)."""
-    from ckanext.satudata import notify
+    from ckanext.satudata.notifications import outbox as notify
     result = notify.deliver_outbox()
     click.echo("sent %(sent)d, failed %(failed)d" % result)
 
@@ -94,7 +94,7 @@ def outbox_flush():
 @click.argument("mail_id", type=int)
 def outbox_resend(mail_id):
     """Give a waiting or failed mail a fresh series of tries."""
-    from ckanext.satudata import notify
+    from ckanext.satudata.notifications import outbox as notify
     if not notify.resend(mail_id):
         raise click.ClickException("no unsent mail %d" % mail_id)
     click.echo("mail %d queued again" % mail_id)
@@ -112,7 +112,7 @@ def scheduler(interval, once):
     next to `ckan jobs worker`)."""
     import time
     import ckan.model as model
-    from ckanext.satudata import notify
+    from ckanext.satudata.notifications import outbox as notify
     while True:
         try:
             if notify.due_count():
@@ -130,7 +130,7 @@ def scheduler(interval, once):
 @click.option("--now", "run_now", is_flag=True, help="Run here instead of as a background job.")
 def remind(run_now):
     """Queue SLA reminders for overdue steps and requests (run from cron)."""
-    from ckanext.satudata import reminders
+    from ckanext.satudata.notifications import reminders
     if run_now:
         click.echo("queued %d reminder(s)" % reminders.send_reminders())
     else:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import dissemination, roles
+from ckanext.satudata.workflow import roles
+from ckanext.satudata.dissemination import rules as dissemination
 
 STATE_LABELS = {
     dissemination.KONSEP: ("Konsep", "Concept"),
@@ -144,7 +145,7 @@ def satudata_request_status_colour(status):
 
 def satudata_request_statuses():
     """All statuses, open ones first, as (value, label) for filters."""
-    from ckanext.satudata import permintaan
+    from ckanext.satudata.requests import rules as permintaan
     return [(s, satudata_request_status_label(s)) for s in permintaan.STATES]
 
 
@@ -154,7 +155,7 @@ def satudata_request_transition_label(transition):
 
 def satudata_reject_reasons():
     """(key, label) of the rejection reason categories, in the page language."""
-    from ckanext.satudata import permintaan
+    from ckanext.satudata.requests import rules as permintaan
     en = tk.h.lang() == "en"
     return [(k, v[1] if en else v[0]) for k, v in permintaan.REJECT_REASONS.items()]
 
@@ -183,7 +184,7 @@ def satudata_wib_date(value):
     """A date (or the WIB date of a datetime) written out in the page's language."""
     import datetime as dt
     from babel.dates import format_date
-    from ckanext.satudata import clock
+    from ckanext.satudata.workflow import clock
     parsed = _parse_iso(value)
     if parsed is None:
         return value or ""
@@ -196,7 +197,7 @@ def satudata_wib_datetime(value):
     """A moment in WIB (Asia/Jakarta), written out in the page's language."""
     import datetime as dt
     from babel.dates import format_datetime
-    from ckanext.satudata import clock
+    from ckanext.satudata.workflow import clock
     parsed = _parse_iso(value)
     if parsed is None:
         return value or ""
@@ -220,7 +221,7 @@ def satudata_is_opd_member():
     user = tk.current_user
     if not (user and user.is_authenticated):
         return False
-    from ckanext.satudata.logic import data_request
+    from ckanext.satudata.requests import service as data_request
     return bool(data_request.organization_ids_of(user.id))
 
 def satudata_owner_org_choices(data):
@@ -247,7 +248,7 @@ def satudata_owner_org_choices(data):
 def satudata_revision_base(package_id):
     """What the edit form was opened on: saving over someone else's newer
     edit of the pending revision is refused instead of silently lost."""
-    from ckanext.satudata.logic import dataset_workflow
+    from ckanext.satudata.dissemination import service as dataset_workflow
     row = dataset_workflow.get_row(package_id) if package_id else None
     return row.content_hash if row is not None and row.published else ""
 
@@ -259,7 +260,7 @@ _MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Ok
 def satudata_wib(value):
     """'25 Nov 2026, 10.05 WIB' from an ISO timestamp (or a datetime)."""
     import datetime as dt
-    from ckanext.satudata import clock
+    from ckanext.satudata.workflow import clock
     if not value:
         return "—"
     when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
@@ -342,7 +343,7 @@ def satudata_panel_message():
 
 
 def get_helpers():
-    from ckanext.satudata import finding_work
+    from ckanext.satudata.dissemination import finding_work
     return dict({name: fn for name, fn in globals().items()
                  if name.startswith("satudata_") and callable(fn)},
                 **finding_work.get_helpers())

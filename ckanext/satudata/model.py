@@ -33,26 +33,8 @@ portal_role = sa.Table(
     sa.UniqueConstraint("user_id", "role", name="satudata_portal_role_user_role_key"),
 )
 
-# The PostgreSQL search backend's index: one row per dataset, written in the
-# same transaction as the dataset change (see search/index.py).
-search_index = sa.Table(
-    "satudata_search_index", metadata,
-    sa.Column("package_id", sa.UnicodeText, primary_key=True),
-    sa.Column("site_id", sa.UnicodeText, nullable=False),
-    sa.Column("name", sa.UnicodeText, nullable=False),
-    sa.Column("title_sort", sa.UnicodeText),
-    sa.Column("state", sa.UnicodeText, nullable=False),
-    sa.Column("capacity", sa.UnicodeText, nullable=False),
-    sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
-    sa.Column("metadata_created", sa.DateTime(timezone=True)),
-    sa.Column("metadata_modified", sa.DateTime(timezone=True)),
-    sa.Column("fields", JSONB, nullable=False),
-    sa.Column("facet_fields", JSONB, nullable=False),  # migration 0004
-    sa.Column("data_dict", sa.UnicodeText),
-    sa.Column("validated_data_dict", sa.UnicodeText),
-    sa.Column("search_vector", TSVECTOR),
-    sa.Column("indexed_at", sa.DateTime(timezone=True), nullable=False, default=_now),
-)
+# The search index table (satudata_search_index) belongs to the
+# satudata_search plugin: ckanext/satudata/search/model.py.
 
 
 def table_exists(name: str) -> bool:

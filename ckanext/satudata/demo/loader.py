@@ -19,7 +19,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import roles
+from ckanext.satudata.workflow import roles
 from ckanext.satudata.demo import data
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ import ckan.logic as logic
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import roles
-from ckanext.satudata.clock import iso_wib
-from ckanext.satudata.logic import schema
+from ckanext.satudata.workflow import roles
+from ckanext.satudata.workflow.clock import iso_wib
+from ckanext.satudata.workflow import schema
 
 
 
@@ -117,7 +117,7 @@ def package_owner_org_update(up_func, context, data_dict):
     """Moving a published dataset to another OPD changes its publisher: that
     goes through a revision (package_update), not this direct call. Internal
     calls (core's package_update, applying a revision) run with ignore_auth."""
-    from ckanext.satudata.logic import dataset_workflow as wf
+    from ckanext.satudata.dissemination import service as wf
     pkg = model.Package.get((data_dict or {}).get("id") or "")
     user = model.User.get(context.get("user") or "")
     if (pkg is not None and not context.get("ignore_auth") and not (user and user.sysadmin)
@@ -199,8 +199,8 @@ def _merged(*tables):
 
 
 def get_actions():
-    from ckanext.satudata.logic import (read_guard, request_actions, revision_edits,
-                                        workflow_actions)
+    from ckanext.satudata.dissemination import read_guard, revision_edits, actions as workflow_actions
+    from ckanext.satudata.requests import actions as request_actions
     return _merged(read_guard.get_actions(), revision_edits.get_actions(),
                    workflow_actions.get_actions(), request_actions.get_actions(), {
         "organization_list": organization_list,

@@ -5,9 +5,9 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import roles
+from ckanext.satudata.workflow import roles
 
-from ckanext.satudata.logic.validators import bilingual
+from ckanext.satudata.sdi.validators import bilingual
 
 
 def satudata_role_grant(context, data_dict):
@@ -60,7 +60,7 @@ def satudata_dataset_transition(context, data_dict):
     if _walidata(user):
         return {"success": True}
     if (data_dict or {}).get("transition") == "discard" and user is not None:
-        from ckanext.satudata.logic import dataset_workflow as wf
+        from ckanext.satudata.dissemination import service as wf
         pkg = model.Package.get((data_dict or {}).get("id") or "")
         row = wf.get_row(pkg.id) if pkg is not None else None
         if row is not None and row.pending_revision_by == user.id:
@@ -82,7 +82,7 @@ def satudata_dataset_workflow_show(context, data_dict):
 @tk.auth_allow_anonymous_access
 def satudata_dataset_history(context, data_dict):
     """Also after deletion: the owner recorded in the log decides."""
-    from ckanext.satudata.logic.dataset_workflow import log_owner_org
+    from ckanext.satudata.dissemination.service import log_owner_org
     user = _user(context)
     if _walidata(user):
         return {"success": True}
@@ -124,7 +124,7 @@ def package_create(next_auth, context, data_dict):
 @tk.chained_auth_function
 def package_delete(next_auth, context, data_dict):
     """Sysadmins never reach here; everyone else withdraws instead."""
-    from ckanext.satudata.logic import dataset_workflow as wf
+    from ckanext.satudata.dissemination import service as wf
     pkg = model.Package.get((data_dict or {}).get("id") or "")
     if pkg is not None:
         row = wf.get_row(pkg.id)
@@ -134,7 +134,7 @@ def package_delete(next_auth, context, data_dict):
 
 
 def _published_resource(resource_id) -> bool:
-    from ckanext.satudata.logic import dataset_workflow as wf
+    from ckanext.satudata.dissemination import service as wf
     resource = model.Resource.get(resource_id) if isinstance(resource_id, str) else None
     row = wf.get_row(resource.package_id) if resource is not None else None
     return bool(row is not None and row.published)
@@ -222,7 +222,7 @@ def satudata_request_dataset_create(context, data_dict):
 
 
 def get_auth_functions():
-    from ckanext.satudata.logic import revision_edits
+    from ckanext.satudata.dissemination import revision_edits
     return dict(revision_edits.get_auth_functions(), **{
         "satudata_request_dataset_create": satudata_request_dataset_create,
         "satudata_sla_report": satudata_sla_report,

@@ -17,14 +17,14 @@ def _database() -> dict[str, Any]:
 
 
 def _redis() -> dict[str, Any]:
-    from ckanext.satudata.ratelimit import fast_redis
+    from ckanext.satudata.requests.ratelimit import fast_redis
     fast_redis().ping()
     return {"ok": True}
 
 
 def _worker() -> dict[str, Any]:
     from rq import Worker
-    from ckanext.satudata.ratelimit import fast_redis
+    from ckanext.satudata.requests.ratelimit import fast_redis
     silence = tk.asint(tk.config.get("ckanext.satudata.health_worker_max_silence"))
     now = datetime.datetime.now(datetime.timezone.utc)
     ages = []
@@ -42,7 +42,8 @@ def _worker() -> dict[str, Any]:
 
 
 def _outbox() -> dict[str, Any]:
-    from ckanext.satudata import clock, notify
+    from ckanext.satudata.workflow import clock
+    from ckanext.satudata.notifications import outbox as notify
     from ckanext.satudata.model import outbox
     max_age = tk.asint(tk.config.get("ckanext.satudata.health_outbox_max_age"))
     waiting = outbox.c.sent_at.is_(None) & outbox.c.failed_at.is_(None)

@@ -52,7 +52,7 @@ def mail_read(key):
 @satudata_operations.route("/ckan-admin/satudata/outbox", methods=["GET", "POST"])
 def outbox_index():
     """Waiting and failed notification mails, with a resend button."""
-    from ckanext.satudata import notify
+    from ckanext.satudata.notifications import outbox as notify
     refused = _sysadmin_only()
     if refused is not None:
         return refused

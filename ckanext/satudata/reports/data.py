@@ -15,8 +15,10 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import clock, dissemination, permintaan
-from ckanext.satudata.logic.report import _period
+from ckanext.satudata.workflow import clock
+from ckanext.satudata.requests import rules as permintaan
+from ckanext.satudata.dissemination import rules as dissemination
+from ckanext.satudata.reports.compliance import _period
 
 WORKFLOWS = ("dataset", "request")
 _SOURCES = {
@@ -185,7 +187,7 @@ def _workflow_label(workflow: str) -> str:
 
 
 def overdue_table(f: Filters) -> dict[str, Any]:
-    from ckanext.satudata import reminders
+    from ckanext.satudata.notifications import reminders
     rows = []
     for item in reminders.dataset_items() + reminders.request_items():
         late = item["sla"]["overdue"] or (item["kind"] == "request"

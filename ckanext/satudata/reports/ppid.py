@@ -13,7 +13,8 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import clock, permintaan as p
+from ckanext.satudata.workflow import clock
+from ckanext.satudata.requests import rules as p
 from ckanext.satudata.model import table_exists
 from ckanext.satudata.reports import statistik
 

@@ -9,9 +9,10 @@ from ckan.tests import factories
 
 @pytest.fixture
 def satudata_db(clean_db, migrate_db_for, with_plugins):
-    """A clean CKAN database with the activity and satudata tables."""
+    """A clean CKAN database with the activity, satudata and satudata_search tables."""
     migrate_db_for("activity")
     migrate_db_for("satudata")
+    migrate_db_for("satudata_search")
     # clean_db only drops tables the first time; later it deletes the rows of
     # CKAN's own tables, so empty ours too.
     tables = model.Session.execute(sa.text(
@@ -51,7 +52,7 @@ def opd(satudata_db):
 @pytest.fixture
 def walidata(satudata_db):
     """One user per portal role (SPEC "People"), as user dicts by role."""
-    from ckanext.satudata import roles
+    from ckanext.satudata.workflow import roles
     team = {}
     for role in ("staf", "subkoord", "kabid"):
         team[role] = factories.User(name="%s-walidata" % role)

@@ -19,7 +19,7 @@ def holds_step(req: dict[str, Any], user_name: str, user_roles, org_names) -> bo
     `satudata_request_show` shows it to them): the Subkoord's steps to a
     Subkoord, a Staf step to its assignee (any Staf while none is set), an
     OPD step to an editor or admin of that OPD. Requester steps to nobody."""
-    from ckanext.satudata import permintaan as p
+    from ckanext.satudata.requests import rules as p
     step = p.STEPS.get(req.get("status"))
     if step is None or req.get("status") in p.CLOSED:
         return False
@@ -52,7 +52,7 @@ def satudata_my_work() -> dict[str, Any]:
         reviews = []
     work["reviews"] = sorted(reviews, key=lambda r: not (r.get("sla") or {}).get("overdue"))
     if sh.satudata_is_walidata() or sh.satudata_is_opd_member():
-        from ckanext.satudata import permintaan
+        from ckanext.satudata.requests import rules as permintaan
         try:
             found = tk.get_action("satudata_request_list")(_context(), {"limit": 1000})
         except (tk.NotAuthorized, tk.ValidationError):
@@ -60,8 +60,8 @@ def satudata_my_work() -> dict[str, Any]:
         rows = found.get("results", []) if isinstance(found, dict) else found
         open_ = [r for r in rows if r.get("status") not in permintaan.CLOSED]
         user = tk.current_user
-        from ckanext.satudata import roles
-        from ckanext.satudata.logic import data_request as dr
+        from ckanext.satudata.workflow import roles
+        from ckanext.satudata.requests import service as dr
         import ckan.model as model
         user_roles = frozenset(roles.roles_of(user.id))
         org_names = {g.name for g in (model.Group.get(i) for i in

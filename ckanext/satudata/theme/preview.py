@@ -28,7 +28,7 @@ def published(resource_id: str) -> bool:
     pkg = res.package
     if pkg is None or pkg.state != "active" or pkg.private:
         return False
-    from ckanext.satudata.logic import dataset_workflow as wf
+    from ckanext.satudata.dissemination import service as wf
     row = wf.get_row(pkg.id)
     return row is None or bool(row.published)
 

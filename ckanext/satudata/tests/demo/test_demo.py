@@ -6,7 +6,7 @@ import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
-from ckanext.satudata import roles
+from ckanext.satudata.workflow import roles
 
 pytestmark = pytest.mark.usefixtures("satudata_db")
 

@@ -134,7 +134,7 @@ class TestChain:
             transition(people["subkoord"], "no-such-dataset", "assign")
 
     def test_holding_both_review_roles_does_not_allow_two_sign_offs(self, people, dataset):
-        from ckanext.satudata import roles
+        from ckanext.satudata.workflow import roles
         roles.grant(people["subkoord"]["id"], "kabid", None)
         model.repo.commit()
         bring_to(dataset["id"], people, "disetujui_subkoord")
@@ -142,7 +142,7 @@ class TestChain:
             transition(people["subkoord"], dataset["id"], "approve")
 
     def test_preparer_never_approves(self, people, dataset):
-        from ckanext.satudata import roles
+        from ckanext.satudata.workflow import roles
         roles.grant(people["staf"]["id"], "subkoord", None)
         model.repo.commit()
         bring_to(dataset["id"], people, "diajukan")
@@ -296,7 +296,7 @@ class TestVisibilityUntilTerbit:
 class TestNoBypass:
     def test_create_cannot_publish(self, people, caplog, monkeypatch):
         # alembic's fileConfig in migrate_db_for disables loggers made before it
-        monkeypatch.setattr(logging.getLogger("ckanext.satudata.logic.workflow_actions"),
+        monkeypatch.setattr(logging.getLogger("ckanext.satudata.dissemination.actions"),
                             "disabled", False)
         with caplog.at_level(logging.WARNING):
             created = SdiDataset(name="langsung-terbit", owner_org=people["dinkes"]["id"],
@@ -440,7 +440,7 @@ class TestRevisionWhileLive:
 
 class TestConcurrency:
     def test_simultaneous_approvals_make_one_transition(self, people, dataset):
-        from ckanext.satudata import roles
+        from ckanext.satudata.workflow import roles
         reviewers = [factories.User() for _ in range(6)]
         for reviewer in reviewers:
             roles.grant(reviewer["id"], "subkoord", None)

@@ -3,7 +3,7 @@ import itertools
 
 import pytest
 
-from ckanext.satudata import dissemination as d
+from ckanext.satudata.dissemination import rules as d
 
 H = "hash-1"
 ACTORS = {

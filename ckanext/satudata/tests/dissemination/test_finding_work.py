@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ckan.tests import factories, helpers
 
 import ckan.model as model
-from ckanext.satudata import finding_work
+from ckanext.satudata.dissemination import finding_work
 from ckanext.satudata.helpers import REQUEST_STATUS_COLOURS
 from ckanext.satudata.model import dataset_workflow as wf_table
 

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.satudata.tests.helpers import as_user, site_context, transition, walk
-from ckanext.satudata.logic import revision_files
+from ckanext.satudata.dissemination import revision_files
 
 pytestmark = pytest.mark.usefixtures("satudata_db")
 
@@ -299,7 +299,7 @@ class TestRelationships:
 def test_upload_url_is_content_by_its_file_name_only():
     """A sign-off survives the page's language prefix and a new ckan.site_url:
     package_show makes an upload's URL absolute with both."""
-    from ckanext.satudata.logic.dataset_workflow import content_hash
+    from ckanext.satudata.dissemination.service import content_hash
     def dataset(url):
         return {"title": "x", "resources": [{"id": "r1", "url_type": "upload", "url": url}]}
     same = [content_hash(dataset(u)) for u in (

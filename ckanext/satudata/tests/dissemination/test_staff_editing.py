@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.satudata.tests.helpers import as_user, site_context, transition, walk
-from ckanext.satudata.logic import revision_files
+from ckanext.satudata.dissemination import revision_files
 
 pytestmark = pytest.mark.usefixtures("satudata_db")
 

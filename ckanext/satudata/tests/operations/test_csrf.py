@@ -13,7 +13,7 @@ import ckan.model as model
 from ckan.tests import factories, helpers
 
 from ckanext.satudata.tests.helpers import SdiDataset, as_user
-from ckanext.satudata import roles
+from ckanext.satudata.workflow import roles
 
 pytestmark = [
     pytest.mark.usefixtures("satudata_db"),

@@ -98,7 +98,7 @@ class SlowSink:
 
 def test_worker_killed_mid_job_loses_no_mail(ckan_config, monkeypatch):
     from aiosmtpd.controller import Controller
-    from ckanext.satudata import notify
+    from ckanext.satudata.notifications import outbox as notify
     sink = SlowSink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()

@@ -55,7 +55,7 @@ def test_health_names_the_missing_worker_then_passes_with_one(app, ckan_config):
 
 
 def test_health_names_redis_when_it_is_down(app, ckan_config, monkeypatch):
-    from ckanext.satudata import ratelimit
+    from ckanext.satudata.requests import ratelimit
     monkeypatch.setitem(ckan_config, "ckan.redis.url", "redis://127.0.0.1:1/0")
     monkeypatch.setattr(ratelimit, "_clients", {})
     status, body = health(app)
@@ -127,7 +127,8 @@ def test_outbox_backs_off_then_fails_then_resends(app, ckan_config, monkeypatch,
     import json
     import ckan.model as model
     from ckan.cli.cli import ckan
-    from ckanext.satudata import clock, notify
+    from ckanext.satudata.workflow import clock
+    from ckanext.satudata.notifications import outbox as notify
 
     good = ckan_config["smtp.server"]
     monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:%d" % free_port())

@@ -14,7 +14,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories
 
-from ckanext.satudata import clock
+from ckanext.satudata.workflow import clock
 
 from ckanext.satudata.tests.helpers import SdiDataset, transition
 

@@ -60,7 +60,7 @@ def test_reminders_for_overdue_steps(walidata, cli):
     import sqlalchemy as sa
     import ckan.model as model
     from ckan.cli.cli import ckan as ckan_cli
-    from ckanext.satudata import notify
+    from ckanext.satudata.notifications import outbox as notify
     dataset = SdiDataset(owner_org=factories.Organization()["id"])
     # the concept step (120 office minutes) started long ago
     model.Session.execute(sa.text(

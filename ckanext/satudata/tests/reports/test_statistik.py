@@ -24,7 +24,8 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import clock, permintaan as p
+from ckanext.satudata.workflow import clock
+from ckanext.satudata.requests import rules as p
 
 from ckanext.satudata.tests.helpers import SdiDataset, as_user, walk
 

@@ -1,7 +1,7 @@
 """People and shortcuts of the data-request tests."""
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import permintaan as p
+from ckanext.satudata.requests import rules as p
 from ckanext.satudata.tests.helpers import as_user
 
 # Actors of the pure rules, one per role and relation to the request.

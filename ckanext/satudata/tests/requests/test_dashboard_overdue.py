@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import clock
+from ckanext.satudata.workflow import clock
 from ckanext.satudata.theme import dashboard
 
 from ckanext.satudata.tests.helpers import SdiDataset, as_user, site_context

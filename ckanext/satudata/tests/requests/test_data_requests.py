@@ -9,7 +9,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import permintaan as p
+from ckanext.satudata.requests import rules as p
 
 from ckanext.satudata.tests.helpers import SdiDataset, as_user, site_context, walk
 from ckanext.satudata.tests.requests.helpers import ACTORS, ANON, RINA as REQUESTER, act, show, status

@@ -10,7 +10,8 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import clock, keberatan as k, permintaan as p
+from ckanext.satudata.workflow import clock
+from ckanext.satudata.requests import objection_rules as k, rules as p
 
 from ckanext.satudata.tests.helpers import as_user
 

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import clock, reminders
+from ckanext.satudata.workflow import clock
+from ckanext.satudata.notifications import reminders
 from ckanext.satudata.model import reminder_log
 
 from ckanext.satudata.tests.helpers import SdiDataset, as_user

@@ -18,7 +18,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import clock, notify
+from ckanext.satudata.workflow import clock
+from ckanext.satudata.notifications import outbox as notify
 from ckanext.satudata.model import data_request as dr_table
 from ckanext.satudata.model import outbox
 

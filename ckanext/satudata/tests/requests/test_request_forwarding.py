@@ -8,7 +8,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import permintaan as p
+from ckanext.satudata.requests import rules as p
 
 from ckanext.satudata.tests.helpers import as_user, site_context
 from ckanext.satudata.tests.helpers import run_worker

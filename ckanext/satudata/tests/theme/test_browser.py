@@ -75,7 +75,7 @@ def browser_ini(token):
 def portal(satudata_db, monkeypatch):
     """People, a concept dataset with a CSV, and the portal served on loopback."""
     from ckan.lib import jobs
-    from ckanext.satudata import roles
+    from ckanext.satudata.workflow import roles
     jobs.get_queue().empty()
     port = free_port()
     url = "http://127.0.0.1:%d" % port

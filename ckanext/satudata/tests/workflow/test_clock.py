@@ -1,4 +1,4 @@
-"""ckanext.satudata.clock: office minutes, working days and legal deadlines
+"""ckanext.satudata.workflow.clock: office minutes, working days and legal deadlines
 (SPEC "Workflow 1" SLA, "Workflow 2" rules). Pure: no database.
 
 Reference dates (PyPI holidays 0.109, Indonesia):
@@ -13,8 +13,8 @@ import datetime as dt
 
 import pytest
 
-from ckanext.satudata import clock
-from ckanext.satudata.clock import WIB, WorkCalendar, calendar_from_config
+from ckanext.satudata.workflow import clock
+from ckanext.satudata.workflow.clock import WIB, WorkCalendar, calendar_from_config
 
 CAL = WorkCalendar()
 NO_CUTI = WorkCalendar(include_cuti_bersama=False)

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
-TABLES = {"satudata_portal_role", "satudata_search_index"}
+# satudata_search_index belongs to the satudata_search chain (tests/search/test_migration.py)
+TABLES = {"satudata_portal_role"}
 
 
 def tables():
@@ -19,5 +20,3 @@ def test_upgrade_downgrade_upgrade(migrate_db_for):
     assert not TABLES & tables()
     migrate_db_for("satudata")
     assert TABLES <= tables()
-    indexes = {i["name"] for i in sa.inspect(model.meta.engine).get_indexes("satudata_search_index")}
-    assert {"satudata_search_index_vector_idx", "satudata_search_index_labels_idx"} <= indexes

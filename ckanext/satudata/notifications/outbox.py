@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import clock
+from ckanext.satudata.workflow import clock
 from ckanext.satudata.model import outbox
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def queue(kind: str, recipients: Iterable[str], subject: str, body: str,
 def dispatch() -> bool:
     """After commit: ask the worker to send what is pending. False when the
     queue is unreachable (the mails stay in the outbox for the next try)."""
-    from ckanext.satudata.ratelimit import fast_redis
+    from ckanext.satudata.requests.ratelimit import fast_redis
     try:
         # CKAN's queue connection has no timeout: check with a short one first
         # so a hung Redis never hangs the request that has just been saved

@@ -23,9 +23,9 @@ from ckan.lib.search import SearchQueryError
 
 from ckanext.satudata.search.bounds import SearchBoundError
 
-from ckanext.satudata import roles
-from ckanext.satudata.logic import schema
-from ckanext.satudata.logic.validators import bilingual
+from ckanext.satudata.workflow import roles
+from ckanext.satudata.workflow import schema
+from ckanext.satudata.sdi.validators import bilingual
 
 DATASET_NOT_FOUND = bilingual("Dataset tidak ditemukan", "Dataset not found")
 RESOURCE_NOT_FOUND = bilingual("Sumber data tidak ditemukan", "Resource not found")
@@ -498,7 +498,7 @@ def _guarded_search(up_func, context, data_dict):
 
 
 def get_actions():
-    from ckanext.satudata.logic import workflow_actions
+    from ckanext.satudata.dissemination import actions as workflow_actions
     actions = {
         "package_show": package_show,
         "resource_show": resource_show,

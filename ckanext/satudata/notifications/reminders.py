@@ -24,8 +24,12 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import clock, dissemination, notify, permintaan, roles
-from ckanext.satudata.logic import data_request, dataset_workflow
+from ckanext.satudata.workflow import clock, roles
+from ckanext.satudata.notifications import outbox as notify
+from ckanext.satudata.requests import rules as permintaan
+from ckanext.satudata.dissemination import rules as dissemination
+from ckanext.satudata.requests import service as data_request
+from ckanext.satudata.dissemination import service as dataset_workflow
 from ckanext.satudata.model import data_request as dr_table
 from ckanext.satudata.model import dataset_workflow as wf_table
 from ckanext.satudata.model import reminder_log

@@ -1,5 +1,5 @@
 """Keberatan (objections) on data requests: persistence, log, notifications
-and the two actions. Rules come from ``ckanext.satudata.keberatan``."""
+and the two actions. Rules come from ``ckanext.satudata.requests.objection_rules``."""
 from __future__ import annotations
 
 import uuid
@@ -10,9 +10,12 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import clock, keberatan as k, notify, permintaan as p, roles
-from ckanext.satudata.logic import data_request as dr, schema
-from ckanext.satudata.logic.validators import bilingual
+from ckanext.satudata.workflow import clock, roles
+from ckanext.satudata.requests import objection_rules as k, rules as p
+from ckanext.satudata.notifications import outbox as notify
+from ckanext.satudata.requests import service as dr
+from ckanext.satudata.workflow import schema
+from ckanext.satudata.sdi.validators import bilingual
 from ckanext.satudata.model import objection as table
 
 OPTION_ROLE = "ckanext.satudata.objection_role"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ckanext.satudata.clock import wib_date
-from ckanext.satudata.rules import Invalid, NotAllowed, Refused, Step, forbid as _forbid
-from ckanext.satudata.rules import invalid as _invalid
+from ckanext.satudata.workflow.clock import wib_date
+from ckanext.satudata.workflow.machine import Invalid, NotAllowed, Refused, Step, forbid as _forbid
+from ckanext.satudata.workflow.machine import invalid as _invalid
 
 BARU = "baru"
 DIPERIKSA = "diperiksa"

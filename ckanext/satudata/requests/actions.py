@@ -8,10 +8,12 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import notify, permintaan as p, roles
-from ckanext.satudata.logic import data_request as dr
-from ckanext.satudata.logic import schema
-from ckanext.satudata.logic.validators import bilingual
+from ckanext.satudata.notifications import outbox as notify
+from ckanext.satudata.requests import rules as p
+from ckanext.satudata.workflow import roles
+from ckanext.satudata.requests import service as dr
+from ckanext.satudata.workflow import schema
+from ckanext.satudata.sdi.validators import bilingual
 from ckanext.satudata.model import data_request as dr_table
 
 
@@ -91,7 +93,7 @@ def satudata_request_list(context, data_dict):
 
 
 def satudata_request_transition(context, data_dict):
-    """Move a request along the SOP (see ``ckanext.satudata.permintaan``).
+    """Move a request along the SOP (see ``ckanext.satudata.requests.rules``).
 
     :param id: id or number
     :param transition: assign, deliver, not_available, escalate, opd_confirm,
@@ -243,7 +245,7 @@ def _non_empty_file(upload) -> bool:
 
 
 def get_actions():
-    from ckanext.satudata.logic import objection
+    from ckanext.satudata.requests import objection
     return {
         **objection.get_actions(),
         "satudata_request_create": satudata_request_create,

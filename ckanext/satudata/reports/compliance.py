@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
-from ckanext.satudata import clock, permintaan as p
+from ckanext.satudata.workflow import clock
+from ckanext.satudata.requests import rules as p
 
 _LOGS = {"dataset": ("satudata_dataset_transition_log", "from_state", "actor_name"),
          "request": ("satudata_request_event", "from_status", "actor_id")}

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata.logic import dataset_workflow as wf
+from ckanext.satudata.dissemination import service as wf
 from ckanext.satudata.model import dataset_workflow as wf_table
 
 _INTERNAL = (wf.APPLYING, wf.DRY_RUN, wf.LIVE)

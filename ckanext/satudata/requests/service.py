@@ -1,5 +1,5 @@
 """Workflow 2 persistence and effects: numbers, deadlines, events, privacy,
-delivery, notifications. Rules come from ``ckanext.satudata.permintaan``."""
+delivery, notifications. Rules come from ``ckanext.satudata.requests.rules``."""
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +18,9 @@ from werkzeug.utils import secure_filename
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import clock, notify, permintaan as p, roles
+from ckanext.satudata.workflow import clock, roles
+from ckanext.satudata.notifications import outbox as notify
+from ckanext.satudata.requests import rules as p
 from ckanext.satudata.model import data_request, request_event, request_number
 from ckanext.satudata.model import dataset_workflow
 
@@ -118,7 +120,7 @@ def audience(context, row, actor: p.Actor) -> str:
 
 def view_for(context, row, actor: p.Actor) -> dict[str, Any]:
     """The view of `row` its audience may see."""
-    from ckanext.satudata.logic import objection
+    from ckanext.satudata.requests import objection
     who = audience(context, row, actor)
     result = public_view(row) if who == PUBLIC else full_view(row, actor, who)
     result.update(objection.view(row, actor, who))

@@ -7,8 +7,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
 
-from ckanext.satudata.logic.validators import MSG_UNSTORABLE, bilingual, has_unstorable
-from ckanext.satudata.rules import Invalid, NotAllowed
+from ckanext.satudata.sdi.validators import MSG_UNSTORABLE, bilingual, has_unstorable
+from ckanext.satudata.workflow.machine import Invalid, NotAllowed
 
 # Parameters the actions and their auth functions look up as they come
 # (before any schema): they must be text.
@@ -136,7 +136,7 @@ def request_transition_schema(unicode_safe, satudata_required, ignore_missing, s
                               satudata_organization, satudata_max_length,
                               satudata_request_transition, satudata_clean_text,
                               satudata_one_of, boolean_validator):
-    from ckanext.satudata.permintaan import REJECT_REASONS
+    from ckanext.satudata.requests.rules import REJECT_REASONS
     return {
         "id": [satudata_required, unicode_safe],
         "transition": [satudata_required, unicode_safe, satudata_request_transition],
@@ -155,7 +155,7 @@ def request_transition_schema(unicode_safe, satudata_required, ignore_missing, s
 @validator_args
 def objection_file_schema(unicode_safe, satudata_required, ignore_missing, satudata_one_of,
                           satudata_clean_text, satudata_max_length):
-    from ckanext.satudata.keberatan import GROUNDS
+    from ckanext.satudata.requests.objection_rules import GROUNDS
     return {
         "id": [satudata_required, unicode_safe],
         "ground": [satudata_required, unicode_safe, satudata_one_of(list(GROUNDS))],
@@ -168,7 +168,7 @@ def objection_file_schema(unicode_safe, satudata_required, ignore_missing, satud
 @validator_args
 def objection_decide_schema(unicode_safe, satudata_required, satudata_one_of,
                             satudata_clean_text, satudata_max_length):
-    from ckanext.satudata.keberatan import DECISIONS
+    from ckanext.satudata.requests.objection_rules import DECISIONS
     return {
         "id": [satudata_required, unicode_safe],
         "decision": [satudata_required, unicode_safe, satudata_one_of(list(DECISIONS))],

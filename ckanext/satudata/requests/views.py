@@ -18,8 +18,9 @@ from flask import Blueprint, jsonify, make_response, send_file, session
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 
-from ckanext.satudata import permintaan as p
-from ckanext.satudata import ratelimit, roles
+from ckanext.satudata.requests import rules as p
+from ckanext.satudata.requests import ratelimit
+from ckanext.satudata.workflow import roles
 
 satudata_requests = Blueprint("satudata_requests", __name__)
 
@@ -368,7 +369,7 @@ def download(number):
         _exchange_token(req["number"], tk.request.args.get("token"))
         return _clean_redirect("satudata_requests.download", req["number"])
     req = _show(number, session_token(number))
-    from ckanext.satudata.logic import data_request as dr
+    from ckanext.satudata.requests import service as dr
     row = dr.get(req["id"])
     if req.get("view") != "full" or not row.delivered_file \
             or not os.path.exists(row.delivered_file):
@@ -381,7 +382,7 @@ def download_received(number):
     """The file the OPD sent (before delivery): the Walidata team and the
     editors and admins of that OPD (the `internal` audience)."""
     req = _show(number, None)
-    from ckanext.satudata.logic import data_request as dr
+    from ckanext.satudata.requests import service as dr
     row = dr.get(req["id"])
     if req.get("audience") != "internal" or not row.received_file \
             or not os.path.exists(row.received_file):
@@ -446,7 +447,7 @@ def opd_inbox():
     """The requests sent to the user's own organization(s) (SOP steps 5-6)."""
     if not tk.current_user.is_authenticated:
         return _login()
-    from ckanext.satudata.logic import data_request as dr
+    from ckanext.satudata.requests import service as dr
     import ckan.model as model
     org_ids = dr.organization_ids_of(tk.current_user.id)
     if not org_ids:
@@ -467,6 +468,6 @@ def opd_inbox():
 
 
 def get_blueprints():
-    from ckanext.satudata import csrf_guard
+    from ckanext.satudata.operations import csrf_guard
     # the CSRF guard first: its hook runs before the rate limit (and Flask-WTF's)
     return csrf_guard.get_blueprints() + [satudata_requests]

@@ -1,5 +1,5 @@
 """Workflow 1 persistence and effects: the workflow row, the log, content
-hashes, held revisions. Rules come from ``ckanext.satudata.dissemination``."""
+hashes, held revisions. Rules come from ``ckanext.satudata.dissemination.rules``."""
 from __future__ import annotations
 
 import copy
@@ -16,10 +16,11 @@ import ckan.logic as logic
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import clock, dissemination as d, roles
+from ckanext.satudata.workflow import clock, roles
+from ckanext.satudata.dissemination import rules as d
 from ckanext.satudata.model import dataset_transition_log as log_table
 from ckanext.satudata.model import dataset_workflow as wf_table
-from ckanext.satudata.logic import revision_files
+from ckanext.satudata.dissemination import revision_files
 
 log = logging.getLogger(__name__)
 

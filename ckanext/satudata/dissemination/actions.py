@@ -9,9 +9,10 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import clock, dissemination as d, roles
-from ckanext.satudata.logic import dataset_workflow as wf
-from ckanext.satudata.logic import schema
+from ckanext.satudata.workflow import clock, roles
+from ckanext.satudata.dissemination import rules as d
+from ckanext.satudata.dissemination import service as wf
+from ckanext.satudata.workflow import schema
 from ckanext.satudata.model import dataset_workflow as wf_table
 
 log = logging.getLogger(__name__)
@@ -234,7 +235,7 @@ def satudata_sla_report(context, data_dict):
     :param group_by: ``step``, ``person`` or ``month``
     :param date_from, date_to: ISO dates (WIB), inclusive, optional
     """
-    from ckanext.satudata.logic import report
+    from ckanext.satudata.reports import compliance as report
     tk.check_access("satudata_sla_report", context, data_dict)
     data = schema.validate(data_dict, schema.sla_report_schema(), context)
     return report.sla_report(data["workflow"], data["group_by"], data.get("date_from"),

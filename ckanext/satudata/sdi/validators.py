@@ -134,7 +134,7 @@ def satudata_user(value, context):
 
 
 def satudata_role(value):
-    from ckanext.satudata.roles import ROLES
+    from ckanext.satudata.workflow.roles import ROLES
     if value not in ROLES:
         raise Invalid(bilingual(
             'Peran tidak valid "%s"; peran yang sah: %s' % (value, ", ".join(ROLES)),
@@ -143,7 +143,7 @@ def satudata_role(value):
 
 
 def satudata_one_of_transitions(value):
-    from ckanext.satudata.dissemination import TRANSITIONS
+    from ckanext.satudata.dissemination.rules import TRANSITIONS
     if value not in TRANSITIONS:
         raise Invalid(bilingual(
             'Transisi tidak valid "%s"; pilihan: %s' % (value, ", ".join(TRANSITIONS)),
@@ -152,7 +152,7 @@ def satudata_one_of_transitions(value):
 
 
 def satudata_one_of_states(value):
-    from ckanext.satudata.dissemination import STATES
+    from ckanext.satudata.dissemination.rules import STATES
     if value not in STATES:
         raise Invalid(bilingual(
             'Status tidak valid "%s"; pilihan: %s' % (value, ", ".join(STATES)),
@@ -194,7 +194,7 @@ def satudata_identity_number(value):
 
 
 def satudata_request_transition(value):
-    from ckanext.satudata.permintaan import TRANSITIONS
+    from ckanext.satudata.requests.rules import TRANSITIONS
     if value not in TRANSITIONS:
         raise Invalid(bilingual(
             'Transisi tidak valid "%s"; pilihan: %s' % (value, ", ".join(TRANSITIONS)),
@@ -203,7 +203,7 @@ def satudata_request_transition(value):
 
 
 def satudata_request_status(value):
-    from ckanext.satudata.permintaan import STATES
+    from ckanext.satudata.requests.rules import STATES
     if value not in STATES:
         raise Invalid(bilingual(
             'Status tidak valid "%s"; pilihan: %s' % (value, ", ".join(STATES)),

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import dissemination as d
-from ckanext.satudata import roles
+from ckanext.satudata.dissemination import rules as d
+from ckanext.satudata.workflow import roles
 
 # SDI fields faceted for everyone; titles and value labels come from the schema.
 PUBLIC_FACETS = ("topic", "update_frequency", "presentation_level")
@@ -158,7 +158,7 @@ def satudata_list_workflow(package: dict[str, Any]) -> Optional[dict[str, Any]]:
                         {"id": package["id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
-    from ckanext.satudata.logic import dataset_workflow as wf
+    from ckanext.satudata.dissemination import service as wf
     row = wf.get_row(package["id"])
     if row is None:
         return None
@@ -207,7 +207,7 @@ def satudata_published_at(package_id: str) -> Optional[str]:
             log_table.c.transition == "publish")).scalar()
     if first is None:
         return None
-    from ckanext.satudata import clock
+    from ckanext.satudata.workflow import clock
     return clock.iso_wib(first)
 
 

@@ -5,7 +5,7 @@ from flask import Blueprint, send_file
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import roles
+from ckanext.satudata.workflow import roles
 
 satudata_admin = Blueprint("satudata_admin", __name__, url_prefix="/ckan-admin/satudata")
 
@@ -78,7 +78,7 @@ def transition(id):
 def revision_download(id, resource_id, filename=None):
     """A file of the pending revision, for the people who review it: it is
     held apart from the live file until publication."""
-    from ckanext.satudata.logic import revision_files
+    from ckanext.satudata.dissemination import revision_files
     context = _context()
     try:
         shown = tk.get_action("satudata_dataset_workflow_show")(context, {"id": id})
@@ -101,7 +101,8 @@ def review_queue():
 
 
 def get_blueprints():
-    from ckanext.satudata import reports, request_views
+    from ckanext.satudata import reports
+    from ckanext.satudata.requests import views as request_views
     from ckanext.satudata.operations import views as operations
     from ckanext.satudata.dcat import views as dcat_views
     return ([satudata_admin, satudata_workflow] + request_views.get_blueprints()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ckan.lib.plugins import DefaultPermissionLabels
 
-from ckanext.satudata import roles
+from ckanext.satudata.workflow import roles
 
 WALIDATA_LABEL = "satudata-walidata"
 

@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
-from ckanext.satudata import permintaan as p
-from ckanext.satudata.rules import forbid as _forbid, invalid as _invalid
+from ckanext.satudata.requests import rules as p
+from ckanext.satudata.workflow.machine import forbid as _forbid, invalid as _invalid
 
 FILING_DAYS = 30      # art. 36(1)
 DECISION_DAYS = 30    # art. 36(2)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ckanext.satudata.rules import Invalid, NotAllowed, Refused, Step, forbid as _forbid
-from ckanext.satudata.rules import invalid as _refuse
+from ckanext.satudata.workflow.machine import Invalid, NotAllowed, Refused, Step, forbid as _forbid
+from ckanext.satudata.workflow.machine import invalid as _refuse
 
 KONSEP = "konsep"
 PENYUSUNAN = "penyusunan"

@@ -74,7 +74,7 @@ def _session_authority() -> bool:
     if current_user.is_authenticated:
         # CKAN sets the flag when the Authorization header identified the user
         return not g.get("login_via_auth_header")
-    from ckanext.satudata.request_views import SESSION_TOKENS
+    from ckanext.satudata.requests.views import SESSION_TOKENS
     return bool(session.get(SESSION_TOKENS))
 
 
