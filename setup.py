@@ -14,6 +14,7 @@ setup(
     install_requires=["luqum>=1.0", "holidays>=0.60"],
     entry_points={
         "ckan.plugins": ["satudata = ckanext.satudata.plugin:SatudataPlugin",
+                         "satudata_search = ckanext.satudata.search.plugin:SatudataSearchPlugin",
                          "satudata_theme = ckanext.satudata.theme.plugin:SatudataThemePlugin",
                          "satudata_preview = ckanext.satudata.theme.plugin:SatudataPreviewPlugin",
                          "satudata_chart_view = ckanext.satudata.theme.plugin:SatudataChartViewPlugin"],

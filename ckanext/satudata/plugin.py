@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import cli, finding_work, helpers, reports, search, views
+from ckanext.satudata import cli, finding_work, helpers, reports, views
 from ckanext.satudata.logic import action, auth, dataset_workflow, revision_files, validators
 from ckanext.satudata.permissions import SatudataPermissionLabels
 
@@ -29,7 +29,6 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
-        search.install()
         reports.install(config)
 
     # ITranslation: DefaultTranslation finds i18n/ckanext-satudata.mo

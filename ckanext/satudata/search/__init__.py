@@ -1,4 +1,5 @@
-"""Search backend selection (``ckanext.satudata.search_backend``).
+"""The PostgreSQL search backend of the ``satudata_search`` plugin
+(``plugin.py``; ``ckanext.satudata.search_backend``).
 
 ``postgres`` (default) registers this package's index and query classes in
 CKAN's own registries (``ckan.lib.search._INDICES``/``_QUERIES``), and points
@@ -26,14 +27,14 @@ def backend() -> str:
 
 def check_index_table() -> bool:
     """Stands in for the Solr schema check: the index table must exist."""
-    from ckanext.satudata.model import table_exists
+    from .model import table_exists
     try:
         present = table_exists("satudata_search_index")
     except Exception:  # database not initialised yet (e.g. `ckan db init`)
         log.debug("search index check skipped: database not reachable yet")
         return False
     if not present:
-        log.warning("satudata search index table is missing: run `ckan db upgrade -p satudata`")
+        log.warning("satudata search index table is missing: run `ckan db upgrade -p satudata_search`")
     return present
 
 

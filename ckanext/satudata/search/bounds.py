@@ -18,9 +18,14 @@ from typing import Optional
 from ckan.common import config
 from ckan.lib.search.common import SearchError
 
-from ckanext.satudata.logic.validators import bilingual
 
 PREFIX = "ckanext.satudata.search."
+
+
+def bilingual(id_text: str, en_text: str) -> str:
+    """Bahasa Indonesia and English together (as the rest of ckanext-satudata
+    words its messages), without importing it: this plugin stands alone."""
+    return "%s / %s" % (id_text, en_text)
 
 
 class SearchBoundError(SearchError):

@@ -25,11 +25,9 @@ from ckan.common import config
 from ckan.lib.search.index import KEY_CHARS, PackageSearchIndex
 from ckan.types import Context
 
-from ckanext.satudata.model import table_exists
+from .model import INDEX_TABLE, table_exists
 
 log = logging.getLogger(__name__)
-
-INDEX_TABLE = "satudata_search_index"
 
 # Keys copied into the small `facet_fields` column (migration 0004): a facet
 # counts over every matching dataset, and reading the large, out-of-line
