@@ -4,39 +4,16 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.satudata.i18n import in_page_language
 from ckanext.satudata.workflow import roles
 from ckanext.satudata.dissemination import rules as dissemination
+from ckanext.satudata.requests import rules as permintaan
 
-STATE_LABELS = {
-    dissemination.KONSEP: ("Konsep", "Concept"),
-    dissemination.PENYUSUNAN: ("Penyusunan", "In preparation"),
-    dissemination.DIAJUKAN: ("Diajukan", "Submitted"),
-    dissemination.DISETUJUI_SUBKOORD: ("Disetujui Subkoord", "Approved by Subkoord"),
-    dissemination.DISETUJUI_KABID: ("Disetujui Kabid", "Approved by Kabid"),
-    dissemination.TERBIT: ("Terbit", "Published"),
-    dissemination.DIKEMBALIKAN: ("Dikembalikan", "Returned"),
-}
-TRANSITION_LABELS = {
-    "create": ("Dibuat", "Created"),
-    "assign": ("Disposisi ke Staf", "Assign to staff"),
-    "submit": ("Ajukan untuk koreksi", "Submit for review"),
-    "approve": ("Setujui (paraf)", "Approve (sign off)"),
-    "return": ("Kembalikan dengan catatan", "Return with notes"),
-    "resume": ("Lanjutkan penyusunan", "Resume preparation"),
-    "publish": ("Terbitkan", "Publish"),
-    "void": ("Paraf batal (konten berubah)", "Sign-offs voided (content changed)"),
-    "revise": ("Revisi dibuat", "Revision started"),
-    "revision_withdrawn": ("Revisi ditarik", "Revision withdrawn"),
-    "withdraw": ("Tarik dari publikasi", "Withdraw from publication"),
-    "discard": ("Batalkan revisi", "Discard revision"),
-    "delete": ("Dihapus", "Deleted"),
-    "purge": ("Dihapus permanen", "Purged"),
-}
 
 
 def _pick(labels, key):
-    id_label, en_label = labels.get(key, (key, key))
-    return en_label if tk.h.lang() == "en" else id_label
+    """The label of `key` in the page's language (labels are msgids of the catalogue)."""
+    return tk._(labels[key]) if key in labels else key
 
 
 def satudata_is_walidata():
@@ -49,15 +26,15 @@ def satudata_role_label(role, lang=None):
 
 
 def satudata_state_label(state):
-    return _pick(STATE_LABELS, state)
+    return _pick(dissemination.STATE_LABELS, state)
 
 
 def satudata_transition_label(transition):
-    return _pick(TRANSITION_LABELS, transition)
+    return _pick(dissemination.TRANSITION_LABELS, transition)
 
 
 def satudata_step_label(sla):
-    return sla["step_label_en"] if tk.h.lang() == "en" else sla["step_label"]
+    return in_page_language(sla["step_label_en"])
 
 
 def _context():
@@ -86,22 +63,6 @@ def satudata_role_holders(role):
 
 # -- Workflow 2: Layanan Permintaan Data Sektoral --------------------------------------
 
-REQUEST_STATUS_LABELS = {
-    "baru": ("Baru", "New"),
-    "diperiksa": ("Diperiksa Staf", "Being checked"),
-    "perlu_opd": ("Perlu data OPD", "Needs the agency"),
-    "di_opd": ("Di OPD", "With the agency"),
-    "diteruskan": ("Diteruskan ke OPD lain", "Forwarded to another agency"),
-    "opd_menyiapkan": ("OPD menyiapkan data", "Agency preparing the data"),
-    "tidak_ada_data": ("Data tidak ada di OPD", "Agency has no such data"),
-    "data_diterima": ("Data diterima dari OPD", "Data received from the agency"),
-    "siap_dikirim": ("Siap dikirim", "Ready to deliver"),
-    "menunggu_klarifikasi": ("Menunggu klarifikasi", "Waiting for clarification"),
-    "selesai": ("Selesai", "Fulfilled"),
-    "ditutup": ("Ditutup, data tidak tersedia", "Closed, data not available"),
-    "ditolak": ("Ditolak", "Rejected"),
-    "dibatalkan": ("Dibatalkan", "Withdrawn"),
-}
 REQUEST_STATUS_COLOURS = {
     "baru": "primary", "diperiksa": "info", "perlu_opd": "warning", "di_opd": "warning",
     "diteruskan": "warning",
@@ -109,34 +70,10 @@ REQUEST_STATUS_COLOURS = {
     "siap_dikirim": "info", "menunggu_klarifikasi": "dark", "selesai": "success",
     "ditutup": "secondary", "ditolak": "danger", "dibatalkan": "secondary",
 }
-REQUEST_TRANSITION_LABELS = {
-    "create": ("Permintaan diajukan", "Request submitted"),
-    "assign": ("Disposisi ke Staf", "Assign to staff"),
-    "deliver": ("Kirim data ke pemohon", "Deliver to the requester"),
-    "not_available": ("Data belum ada di portal", "Data not on the portal"),
-    "escalate": ("Teruskan ke OPD", "Send to the agency (OPD)"),
-    "opd_confirm": ("OPD: data tersedia", "Agency: we have the data"),
-    "opd_decline": ("OPD: data tidak ada", "Agency: we do not have the data"),
-    "opd_send": ("OPD: kirim data", "Agency: send the data"),
-    "opd_forward": ("OPD: teruskan ke OPD lain", "Agency: forward to another agency"),
-    "forward": ("Diteruskan ke OPD lain", "Forwarded to another agency"),
-    "forward_refuse": ("Penerusan ditolak, tetap di OPD",
-                       "Forward refused, stays with the agency"),
-    "split": ("Sebagian dipecah ke OPD lain", "Part split off to another agency"),
-    "split_from": ("Dipecah dari permintaan lain", "Split off from another request"),
-    "handover": ("Serahkan data ke Staf", "Hand the data to staff"),
-    "close_unavailable": ("Tutup: data tidak tersedia", "Close: data not available"),
-    "reject": ("Tolak permintaan", "Reject the request"),
-    "ask_clarification": ("Minta klarifikasi pemohon", "Ask the requester to clarify"),
-    "clarify": ("Kirim klarifikasi", "Send the clarification"),
-    "withdraw": ("Batalkan permintaan", "Withdraw the request"),
-    "extend": ("Perpanjang batas waktu (7 hari kerja)",
-               "Extend the deadline (7 working days)"),
-}
 
 
 def satudata_request_status_label(status):
-    return _pick(REQUEST_STATUS_LABELS, status)
+    return _pick(permintaan.STATUS_LABELS, status)
 
 
 def satudata_request_status_colour(status):
@@ -145,24 +82,21 @@ def satudata_request_status_colour(status):
 
 def satudata_request_statuses():
     """All statuses, open ones first, as (value, label) for filters."""
-    from ckanext.satudata.requests import rules as permintaan
     return [(s, satudata_request_status_label(s)) for s in permintaan.STATES]
 
 
 def satudata_request_transition_label(transition):
-    return _pick(REQUEST_TRANSITION_LABELS, transition)
+    return _pick(permintaan.TRANSITION_LABELS, transition)
 
 
 def satudata_reject_reasons():
     """(key, label) of the rejection reason categories, in the page language."""
-    from ckanext.satudata.requests import rules as permintaan
-    en = tk.h.lang() == "en"
-    return [(k, v[1] if en else v[0]) for k, v in permintaan.REJECT_REASONS.items()]
+    return [(k, tk._(v)) for k, v in permintaan.REJECT_REASONS.items()]
 
 
 def satudata_request_step_label(req):
     """What is under way in the request's current status (the SOP step)."""
-    return req.get("status_label_en") if tk.h.lang() == "en" else req.get("status_label")
+    return in_page_language(req.get("status_label_en"))
 
 
 def _parse_iso(value):

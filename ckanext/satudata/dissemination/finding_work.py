@@ -110,9 +110,7 @@ def _value_labels(field: str) -> dict[str, str]:
     if field == STATE:
         return {s: tk.h.satudata_state_label(s) for s in d.STEPS}
     if field == STEP:
-        en = _lang() == "en"
-        return {step.number: "%s %s: %s" % (tk._("Step"), step.number,
-                                            step.label_en if en else step.label_id)
+        return {step.number: "%s %s: %s" % (tk._("Step"), step.number, tk._(step.label))
                 for step in d.STEPS.values() if step.standard_minutes}
     return {}
 

@@ -25,16 +25,14 @@ from ckanext.satudata.search.bounds import SearchBoundError
 
 from ckanext.satudata.workflow import roles
 from ckanext.satudata.workflow import schema
-from ckanext.satudata.sdi.validators import bilingual
+from ckanext.satudata.i18n import bilingual
 
-DATASET_NOT_FOUND = bilingual("Dataset tidak ditemukan", "Dataset not found")
-RESOURCE_NOT_FOUND = bilingual("Sumber data tidak ditemukan", "Resource not found")
-VIEW_NOT_FOUND = bilingual("Tampilan tidak ditemukan", "View not found")
-ACTIVITY_NOT_FOUND = bilingual("Aktivitas tidak ditemukan", "Activity not found")
-TASK_NOT_FOUND = bilingual("Status tugas tidak ditemukan", "Task status not found")
-INTERNAL_FIELD = bilingual(
-    "Kolom internal indeks pencarian tidak dapat dipakai",
-    "Internal search index fields cannot be used")
+DATASET_NOT_FOUND = bilingual('Dataset not found')
+RESOURCE_NOT_FOUND = bilingual('Resource not found')
+VIEW_NOT_FOUND = bilingual('View not found')
+ACTIVITY_NOT_FOUND = bilingual('Activity not found')
+TASK_NOT_FOUND = bilingual('Task status not found')
+INTERNAL_FIELD = bilingual('Internal search index fields cannot be used')
 
 
 # -- who sees what ------------------------------------------------------
@@ -154,7 +152,7 @@ def package_collaborator_list(up_func, context, data_dict):
         # core's auth function asserts a user: a 500 for anonymous callers
         # on existing datasets, a 404 on missing ones
         if _can_read(context, _ref(data_dict)):
-            raise tk.NotAuthorized(bilingual("Masuk terlebih dahulu", "Log in first"))
+            raise tk.NotAuthorized(bilingual('Log in first'))
         raise tk.ObjectNotFound(DATASET_NOT_FOUND)
     return _hidden_as_missing(up_func, context, data_dict,
                               lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
@@ -285,8 +283,7 @@ def _int_or_none(value, key: str) -> Optional[int]:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise tk.ValidationError({key: [bilingual("Harus bilangan bulat",
-                                                  "Must be an integer")]})
+        raise tk.ValidationError({key: [bilingual('Must be an integer')]})
 
 
 @tk.chained_action
@@ -436,7 +433,7 @@ def _check_search_params(data_dict) -> None:
     for key in _SEARCH_FLAGS:
         value = data_dict.get(key)
         if isinstance(value, str) and value.strip().lower() not in _TRUE_FALSE:
-            errors[key] = [bilingual("Harus true atau false", "Must be true or false")]
+            errors[key] = [bilingual('Must be true or false')]
     for key in _SEARCH_INTEGERS:
         value = data_dict.get(key)
         if isinstance(value, str) and not value.strip():
@@ -444,12 +441,11 @@ def _check_search_params(data_dict) -> None:
             # `default` validator gives for rows (core fails on a blank start)
             data_dict.pop(key)
         elif value is not None and not _integer_like(value):
-            errors[key] = [bilingual("Harus bilangan bulat", "Must be an integer")]
+            errors[key] = [bilingual('Must be an integer')]
     fl = data_dict.get("fl")
     if fl is not None and not isinstance(fl, str) and not (
             isinstance(fl, list) and all(isinstance(f, str) for f in fl)):
-        errors["fl"] = [bilingual("Harus daftar nama kolom",
-                                  "Must be a list of field names")]
+        errors["fl"] = [bilingual('Must be a list of field names')]
     if errors:
         raise tk.ValidationError(errors)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ckanext.satudata.i18n import N_
 from ckanext.satudata.workflow.machine import Invalid, NotAllowed, Refused, Step, forbid as _forbid
 from ckanext.satudata.workflow.machine import invalid as _refuse
 
@@ -27,14 +28,13 @@ STAF, SUBKOORD, KABID = "staf", "subkoord", "kabid"
 
 # SOP "Mutu Baku — Waktu" of the step that is under way in each state.
 STEPS = {
-    KONSEP: Step("1", "Konsep diseminasi & disposisi", "Concept & assignment", SUBKOORD, 120),
-    PENYUSUNAN: Step("2–3", "Penyusunan data, narasi, infografis & pengajuan",
-                     "Preparing data, narrative, infographic & submitting", STAF, 240 + 20),
-    DIAJUKAN: Step("4", "Koreksi & paraf Subkoord", "Sub-coordinator review", SUBKOORD, 30),
-    DISETUJUI_SUBKOORD: Step("5", "Koreksi & paraf Kabid", "Head of division review", KABID, 30),
-    DISETUJUI_KABID: Step("6", "Unggah ke portal", "Publishing on the portal", STAF, 15),
-    DIKEMBALIKAN: Step("2", "Perbaikan sesuai catatan", "Revising after review notes", STAF, 240),
-    TERBIT: Step("—", "Terbit", "Published", STAF, None),
+    KONSEP: Step("1", N_('Concept & assignment'), SUBKOORD, 120),
+    PENYUSUNAN: Step("2–3", N_('Preparing data, narrative, infographic & submitting'), STAF, 240 + 20),
+    DIAJUKAN: Step("4", N_('Sub-coordinator review'), SUBKOORD, 30),
+    DISETUJUI_SUBKOORD: Step("5", N_('Head of division review'), KABID, 30),
+    DISETUJUI_KABID: Step("6", N_('Publishing on the portal'), STAF, 15),
+    DIKEMBALIKAN: Step("2", N_('Revising after review notes'), STAF, 240),
+    TERBIT: Step("—", N_('Published'), STAF, None),
 }
 
 # transition -> {from_state: to_state}
@@ -104,69 +104,53 @@ def decide(item: Item, actor: Actor, request: Request,
     """The state `request` moves `item` to, or `Refused` saying why."""
     moves = TRANSITIONS.get(request.transition)
     if moves is None:
-        raise _refuse("Transisi tidak dikenal: %s" % request.transition,
-                      "Unknown transition: %s" % request.transition)
+        raise _refuse('Unknown transition: %s', request.transition)
     if item.state not in moves:
-        raise _refuse(
-            "Transisi '%s' tidak dapat dilakukan dari status '%s'" % (request.transition, item.state),
-            "Transition '%s' is not possible from state '%s'" % (request.transition, item.state))
+        raise _refuse("Transition '%s' is not possible from state '%s'", request.transition, item.state)
     to_state = moves[item.state]
     has = lambda role: _has(actor, role, sysadmin_acts_as_any_role)  # noqa: E731
     t = request.transition
 
     if t == "assign":
         if not has(SUBKOORD):
-            raise _forbid("Hanya Subkoord yang dapat mendisposisi", "Only the Subkoord can assign")
+            raise _forbid('Only the Subkoord can assign')
         if not request.assignee_id or STAF not in request.assignee_roles:
-            raise _refuse("Disposisi harus kepada pengguna berperan Staf",
-                          "The assignee must hold the staf role")
+            raise _refuse('The assignee must hold the staf role')
     elif t in ("submit", "resume"):
         if not has(STAF) or actor.user_id != item.assignee_id:
-            raise _forbid("Hanya Staf yang didisposisi yang dapat melakukannya",
-                          "Only the assigned staff member can do this")
+            raise _forbid('Only the assigned staff member can do this')
     elif t in ("approve", "return"):
         reviewer = REVIEWER[item.state]
         if not has(reviewer):
-            raise _forbid("Hanya %s yang dapat mereview tahap ini" % reviewer.capitalize(),
-                          "Only the %s can review this step" % reviewer)
+            raise _forbid("Only the %s can review this step", reviewer.capitalize())
         if actor.user_id in item.preparer_ids or actor.user_id == item.assignee_id:
-            raise _forbid("Penyusun tidak boleh menyetujui atau mengembalikan hasilnya sendiri",
-                          "Whoever prepared the dataset cannot review it")
+            raise _forbid('Whoever prepared the dataset cannot review it')
         if t == "approve" and actor.user_id in valid_approvals(item).values():
-            raise _forbid("Satu orang tidak boleh memaraf dua kali konten yang sama",
-                          "One person cannot sign off twice on the same content")
+            raise _forbid('One person cannot sign off twice on the same content')
         if t == "return" and not request.comment.strip():
-            raise _refuse("Catatan wajib diisi saat mengembalikan",
-                          "A comment is required when returning")
+            raise _refuse('A comment is required when returning')
     elif t == "discard":
         if not item.published:
-            raise _refuse("Tidak ada revisi yang menunggu", "No revision is pending")
+            raise _refuse('No revision is pending')
         if not (has(SUBKOORD) or (actor.user_id and actor.user_id == item.revision_by)):
-            raise _forbid("Hanya penulis revisi atau Subkoord yang dapat membatalkannya",
-                          "Only the revision's author or the Subkoord can discard it")
+            raise _forbid("Only the revision's author or the Subkoord can discard it")
     elif t == "withdraw":
         if not item.published:
-            raise _refuse("Hanya dataset yang sudah terbit yang dapat ditarik",
-                          "Only a published dataset can be withdrawn")
+            raise _refuse('Only a published dataset can be withdrawn')
         if not (has(SUBKOORD) or has(KABID)):
-            raise _forbid("Hanya Subkoord atau Kabid yang dapat menarik dataset terbit",
-                          "Only the Subkoord or the Kabid can withdraw a published dataset")
+            raise _forbid('Only the Subkoord or the Kabid can withdraw a published dataset')
         if not request.comment.strip():
-            raise _refuse("Alasan wajib diisi saat menarik dataset",
-                          "A reason is required to withdraw a dataset")
+            raise _refuse('A reason is required to withdraw a dataset')
     elif t == "publish":
         if not has(STAF):
-            raise _forbid("Hanya Staf yang dapat menerbitkan", "Only staff can publish")
+            raise _forbid('Only staff can publish')
         approvals = valid_approvals(item)
         if SUBKOORD not in approvals or KABID not in approvals:
-            raise _refuse("Penerbitan memerlukan paraf Subkoord dan Kabid atas konten ini",
-                          "Publishing needs Subkoord and Kabid approval of this content")
+            raise _refuse('Publishing needs Subkoord and Kabid approval of this content')
         if approvals[SUBKOORD] == approvals[KABID]:
-            raise _refuse("Paraf Subkoord dan Kabid harus dari dua orang berbeda",
-                          "Subkoord and Kabid approvals must come from two people")
+            raise _refuse('Subkoord and Kabid approvals must come from two people')
         if item.classification != "terbuka":
-            raise _refuse("Hanya data berklasifikasi Terbuka yang dapat diterbitkan",
-                          "Only data classified Terbuka (open) can be published")
+            raise _refuse('Only data classified Terbuka (open) can be published')
     return to_state
 
 
@@ -193,3 +177,31 @@ def approval_level(state: str) -> Optional[str]:
 
 # States after which a content change voids the sign-offs given so far.
 SIGNED_OFF_STATES = (DIAJUKAN, DISETUJUI_SUBKOORD, DISETUJUI_KABID)
+
+
+# What pages, mails and reports call the states and transitions (catalogue msgids).
+STATE_LABELS = {
+    KONSEP: N_('Concept'),
+    PENYUSUNAN: N_('In preparation'),
+    DIAJUKAN: N_('Submitted'),
+    DISETUJUI_SUBKOORD: N_('Approved by Subkoord'),
+    DISETUJUI_KABID: N_('Approved by Kabid'),
+    TERBIT: N_('Published'),
+    DIKEMBALIKAN: N_('Returned'),
+}
+TRANSITION_LABELS = {
+    "create": N_('Created'),
+    "assign": N_('Assign to staff'),
+    "submit": N_('Submit for review'),
+    "approve": N_('Approve (sign off)'),
+    "return": N_('Return with notes'),
+    "resume": N_('Resume preparation'),
+    "publish": N_('Publish'),
+    "void": N_('Sign-offs voided (content changed)'),
+    "revise": N_('Revision started'),
+    "revision_withdrawn": N_('Revision withdrawn'),
+    "withdraw": N_('Withdraw from publication'),
+    "discard": N_('Discard revision'),
+    "delete": N_('Deleted'),
+    "purge": N_('Purged'),
+}

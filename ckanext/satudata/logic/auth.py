@@ -7,13 +7,11 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.workflow import roles
 
-from ckanext.satudata.sdi.validators import bilingual
+from ckanext.satudata.i18n import bilingual
 
 
 def satudata_role_grant(context, data_dict):
-    return {"success": False, "msg": bilingual(
-        "Hanya sysadmin yang dapat mengatur peran portal",
-        "Only sysadmins can manage portal roles")}
+    return {"success": False, "msg": bilingual('Only sysadmins can manage portal roles')}
 
 
 def satudata_role_revoke(context, data_dict):
@@ -30,9 +28,7 @@ def satudata_role_list(context, data_dict):
         target = model.User.get(asked)
         if target is not None and target.id == user.id:
             return {"success": True}
-    return {"success": False, "msg": bilingual(
-        "Anda hanya dapat melihat peran Anda sendiri",
-        "You can only see your own roles")}
+    return {"success": False, "msg": bilingual('You can only see your own roles')}
 
 
 def _user(context):
@@ -48,9 +44,7 @@ def _member_of(user, org_id) -> bool:
         org_id, user.name, "read")
 
 
-_REFUSED_WORKFLOW = {"success": False, "msg": bilingual(
-    "Hanya tim Walidata dan OPD pemilik data yang dapat melihat alur kerja ini",
-    "Only the Walidata team and the owning agency can see this workflow")}
+_REFUSED_WORKFLOW = {"success": False, "msg": bilingual('Only the Walidata team and the owning agency can see this workflow')}
 
 
 def satudata_dataset_transition(context, data_dict):
@@ -65,9 +59,7 @@ def satudata_dataset_transition(context, data_dict):
         row = wf.get_row(pkg.id) if pkg is not None else None
         if row is not None and row.pending_revision_by == user.id:
             return {"success": True}
-    return {"success": False, "msg": bilingual(
-        "Hanya Staf, Subkoord dan Kabid yang dapat menjalankan alur diseminasi",
-        "Only staff, Subkoord and Kabid can move datasets along the chain")}
+    return {"success": False, "msg": bilingual('Only staff, Subkoord and Kabid can move datasets along the chain')}
 
 
 @tk.auth_allow_anonymous_access
@@ -140,11 +132,7 @@ def _published_resource(resource_id) -> bool:
     return bool(row is not None and row.published)
 
 
-_VIEW_REFUSED = {"success": False, "msg": bilingual(
-    "Tampilan sumber data dataset yang sudah terbit hanya diubah oleh sysadmin: tampilan "
-    "adalah bagian dari apa yang dilihat publik",
-    "Only sysadmins change the views of a published dataset's resources: a view is part of "
-    "what the public sees")}
+_VIEW_REFUSED = {"success": False, "msg": bilingual("Only sysadmins change the views of a published dataset's resources: a view is part of what the public sees")}
 
 
 def _view_guard(resource_of):
@@ -168,9 +156,7 @@ def _view_resource(data_dict):
 def _relationships_refused(context, data_dict):
     """A relationship is public metadata of both datasets that would change
     outside the chain; only sysadmins (who skip this check) manage them."""
-    return {"success": False, "msg": bilingual(
-        "Relasi antar-dataset hanya dapat diatur oleh sysadmin",
-        "Only sysadmins can manage dataset relationships")}
+    return {"success": False, "msg": bilingual('Only sysadmins can manage dataset relationships')}
 
 
 # Workflow 2: anyone may file, follow and (with the token) act on a request;
@@ -208,17 +194,13 @@ def satudata_objection_decide(context, data_dict):
 def satudata_sla_report(context, data_dict):
     if _walidata(_user(context)):
         return {"success": True}
-    return {"success": False, "msg": bilingual(
-        "Hanya tim Walidata yang dapat melihat laporan SOP",
-        "Only the Walidata team can see SOP reports")}
+    return {"success": False, "msg": bilingual('Only the Walidata team can see SOP reports')}
 
 
 def satudata_request_dataset_create(context, data_dict):
     if _walidata(_user(context)):
         return {"success": True}
-    return {"success": False, "msg": bilingual(
-        "Hanya tim Walidata yang dapat membuat dataset dari permintaan",
-        "Only the Walidata team can make a dataset from a request")}
+    return {"success": False, "msg": bilingual('Only the Walidata team can make a dataset from a request')}
 
 
 def get_auth_functions():

@@ -25,7 +25,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.workflow import clock, roles
-from ckanext.satudata.notifications import outbox as notify
+from ckanext.satudata.notifications import mail, outbox as notify
 from ckanext.satudata.requests import rules as permintaan
 from ckanext.satudata.dissemination import rules as dissemination
 from ckanext.satudata.requests import service as data_request
@@ -83,53 +83,8 @@ def org_people(org_id: Optional[str]) -> list[Person]:
     return people
 
 
-# -- templates ----------------------------------------------------------------------
-
-def render_mail(name: str, locale: str, **extra_vars: Any) -> tuple[str, str]:
-    """(subject, body) from templates/emails/satudata_<name>.<locale>.txt."""
-    extra_vars = dict(extra_vars, fmt_minutes=fmt_minutes, fmt_deadline=fmt_deadline)
-    text = _render("emails/satudata_%s.%s.txt" % (name, locale), extra_vars)
-    subject, _sep, body = text.lstrip("\n").partition("\n")
-    return subject.strip(), body.lstrip("\n").rstrip() + "\n"
-
-
-def _render(template: str, extra_vars: dict) -> str:
-    import flask
-    from ckan.lib.base import render
-    if flask.has_request_context():
-        return render(template, extra_vars)
-    with _request_context():
-        return render(template, extra_vars)
-
-
-@contextlib.contextmanager
-def _request_context():
-    """Jobs and the CLI may run without a request: templates and url_for need one."""
-    import flask
-    if flask.has_app_context():
-        with flask.current_app.test_request_context():
-            yield
-        return
-    from ckan.config.middleware import make_app
-    app = make_app(tk.config)
-    flask_app = app.apps["flask_app"]._wsgi_app if hasattr(app, "apps") else app
-    with flask_app.test_request_context():
-        yield
-
-
 def site_url(path: str) -> str:
     return tk.config.get("ckan.site_url", "").rstrip("/") + path
-
-
-def fmt_deadline(value: Optional[dt.datetime]) -> str:
-    return clock.to_wib(value).strftime("%Y-%m-%d %H:%M WIB") if value else "—"
-
-
-def fmt_minutes(minutes: Optional[int]) -> str:
-    if minutes is None:
-        return "—"
-    hours, mins = divmod(int(minutes), 60)
-    return "%d:%02d" % (hours, mins)
 
 
 # -- exactly once -------------------------------------------------------------------
@@ -152,7 +107,7 @@ def _send(kind: str, item_id: str, step: str, threshold: str, people: Iterable[P
         return 0
     queued = 0
     for who in sorted(people, key=lambda x: x.email):
-        subject, body = render_mail(template, who.locale, who=who, threshold=threshold,
+        subject, body = mail.render_mail(template, who.locale, who=who, threshold=threshold,
                                     **extra_vars)
         queued += notify.queue("reminder_%s" % kind, [who.email], subject, body, item_id)
     return queued
@@ -262,7 +217,7 @@ def _maybe_request_context():
     if flask.has_request_context():
         yield
     else:
-        with _request_context():
+        with mail.request_context():
             yield
 
 

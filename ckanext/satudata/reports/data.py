@@ -15,6 +15,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.satudata.i18n import in_page_language
 from ckanext.satudata.workflow import clock
 from ckanext.satudata.requests import rules as permintaan
 from ckanext.satudata.dissemination import rules as dissemination
@@ -121,7 +122,7 @@ def _steps(workflow: str):
 
 
 def _lang_label(step) -> str:
-    return step.label_en if _is_en() else step.label_id
+    return tk._(step.label)
 
 
 def step_table(workflow: str, f: Filters) -> dict[str, Any]:
@@ -202,7 +203,7 @@ def overdue_table(f: Filters) -> dict[str, Any]:
         rows.append({
             "workflow": _workflow_label(item["kind"]), "ref": item["ref"],
             "title": item["title"], "step": sla["step"],
-            "label": sla["step_label_en"] if _is_en() else sla["step_label"],
+            "label": in_page_language(sla["step_label_en"]),
             "holder": ", ".join(x.name for x in item["holders"]),
             "elapsed": sla["elapsed_minutes"], "standard": sla["standard_minutes"],
             "due_date": item["due_date"].isoformat() if item["kind"] == "request" else "",
@@ -217,12 +218,6 @@ def overdue_table(f: Filters) -> dict[str, Any]:
                         ("due_date", tk._("Legal deadline")), ("url", tk._("Link"))],
             "rows": rows}
 
-
-def _is_en() -> bool:
-    try:
-        return tk.h.lang() == "en"
-    except Exception:   # no request: the default, Bahasa Indonesia
-        return False
 
 
 TABLES = ("dataset_steps", "request_steps", "dataset_months", "request_months", "people",

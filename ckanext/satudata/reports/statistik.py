@@ -104,16 +104,9 @@ def _columns():
             ("median_days", tk._("Median working days to answer"))]
 
 
-def _lang_en() -> bool:
-    try:
-        return tk.h.lang() == "en"
-    except Exception:
-        return False
-
 
 def reason_label(key: str) -> str:
-    label = p.REJECT_REASONS.get(key) or p.REJECT_REASONS[p.DEFAULT_REJECT_REASON]
-    return label[1] if _lang_en() else label[0]
+    return tk._(p.REJECT_REASONS.get(key) or p.REJECT_REASONS[p.DEFAULT_REJECT_REASON])
 
 
 def tables(year: int, calendar=None, now=None) -> dict[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ from ckanext.satudata.requests import rules as p
 from ckanext.satudata.workflow import roles
 from ckanext.satudata.requests import service as dr
 from ckanext.satudata.workflow import schema
-from ckanext.satudata.sdi.validators import bilingual
+from ckanext.satudata.i18n import bilingual
 from ckanext.satudata.model import data_request as dr_table
 
 
@@ -21,7 +21,7 @@ from ckanext.satudata.model import data_request as dr_table
 def _row(ref, lock=False):
     row = dr.get(ref or "", lock)
     if row is None:
-        raise tk.ObjectNotFound(bilingual("Permintaan tidak ditemukan", "Request not found"))
+        raise tk.ObjectNotFound(bilingual('Request not found'))
     return row
 
 
@@ -122,22 +122,16 @@ def satudata_request_transition(context, data_dict):
                      schema.request_transition_schema(), context)
     errors = {}
     if data.get("dataset") and not dr.published_dataset(data["dataset"]):
-        errors["dataset"] = [bilingual("Hanya dataset yang sudah terbit yang dapat ditautkan",
-                                       "Only a published dataset can be linked")]
+        errors["dataset"] = [bilingual('Only a published dataset can be linked')]
     elif data.get("dataset"):
         data["dataset"] = dr.published_dataset(data["dataset"]).id
     if data.get("resource_url") and not dr.published_resource_url(data["resource_url"]):
-        errors["resource_url"] = [bilingual(
-            "Tautan harus ke sumber daya dari dataset yang sudah terbit di portal ini",
-            "The link must point to a resource of a published dataset on this portal")]
+        errors["resource_url"] = [bilingual('The link must point to a resource of a published dataset on this portal')]
     if upload is not None and not _non_empty_file(upload):
-        errors["upload"] = [bilingual("Berkas kosong atau tidak valid",
-                                      "The file is empty or invalid")]
+        errors["upload"] = [bilingual('The file is empty or invalid')]
     elif upload is not None and _size(upload) > _max_upload_bytes():
         limit_mb = _max_upload_bytes() // 2 ** 20
-        errors["upload"] = [bilingual(
-            "Berkas terlalu besar; paling besar %d MB" % limit_mb,
-            "The file is too large; at most %d MB" % limit_mb)]
+        errors["upload"] = [bilingual('The file is too large; at most %d MB', limit_mb)]
     if errors:
         raise tk.ValidationError(errors)
     data["upload"] = upload
@@ -176,13 +170,9 @@ def satudata_request_dataset_create(context, data_dict):
     data_dict = dict(data_dict)
     row = _row(data_dict.pop("request", None), lock=True)
     if not (row.received_file or row.received_resource_url):
-        raise tk.ValidationError({"request": [bilingual(
-            "Belum ada data dari OPD untuk permintaan ini",
-            "No data has been received from the agency for this request")]})
+        raise tk.ValidationError({"request": [bilingual('No data has been received from the agency for this request')]})
     if row.derived_dataset_id and model.Package.get(row.derived_dataset_id):
-        raise tk.ValidationError({"request": [bilingual(
-            "Dataset untuk permintaan ini sudah dibuat",
-            "A dataset was already made from this request")]})
+        raise tk.ValidationError({"request": [bilingual('A dataset was already made from this request')]})
     data_dict.setdefault("owner_org", row.organization_id)
     data_dict["notes"] = ("%s\n\n_Berasal dari permintaan data %s / From data request %s._"
                           % (data_dict.get("notes") or "", row.number, row.number)).strip()

@@ -15,7 +15,7 @@ from ckanext.satudata.requests import objection_rules as k, rules as p
 from ckanext.satudata.notifications import outbox as notify
 from ckanext.satudata.requests import service as dr
 from ckanext.satudata.workflow import schema
-from ckanext.satudata.sdi.validators import bilingual
+from ckanext.satudata.i18n import bilingual, translate
 from ckanext.satudata.model import objection as table
 
 OPTION_ROLE = "ckanext.satudata.objection_role"
@@ -42,7 +42,7 @@ def today():
 
 
 def _label(mapping, key):
-    return mapping[key][0] + " / " + mapping[key][1]
+    return bilingual(mapping[key])
 
 
 def view(row, actor: p.Actor, who: str) -> dict[str, Any]:
@@ -96,14 +96,10 @@ def satudata_objection_file(context, data_dict):
     dr._event(row.id, "keberatan_diajukan", row.status, row.status, actor.user_id,
               "requester", data["reason"], None)
     link = dr.tracking_url(row.number)
-    notify.queue("objection_filed", dr._role_emails(atasan_role()),
-                 "[%s] Keberatan baru / New objection" % row.number,
-                 "%s\nBatas putusan / Decide by: %s\n%s\n" % (
-                     _label(k.GROUNDS, data["ground"]), due.isoformat(), link), row.id)
-    notify.queue("objection_received", [row.email],
-                 "[%s] Keberatan diterima / Objection received" % row.number,
-                 "Atasan PPID memutus paling lambat / The atasan PPID decides by: %s\n%s\n"
-                 % (due.isoformat(), link), row.id)
+    ground = k.GROUNDS[data["ground"]]
+    dr.queue_mail("objection_filed", dr._role_emails(atasan_role()), row.id, row=row,
+                      ground_id=translate(ground, "id"), ground_en=ground, due_date=due, link=link)
+    dr.queue_mail("objection_received", row.email, row.id, row=row, due_date=due, link=link)
     model.repo.commit()
     notify.dispatch()
     return _after(context, row, data.get("access_token"))
@@ -133,11 +129,9 @@ def satudata_objection_decide(context, data_dict):
     # 30 working days are the objection's due_date)
     dr._event(row.id, "keberatan_" + status, row.status, row.status, actor.user_id, "atasan_ppid",
               data["comment"], pending.filed_at)
-    notify.queue("objection_decided", [row.email],
-                 "[%s] Putusan keberatan / Objection decided" % row.number,
-                 "%s\n\n%s\n%s\n" % ({"diterima": "Keberatan diterima / Objection upheld",
-                                      "ditolak": "Keberatan ditolak / Objection dismissed"}[status],
-                                     data["comment"], dr.tracking_url(row.number)), row.id)
+    dr.queue_mail("objection_decided", row.email, row.id, row=row,
+                      upheld=status == k.DITERIMA, comment=data["comment"],
+                      link=dr.tracking_url(row.number))
     model.repo.commit()
     notify.dispatch()
     return _after(context, row, None)
@@ -146,7 +140,7 @@ def satudata_objection_decide(context, data_dict):
 def _row(ref):
     row = dr.get(ref or "")
     if row is None:
-        raise tk.ObjectNotFound(bilingual("Permintaan tidak ditemukan", "Request not found"))
+        raise tk.ObjectNotFound(bilingual('Request not found'))
     return row
 
 

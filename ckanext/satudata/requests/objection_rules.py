@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
+from ckanext.satudata.i18n import N_
 from ckanext.satudata.requests import rules as p
 from ckanext.satudata.workflow.machine import forbid as _forbid, invalid as _invalid
 
@@ -21,12 +22,9 @@ DECISION_DAYS = 30    # art. 36(2)
 
 # ground -> (label id, label en)
 GROUNDS = {
-    "ditolak": ("Permintaan ditolak (pasal 35 ayat 1 huruf a)",
-                "The request was rejected (art. 35(1)a)"),
-    "tidak_ditanggapi": ("Tidak dijawab dalam jangka waktu (pasal 35 ayat 1 huruf e)",
-                         "Not answered in time (art. 35(1)e)"),
-    "tidak_lengkap": ("Dijawab tidak sebagaimana diminta (pasal 35 ayat 1 huruf g)",
-                      "Answered only in part (art. 35(1)g)"),
+    "ditolak": N_('The request was rejected (art. 35(1)a)'),
+    "tidak_ditanggapi": N_('Not answered in time (art. 35(1)e)'),
+    "tidak_lengkap": N_('Answered only in part (art. 35(1)g)'),
 }
 DIAJUKAN, DITERIMA, DITOLAK = "diajukan", "diterima", "ditolak"
 DECISIONS = {"uphold": DITERIMA, "dismiss": DITOLAK}
@@ -63,19 +61,15 @@ def check_filing(facts: Facts, is_requester: bool, ground: str, reason: str,
                  today: dt.date, calendar) -> dt.date:
     """The decision deadline of a valid objection, or `Refused` saying why."""
     if not is_requester:
-        raise _forbid("Hanya pemohon yang dapat mengajukan keberatan",
-                      "Only the requester can file an objection")
+        raise _forbid('Only the requester can file an objection')
     if ground not in GROUNDS:
-        raise _invalid("Alasan keberatan tidak dikenal: %s" % ground,
-                       "Unknown ground for an objection: %s" % ground)
+        raise _invalid('Unknown ground for an objection: %s', ground)
     if not reason.strip():
-        raise _invalid("Uraikan alasan keberatan", "Give the reasons for the objection")
+        raise _invalid('Give the reasons for the objection')
     if facts.pending_objection:
-        raise _invalid("Keberatan sebelumnya belum diputus",
-                       "An earlier objection is still waiting for a decision")
+        raise _invalid('An earlier objection is still waiting for a decision')
     if ground not in grounds(facts, today, calendar):
-        raise _invalid("Keberatan dengan alasan ini tidak dapat diajukan (atau lewat 30 hari kerja)",
-                       "An objection on this ground is not possible (or past 30 working days)")
+        raise _invalid('An objection on this ground is not possible (or past 30 working days)')
     return calendar.add_working_days(today, DECISION_DAYS)
 
 
@@ -83,13 +77,11 @@ def check_decision(status: str, roles: frozenset, atasan_role: str, decision: st
                    comment: str) -> str:
     """The objection's new status, or `Refused` saying why."""
     if atasan_role not in roles:
-        raise _forbid("Hanya atasan PPID yang dapat memutus keberatan",
-                      "Only the atasan PPID can decide an objection")
+        raise _forbid('Only the atasan PPID can decide an objection')
     if decision not in DECISIONS:
-        raise _invalid("Putusan tidak dikenal: %s" % decision, "Unknown decision: %s" % decision)
+        raise _invalid('Unknown decision: %s', decision)
     if status != DIAJUKAN:
-        raise _invalid("Keberatan ini sudah diputus", "This objection was already decided")
+        raise _invalid('This objection was already decided')
     if not comment.strip():
-        raise _invalid("Tanggapan atasan PPID wajib diisi",
-                       "The atasan PPID's written response is required")
+        raise _invalid("The atasan PPID's written response is required")
     return DECISIONS[decision]

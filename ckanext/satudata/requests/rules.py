@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ckanext.satudata.workflow.clock import wib_date
+from ckanext.satudata.i18n import N_
 from ckanext.satudata.workflow.machine import Invalid, NotAllowed, Refused, Step, forbid as _forbid
 from ckanext.satudata.workflow.machine import invalid as _invalid
 
@@ -57,15 +58,11 @@ EXTENSION_DAYS = 7    # art. 22(8), once, with a written reason
 # written reason is the comment). UU 14/2008 art. 17 lists the exempt
 # information; the others are the usual grounds of an information service.
 REJECT_REASONS = {
-    "dikecualikan": ("Informasi yang dikecualikan (UU 14/2008 pasal 17)",
-                     "Exempt information (UU 14/2008 art. 17)"),
-    "belum_dikuasai": ("Informasi belum dikuasai atau didokumentasikan",
-                       "Information not held or not documented"),
-    "bukan_kewenangan": ("Bukan kewenangan Pemerintah Kabupaten",
-                         "Not within the regency's authority"),
-    "tidak_lengkap": ("Permintaan tidak lengkap atau tidak jelas",
-                      "Incomplete or unclear request"),
-    "lainnya": ("Alasan lain", "Other reason"),
+    "dikecualikan": N_('Exempt information (UU 14/2008 art. 17)'),
+    "belum_dikuasai": N_('Information not held or not documented'),
+    "bukan_kewenangan": N_("Not within the regency's authority"),
+    "tidak_lengkap": N_('Incomplete or unclear request'),
+    "lainnya": N_('Other reason'),
 }
 DEFAULT_REJECT_REASON = "lainnya"
 # Closed states that answer the request (a withdrawal answers nothing).
@@ -74,25 +71,23 @@ ANSWERED = ("selesai", "ditutup", "ditolak")
 
 # SOP "Mutu Baku — Waktu" of the step under way in each state.
 STEPS = {
-    BARU: Step("2", "Disposisi ke Staf", "Assigning a staff member", SUBKOORD, 10),
-    DIPERIKSA: Step("3", "Cek ketersediaan data", "Checking availability", STAF, 30),
-    PERLU_OPD: Step("4", "Koordinasi ke OPD", "Contacting the agency", SUBKOORD, 120),
-    DI_OPD: Step("5", "Konfirmasi OPD", "Agency confirms", OPD, 30),
+    BARU: Step("2", N_('Assigning a staff member'), SUBKOORD, 10),
+    DIPERIKSA: Step("3", N_('Checking availability'), STAF, 30),
+    PERLU_OPD: Step("4", N_('Contacting the agency'), SUBKOORD, 120),
+    DI_OPD: Step("5", N_('Agency confirms'), OPD, 30),
     # Not a step of its own in the SOP: confirming a forward is contacting the
     # OPD that owns the data again, so it carries step 4's standard time.
-    DITERUSKAN: Step("4", "Diteruskan ke OPD lain, menunggu konfirmasi Subkoord",
-                     "Forwarded to another agency, awaiting the Subkoord", SUBKOORD, 120),
-    OPD_MENYIAPKAN: Step("6", "OPD mengirim data", "Agency sends the data", OPD, 30),
-    DATA_DITERIMA: Step("7", "Serah data ke Staf", "Handing the data to staff", SUBKOORD, 15),
-    SIAP_DIKIRIM: Step("8", "Kirim ke pemohon", "Delivering to the requester", STAF, 15),
-    TIDAK_ADA_DATA: Step("9", "Konfirmasi & tutup", "Confirming and closing", SUBKOORD, 30),
-    MENUNGGU_KLARIFIKASI: Step("—", "Menunggu klarifikasi pemohon",
-                               "Waiting for the requester", REQUESTER, None),
-    SELESAI: Step("—", "Selesai", "Fulfilled", STAF, None),
-    DITUTUP: Step("—", "Ditutup, data tidak tersedia", "Closed, data not available",
+    DITERUSKAN: Step("4", N_('Forwarded to another agency, awaiting the Subkoord'), SUBKOORD, 120),
+    OPD_MENYIAPKAN: Step("6", N_('Agency sends the data'), OPD, 30),
+    DATA_DITERIMA: Step("7", N_('Handing the data to staff'), SUBKOORD, 15),
+    SIAP_DIKIRIM: Step("8", N_('Delivering to the requester'), STAF, 15),
+    TIDAK_ADA_DATA: Step("9", N_('Confirming and closing'), SUBKOORD, 30),
+    MENUNGGU_KLARIFIKASI: Step("—", N_('Waiting for the requester'), REQUESTER, None),
+    SELESAI: Step("—", N_('Fulfilled'), STAF, None),
+    DITUTUP: Step("—", N_('Closed, data not available'),
                   SUBKOORD, None),
-    DITOLAK: Step("—", "Ditolak", "Rejected", SUBKOORD, None),
-    DIBATALKAN: Step("—", "Dibatalkan pemohon", "Withdrawn", REQUESTER, None),
+    DITOLAK: Step("—", N_('Rejected'), SUBKOORD, None),
+    DIBATALKAN: Step("—", N_('Withdrawn'), REQUESTER, None),
 }
 
 # transition -> ({from states}, to state or None = back where it was / unchanged, who)
@@ -174,75 +169,56 @@ def decide(item: Item, actor: Actor, request: Request) -> str:
     """The state `request` moves `item` to, or `Refused` saying why."""
     entry = TRANSITIONS.get(request.transition)
     if entry is None:
-        raise _invalid("Transisi tidak dikenal: %s" % request.transition,
-                       "Unknown transition: %s" % request.transition)
+        raise _invalid('Unknown transition: %s', request.transition)
     moves, who = entry
     if item.state not in moves:
-        raise _invalid(
-            "Transisi '%s' tidak dapat dilakukan dari status '%s'" % (request.transition,
-                                                                     item.state),
-            "Transition '%s' is not possible from state '%s'" % (request.transition,
-                                                                item.state))
+        raise _invalid("Transition '%s' is not possible from state '%s'", request.transition, item.state)
     t = request.transition
     if who == SUBKOORD and SUBKOORD not in actor.roles:
-        raise _forbid("Hanya Subkoord yang dapat melakukannya", "Only the Subkoord can do this")
+        raise _forbid('Only the Subkoord can do this')
     if who == STAF and STAF not in actor.roles:
-        raise _forbid("Hanya Staf yang dapat melakukannya", "Only staff can do this")
+        raise _forbid('Only staff can do this')
     if who == "staff" and not is_staff(actor):
-        raise _forbid("Hanya tim Walidata yang dapat melakukannya",
-                      "Only the Walidata team can do this")
+        raise _forbid('Only the Walidata team can do this')
     if who == "subkoord_or_kabid" and not actor.roles & {SUBKOORD, KABID}:
-        raise _forbid("Hanya Subkoord atau Kabid yang dapat memperpanjang",
-                      "Only the Subkoord or Kabid can extend the deadline")
+        raise _forbid('Only the Subkoord or Kabid can extend the deadline')
     if who == OPD and (not item.organization_id
                        or item.organization_id not in actor.organization_ids):
-        raise _forbid("Hanya OPD yang dituju yang dapat melakukannya",
-                      "Only the agency the request was sent to can do this")
+        raise _forbid('Only the agency the request was sent to can do this')
     if who == REQUESTER and not actor.is_requester:
-        raise _forbid("Hanya pemohon yang dapat melakukannya",
-                      "Only the requester can do this")
+        raise _forbid('Only the requester can do this')
 
     if t in NEEDS_COMMENT and not request.comment.strip():
-        raise _invalid("Alasan/keterangan wajib diisi", "A written reason is required")
+        raise _invalid('A written reason is required')
     if t == "assign" and (not request.has_assignee or STAF not in request.assignee_roles):
-        raise _invalid("Disposisi harus kepada pengguna berperan Staf",
-                       "The assignee must hold the staf role")
+        raise _invalid('The assignee must hold the staf role')
     if t == "escalate" and not request.has_organization:
-        raise _invalid("OPD tujuan wajib dipilih", "Choose the agency (organization)")
+        raise _invalid('Choose the agency (organization)')
     if t == "opd_forward" and not request.organization_id:
-        raise _invalid("OPD tujuan penerusan wajib dipilih",
-                       "Choose the agency to forward the request to")
+        raise _invalid('Choose the agency to forward the request to')
     if t in ("opd_forward", "forward"):
         target = request.organization_id or item.forward_org_id
         if not target:
-            raise _invalid("OPD tujuan penerusan wajib dipilih",
-                           "Choose the agency to forward the request to")
+            raise _invalid('Choose the agency to forward the request to')
         if target == item.organization_id:
-            raise _invalid("Penerusan harus ke OPD lain",
-                           "A request is forwarded to another agency")
+            raise _invalid('A request is forwarded to another agency')
     if request.split_organization_id:
         if t not in SPLITTABLE:
-            raise _invalid("Permintaan hanya dapat dipecah saat diteruskan ke OPD",
-                           "A request can be split only when it is sent to an agency")
+            raise _invalid('A request can be split only when it is sent to an agency')
         target = request.organization_id or item.forward_org_id
         if request.split_organization_id in (target, item.organization_id):
-            raise _invalid("Bagian kedua harus ke OPD yang berbeda",
-                           "The second part must go to a different agency")
+            raise _invalid('The second part must go to a different agency')
     if t in NEEDS_DATA and not request.has_data:
-        raise _invalid("Sertakan berkas, tautan sumber daya atau dataset",
-                       "Attach a file, a resource link or a dataset")
+        raise _invalid('Attach a file, a resource link or a dataset')
     if t == "deliver" and item.state == DIPERIKSA and not request.has_data:
-        raise _invalid("Sertakan dataset atau tautan sumber daya yang sudah terbit",
-                       "Give the published dataset or resource link")
+        raise _invalid('Give the published dataset or resource link')
     if t == "deliver" and item.state == SIAP_DIKIRIM and not (request.has_data
                                                              or item.has_received_data):
-        raise _invalid("Tidak ada data untuk dikirim", "There is no data to deliver")
+        raise _invalid('There is no data to deliver')
     if t == "reject" and request.reason and request.reason not in REJECT_REASONS:
-        raise _invalid("Kategori alasan penolakan tidak dikenal: %s" % request.reason,
-                       "Unknown rejection reason category: %s" % request.reason)
+        raise _invalid('Unknown rejection reason category: %s', request.reason)
     if t == "extend" and item.extended:
-        raise _invalid("Perpanjangan hanya dapat dilakukan satu kali",
-                       "The deadline can be extended only once")
+        raise _invalid('The deadline can be extended only once')
 
     to_state = moves[item.state]
     if t == "clarify":
@@ -305,3 +281,44 @@ def answer_timing(calendar, started_at, closed_at, due_date, extended: bool):
     if extended and end <= due_date:
         return IN_EXTENSION, days
     return LATE, days
+
+
+# What pages, mails and reports call the statuses and transitions (catalogue msgids).
+STATUS_LABELS = {
+    "baru": N_('New'),
+    "diperiksa": N_('Being checked'),
+    "perlu_opd": N_('Needs the agency'),
+    "di_opd": N_('With the agency'),
+    "diteruskan": N_('Forwarded to another agency'),
+    "opd_menyiapkan": N_('Agency preparing the data'),
+    "tidak_ada_data": N_('Agency has no such data'),
+    "data_diterima": N_('Data received from the agency'),
+    "siap_dikirim": N_('Ready to deliver'),
+    "menunggu_klarifikasi": N_('Waiting for clarification'),
+    "selesai": N_('Fulfilled'),
+    "ditutup": N_('Closed, data not available'),
+    "ditolak": N_('Rejected'),
+    "dibatalkan": N_('Withdrawn'),
+}
+TRANSITION_LABELS = {
+    "create": N_('Request submitted'),
+    "assign": N_('Assign to staff'),
+    "deliver": N_('Deliver to the requester'),
+    "not_available": N_('Data not on the portal'),
+    "escalate": N_('Send to the agency (OPD)'),
+    "opd_confirm": N_('Agency: we have the data'),
+    "opd_decline": N_('Agency: we do not have the data'),
+    "opd_send": N_('Agency: send the data'),
+    "opd_forward": N_('Agency: forward to another agency'),
+    "forward": N_('Forwarded to another agency'),
+    "forward_refuse": N_('Forward refused, stays with the agency'),
+    "split": N_('Part split off to another agency'),
+    "split_from": N_('Split off from another request'),
+    "handover": N_('Hand the data to staff'),
+    "close_unavailable": N_('Close: data not available'),
+    "reject": N_('Reject the request'),
+    "ask_clarification": N_('Ask the requester to clarify'),
+    "clarify": N_('Send the clarification'),
+    "withdraw": N_('Withdraw the request'),
+    "extend": N_('Extend the deadline (7 working days)'),
+}

@@ -19,7 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.workflow import clock, roles
-from ckanext.satudata.notifications import outbox as notify
+from ckanext.satudata.notifications import mail, outbox as notify
 from ckanext.satudata.requests import rules as p
 from ckanext.satudata.model import data_request, request_event, request_number
 from ckanext.satudata.model import dataset_workflow
@@ -429,18 +429,8 @@ def split(row, org_id: str, actor: p.Actor):
     _event(row.id, "split", row.status, row.status, actor.user_id, "staff", number, None)
     _event(new_id, "split_from", None, p.DI_OPD, actor.user_id, "staff", row.number, None)
     new = get(new_id)
-    notify.queue("request_split", [row.email],
-                 "[%s] Sebagian permintaan %s diteruskan ke OPD lain / Part of request %s "
-                 "sent to another agency" % (number, row.number, row.number),
-                 "Sebagian data yang Anda minta dipegang OPD lain dan diproses sebagai "
-                 "permintaan tersendiri.\nPart of the data you asked for is held by another "
-                 "agency and is handled as a separate request.\n\n"
-                 "Nomor registrasi / Registration number: %s (dari / from %s)\n"
-                 "Batas waktu jawaban tetap / The answer is still due: %s\n"
-                 "Pantau / Track: %s\n"
-                 "Token akses / Access token: %s\n"
-                 % (number, row.number, new.due_date.isoformat(), tracking_url(number), token),
-                 new_id)
+    queue_mail("request_split", row.email, new_id, row=row, number=number,
+                   due_date=new.due_date, link=tracking_url(number), token=token)
     _notify_opd(new)
     return new, token
 
@@ -476,54 +466,39 @@ def _org_title(org_id) -> str:
     return (org.title or org.name) if org else ""
 
 
+def queue_mail(kind: str, to, item_id: str, **template_vars) -> None:
+    """Queue the mail of templates/emails/satudata_<kind>.txt (both languages) to `to`."""
+    subject, body = mail.render_mail(kind, **template_vars)
+    notify.queue(kind, [to] if isinstance(to, str) else to, subject, body, item_id)
+
+
 def _notify_opd(row) -> None:
-    notify.queue("request_to_opd", _org_emails(row.organization_id),
-                 "[%s] Kebutuhan data untuk OPD / Data needed from your agency"
-                 % row.number, "%s\n%s\n%s\n" % (row.title, row.description,
-                                                 tracking_url(row.number)), row.id)
+    queue_mail("request_to_opd", _org_emails(row.organization_id), row.id, row=row,
+                   link=tracking_url(row.number))
 
 
 def _notify_created(row, token: str) -> None:
     link = tracking_url(row.number)
-    notify.queue("request_created", [row.email],
-                 "[%s] Permintaan data diterima / Data request received" % row.number,
-                 "Nomor registrasi / Registration number: %s\n"
-                 "Judul / Title: %s\n"
-                 "Batas waktu jawaban / Answer due: %s (10 hari kerja / working days)\n"
-                 "Pantau / Track: %s\n"
-                 "Token akses (untuk klarifikasi atau pembatalan) / Access token "
-                 "(to clarify or withdraw): %s\n"
-                 % (row.number, row.title, row.due_date.isoformat(), link, token), row.id)
-    notify.queue("request_new_for_subkoord", _role_emails(p.SUBKOORD),
-                 "[%s] Permintaan data baru / New data request" % row.number,
-                 "%s\n%s\n" % (row.title, link), row.id)
+    queue_mail("request_created", row.email, row.id, row=row, link=link, token=token)
+    queue_mail("request_new_for_subkoord", _role_emails(p.SUBKOORD), row.id, row=row,
+                   link=link)
 
 
 def _notify_transition(row, transition: str, comment: str) -> None:
     link = tracking_url(row.number)
     status = p.STEPS[row.status]
     if transition in p.PUBLIC_TRANSITIONS and transition not in ("clarify", "withdraw"):
-        body = "Status: %s / %s\n%s\n" % (status.label_id, status.label_en, link)
-        if transition in p.REQUESTER_COMMENTS and comment:
-            body += "\n%s\n" % comment
-        if transition == "forward":
-            body += ("\nDiteruskan ke / Forwarded to: %s\nBatas waktu tidak berubah / "
-                     "The due date does not change: %s\n"
-                     % (_org_title(row.organization_id), row.due_date.isoformat()))
-        notify.queue("request_update", [row.email], "[%s] %s / %s" % (
-            row.number, status.label_id, status.label_en), body, row.id)
+        queue_mail("request_update", row.email, row.id, row=row, status=status, link=link,
+                       comment=comment if transition in p.REQUESTER_COMMENTS else "",
+                       forwarded_to=_org_title(row.organization_id)
+                       if transition == "forward" else "")
     if transition in ("assign", "handover") and row.assignee_id:
-        notify.queue("request_task", _emails_of([row.assignee_id]),
-                     "[%s] Tugas permintaan data / Data request task" % row.number,
-                     "%s\n%s\n" % (row.title, link), row.id)
+        queue_mail("request_task", _emails_of([row.assignee_id]), row.id, row=row, link=link)
     if transition in ("escalate", "forward") and row.organization_id:
         _notify_opd(row)
     if transition == "forward" and row.forwarded_from_org_id:
-        notify.queue("request_forwarded_away", _org_emails(row.forwarded_from_org_id),
-                     "[%s] Penerusan dikonfirmasi / Forward confirmed" % row.number,
-                     "Permintaan ini kini ditangani %s.\nThis request is now handled by %s.\n"
-                     "%s\n" % (_org_title(row.organization_id), _org_title(row.organization_id),
-                                link), row.id)
+        queue_mail("request_forwarded_away", _org_emails(row.forwarded_from_org_id), row.id,
+                       row=row, link=link, handled_by=_org_title(row.organization_id))
     if transition in ("opd_send", "opd_decline", "opd_forward", "clarify"):
-        notify.queue("request_for_subkoord", _role_emails(p.SUBKOORD),
-                     "[%s] %s" % (row.number, status.label_id), "%s\n" % link, row.id)
+        queue_mail("request_for_subkoord", _role_emails(p.SUBKOORD), row.id, row=row,
+                       status=status, link=link)

@@ -9,14 +9,12 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import StopOnError, missing
 from ckanext.scheming.validation import scheming_validator
 
+from ckanext.satudata.i18n import bilingual
+
 Invalid = tk.Invalid
 
 
-def bilingual(id_text: str, en_text: str) -> str:
-    return "%s / %s" % (id_text, en_text)
-
-
-MSG_REQUIRED = bilingual("Wajib diisi", "Missing value")
+MSG_REQUIRED = bilingual('Missing value')
 
 
 def _empty(value: Any) -> bool:
@@ -40,9 +38,7 @@ def satudata_choice(field, schema):
         if _empty(value):
             return value
         if value not in allowed:
-            raise Invalid(bilingual(
-                'Pilihan tidak valid "%s"; pilihan yang sah: %s' % (value, ", ".join(allowed)),
-                'Invalid choice "%s"; allowed values: %s' % (value, ", ".join(allowed))))
+            raise Invalid(bilingual('Invalid choice "%s"; allowed values: %s', value, ", ".join(allowed)))
         return value
     return validator
 
@@ -62,8 +58,7 @@ def satudata_year(value):
     except ValueError:
         year = None
     if year is None or not 1900 <= year <= 2100:
-        raise Invalid(bilingual("Tahun tidak valid (1900–2100): %s" % value,
-                                "Invalid year (1900–2100): %s" % value))
+        raise Invalid(bilingual('Invalid year (1900–2100): %s', value))
     return str(year)
 
 
@@ -75,9 +70,7 @@ def satudata_period_end(key, data, errors, context):
         return
     try:
         if int(end) < int(start):
-            errors[key].append(bilingual(
-                "Tahun akhir periode tidak boleh sebelum tahun awal",
-                "The period's end year cannot precede its start year"))
+            errors[key].append(bilingual("The period's end year cannot precede its start year"))
     except (TypeError, ValueError):
         pass
 
@@ -88,17 +81,13 @@ _BPS = re.compile(r"^\d{2}(\d{2}(\d{3}(\d{3})?)?)?$")
 
 def satudata_region_code_kemendagri(value):
     if not _empty(value) and not _KEMENDAGRI.match(str(value).strip()):
-        raise Invalid(bilingual(
-            "Kode wilayah Kemendagri tidak valid (contoh 35.10 atau 35.10.01): %s" % value,
-            "Invalid Kemendagri region code (e.g. 35.10 or 35.10.01): %s" % value))
+        raise Invalid(bilingual('Invalid Kemendagri region code (e.g. 35.10 or 35.10.01): %s', value))
     return value.strip() if isinstance(value, str) else value
 
 
 def satudata_region_code_bps(value):
     if not _empty(value) and not _BPS.match(str(value).strip()):
-        raise Invalid(bilingual(
-            "Kode wilayah BPS tidak valid (contoh 3510 atau 3510010): %s" % value,
-            "Invalid BPS region code (e.g. 3510 or 3510010): %s" % value))
+        raise Invalid(bilingual('Invalid BPS region code (e.g. 3510 or 3510010): %s', value))
     return value.strip() if isinstance(value, str) else value
 
 
@@ -111,15 +100,13 @@ def satudata_email(value):
         return value
     value = str(value).strip()
     if not _EMAIL.fullmatch(value):
-        raise Invalid(bilingual("Alamat email tidak valid: %s" % value,
-                                "Invalid email address: %s" % value))
+        raise Invalid(bilingual('Invalid email address: %s', value))
     return value
 
 
 def satudata_phone(value):
     if not _empty(value) and not _PHONE.fullmatch(str(value).strip()):
-        raise Invalid(bilingual("Nomor telepon tidak valid: %s" % value,
-                                "Invalid phone number: %s" % value))
+        raise Invalid(bilingual('Invalid phone number: %s', value))
     return value
 
 
@@ -128,43 +115,35 @@ def satudata_user(value, context):
     import ckan.model as model
     user = model.User.get(value) if not _empty(value) else None
     if user is None or user.state == "deleted":
-        raise Invalid(bilingual("Pengguna tidak ditemukan: %s" % value,
-                                "User not found: %s" % value))
+        raise Invalid(bilingual('User not found: %s', value))
     return user.id
 
 
 def satudata_role(value):
     from ckanext.satudata.workflow.roles import ROLES
     if value not in ROLES:
-        raise Invalid(bilingual(
-            'Peran tidak valid "%s"; peran yang sah: %s' % (value, ", ".join(ROLES)),
-            'Invalid role "%s"; allowed roles: %s' % (value, ", ".join(ROLES))))
+        raise Invalid(bilingual('Invalid role "%s"; allowed roles: %s', value, ", ".join(ROLES)))
     return value
 
 
 def satudata_one_of_transitions(value):
     from ckanext.satudata.dissemination.rules import TRANSITIONS
     if value not in TRANSITIONS:
-        raise Invalid(bilingual(
-            'Transisi tidak valid "%s"; pilihan: %s' % (value, ", ".join(TRANSITIONS)),
-            'Invalid transition "%s"; allowed: %s' % (value, ", ".join(TRANSITIONS))))
+        raise Invalid(bilingual('Invalid transition "%s"; allowed: %s', value, ", ".join(TRANSITIONS)))
     return value
 
 
 def satudata_one_of_states(value):
     from ckanext.satudata.dissemination.rules import STATES
     if value not in STATES:
-        raise Invalid(bilingual(
-            'Status tidak valid "%s"; pilihan: %s' % (value, ", ".join(STATES)),
-            'Invalid state "%s"; allowed: %s' % (value, ", ".join(STATES))))
+        raise Invalid(bilingual('Invalid state "%s"; allowed: %s', value, ", ".join(STATES)))
     return value
 
 
 def satudata_max_length(length: int):
     def validator(value):
         if isinstance(value, str) and len(value) > length:
-            raise Invalid(bilingual("Terlalu panjang (maksimal %d karakter)" % length,
-                                    "Too long (at most %d characters)" % length))
+            raise Invalid(bilingual('Too long (at most %d characters)', length))
         return value
     return validator
 
@@ -174,40 +153,33 @@ def satudata_organization(value):
     import ckan.model as model
     group = model.Group.get(value) if not _empty(value) else None
     if group is None or not group.is_organization or group.state != "active":
-        raise Invalid(bilingual("OPD tidak ditemukan: %s" % value,
-                                "Organization not found: %s" % value))
+        raise Invalid(bilingual('Organization not found: %s', value))
     return group.id
 
 
 def satudata_honeypot(value):
     if not _empty(value):
-        raise Invalid(bilingual("Permintaan tidak dapat diproses",
-                                "The request could not be processed"))
+        raise Invalid(bilingual('The request could not be processed'))
     return value
 
 
 def satudata_identity_number(value):
     if not _empty(value) and not re.match(r"^[0-9]{16}$", str(value).strip()):
-        raise Invalid(bilingual("NIK harus 16 digit angka",
-                                "The identity number (NIK) must be 16 digits"))
+        raise Invalid(bilingual('The identity number (NIK) must be 16 digits'))
     return value
 
 
 def satudata_request_transition(value):
     from ckanext.satudata.requests.rules import TRANSITIONS
     if value not in TRANSITIONS:
-        raise Invalid(bilingual(
-            'Transisi tidak valid "%s"; pilihan: %s' % (value, ", ".join(TRANSITIONS)),
-            'Invalid transition "%s"; allowed: %s' % (value, ", ".join(TRANSITIONS))))
+        raise Invalid(bilingual('Invalid transition "%s"; allowed: %s', value, ", ".join(TRANSITIONS)))
     return value
 
 
 def satudata_request_status(value):
     from ckanext.satudata.requests.rules import STATES
     if value not in STATES:
-        raise Invalid(bilingual(
-            'Status tidak valid "%s"; pilihan: %s' % (value, ", ".join(STATES)),
-            'Invalid status "%s"; allowed: %s' % (value, ", ".join(STATES))))
+        raise Invalid(bilingual('Invalid status "%s"; allowed: %s', value, ", ".join(STATES)))
     return value
 
 
@@ -215,13 +187,13 @@ def _as_int(value):
     try:
         return int(value)
     except (TypeError, ValueError, OverflowError):
-        raise Invalid(bilingual("Harus bilangan bulat", "Must be an integer"))
+        raise Invalid(bilingual('Must be an integer'))
 
 
 def satudata_limit(value):
     number = _as_int(value)
     if number > 1000:
-        raise Invalid(bilingual("Maksimal 1000", "At most 1000"))
+        raise Invalid(bilingual('At most 1000'))
     return number
 
 
@@ -230,7 +202,7 @@ def satudata_at_most(most: int):
     def validator(value):
         number = _as_int(value)
         if number > most:
-            raise Invalid(bilingual("Maksimal %d" % most, "At most %d" % most))
+            raise Invalid(bilingual('At most %d', most))
         return number
     return validator
 
@@ -238,9 +210,7 @@ def satudata_at_most(most: int):
 def satudata_one_of(allowed):
     def validator(value):
         if value not in allowed:
-            raise Invalid(bilingual(
-                'Nilai tidak valid "%s"; pilihan: %s' % (value, ", ".join(allowed)),
-                'Invalid value "%s"; allowed: %s' % (value, ", ".join(allowed))))
+            raise Invalid(bilingual('Invalid value "%s"; allowed: %s', value, ", ".join(allowed)))
         return value
     return validator
 
@@ -250,13 +220,11 @@ def satudata_iso_date(value):
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise Invalid(bilingual("Tanggal tidak valid (YYYY-MM-DD): %s" % value,
-                                "Invalid date (YYYY-MM-DD): %s" % value))
+        raise Invalid(bilingual('Invalid date (YYYY-MM-DD): %s', value))
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-MSG_UNSTORABLE = bilingual("Teks berisi karakter yang tidak valid",
-                           "The text contains invalid characters")
+MSG_UNSTORABLE = bilingual('The text contains invalid characters')
 
 
 def satudata_clean_text(value):

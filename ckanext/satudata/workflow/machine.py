@@ -5,15 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ckanext.satudata.i18n import bilingual, translate
+
 
 @dataclass(frozen=True)
 class Step:
     """What the SOP expects while an item sits in a state."""
     number: str
-    label_id: str
-    label_en: str
+    label: str          # an English msgid of the catalogue
     actor: str
     standard_minutes: Optional[int]
+
+    @property
+    def label_id(self) -> str:
+        return translate(self.label, "id")
+
+    @property
+    def label_en(self) -> str:
+        return self.label
 
 
 class Refused(Exception):
@@ -28,9 +37,9 @@ class Invalid(Refused):
     """Refused because of the item or the request (state, comment, content)."""
 
 
-def invalid(id_text: str, en_text: str) -> Invalid:
-    return Invalid("%s / %s" % (id_text, en_text))
+def invalid(message: str, *args) -> Invalid:
+    return Invalid(bilingual(message, *args))
 
 
-def forbid(id_text: str, en_text: str) -> NotAllowed:
-    return NotAllowed("%s / %s" % (id_text, en_text))
+def forbid(message: str, *args) -> NotAllowed:
+    return NotAllowed(bilingual(message, *args))

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
 
+from ckanext.satudata.i18n import N_
 from ckanext.satudata.model import portal_role
 
 STAF = "staf"
@@ -21,9 +22,9 @@ SUBKOORD = "subkoord"
 KABID = "kabid"
 ROLES = (STAF, SUBKOORD, KABID)
 ROLE_LABELS = {
-    STAF: ("Staf Statistik", "Statistics staff"),
-    SUBKOORD: ("Subkoordinator Statistik", "Statistics sub-coordinator"),
-    KABID: ("Kepala Bidang Statistik", "Head of the statistics division"),
+    STAF: N_('Statistics staff'),
+    SUBKOORD: N_('Statistics sub-coordinator'),
+    KABID: N_('Head of the statistics division'),
 }
 
 

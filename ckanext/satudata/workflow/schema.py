@@ -7,15 +7,15 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
 
-from ckanext.satudata.sdi.validators import MSG_UNSTORABLE, bilingual, has_unstorable
+from ckanext.satudata.i18n import bilingual
+from ckanext.satudata.sdi.validators import MSG_UNSTORABLE, has_unstorable
 from ckanext.satudata.workflow.machine import Invalid, NotAllowed
 
 # Parameters the actions and their auth functions look up as they come
 # (before any schema): they must be text.
 REFERENCE_KEYS = ("id", "number", "user", "request", "access_token")
-MSG_TEXT = bilingual("Harus berupa teks", "Must be text")
-MSG_REFERENCE_LENGTH = bilingual("Terlalu panjang (maksimal 200 karakter)",
-                                 "Too long (at most 200 characters)")
+MSG_TEXT = bilingual('Must be text')
+MSG_REFERENCE_LENGTH = bilingual('Too long (at most 200 characters)')
 
 
 def check_input(data_dict, reference_keys=REFERENCE_KEYS):
