@@ -111,14 +111,16 @@ def satudata_review_queue(context, data_dict):
     actor = wf.actor_for(context.get("user"))
     if actor.user_id is None:
         return []
+    # One query for the whole queue: the workflow rows with their datasets
+    # (loaded into the session, so item_for's Package.get costs no query).
     rows = model.Session.execute(
-        sa.select(wf_table).where(wf_table.c.state != d.TERBIT)
+        sa.select(wf_table, model.Package)
+        .join(model.Package, model.Package.id == wf_table.c.package_id)
+        .where(wf_table.c.state != d.TERBIT, model.Package.state != "deleted")
         .order_by(wf_table.c.entered_at)).all()
     queue = []
     for row in rows:
-        pkg = model.Package.get(row.package_id)
-        if pkg is None or pkg.state == "deleted":
-            continue
+        pkg = row.Package
         allowed = d.allowed_transitions(wf.item_for(row, pkg.id), actor,
                                         wf.sysadmin_acts_as_any_role())
         if allowed:

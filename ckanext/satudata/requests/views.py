@@ -405,27 +405,17 @@ def board():
     user = tk.current_user
     if not (roles.is_walidata_team(user.id) or user.sysadmin):
         return tk.abort(403, tk._("Only the Walidata team can see the request board"))
-    context = _context()
-    action = tk.get_action("satudata_request_list")
+    from ckanext.satudata.requests import board as b
     args = tk.request.args
     status = args.get("status") or ""
     if status not in p.STATES:
         status = ""
     mine = args.get("mine") == "1"
     q = (args.get("q") or "").strip()[:200]
-    search = {"q": q} if q else {}
-    counts = {s: action(context, dict(search, status=s, limit=0))["count"] for s in p.STATES}
-    statuses = [status] if status else list(p.OPEN)
-    requests = []
-    for s in statuses:
-        if counts[s]:
-            requests.extend(action(context, dict(search, status=s, limit=1000))["results"])
-    if mine:
-        requests = [r for r in requests if r.get("assignee") == user.name]
-    if status in p.CLOSED:
-        requests.sort(key=lambda r: r["closed_at"] or "", reverse=True)
-    else:
-        requests = _sort_by_due(requests)
+    # a bounded number of queries, whatever the number of requests (board.py)
+    counts = b.counts(q)
+    shown = b.Filter(status=status, assignee_id=user.id if mine else None, q=q)
+    total, overdue_count = b.totals(shown)
     params = {k: v for k, v in (("status", status), ("mine", "1" if mine else ""),
                                 ("q", q)) if v}
 
@@ -433,13 +423,15 @@ def board():
         return tk.h.url_for("satudata_requests.board", page=page, **params)
 
     page_number = tk.h.get_page_number(args)
-    page = Page(collection=requests, page=page_number, url=pager_url,
-                item_count=len(requests), items_per_page=PAGE_SIZE)
+    page = Page(collection=[], page=page_number, url=pager_url, presliced_list=True,
+                item_count=total, items_per_page=PAGE_SIZE)
+    requests = b.page(shown, PAGE_SIZE, (page.page - 1) * PAGE_SIZE) if total else []
+    page.items = requests
     return _private_page(tk.render("satudata/permintaan/board.html", {
-        "requests": page.items, "page": page, "total": len(requests), "q": q,
+        "requests": requests, "page": page, "total": total, "q": q,
         "counts": counts, "status": status, "mine": mine,
         "open_count": sum(counts[s] for s in p.OPEN),
-        "overdue_count": sum(1 for r in requests if r["deadline"]["overdue"])}))
+        "overdue_count": overdue_count}))
 
 
 @satudata_requests.route("/satudata/permintaan/opd")
@@ -453,12 +445,12 @@ def opd_inbox():
     if not org_ids:
         return tk.abort(403, tk._("Only editors and admins of an organization (OPD) "
                                   "have an inbox"))
-    context = _context()
+    from ckanext.satudata.requests import board as b
     organizations = []
     for group in sorted((model.Group.get(i) for i in org_ids),
                         key=lambda g: (g.title or g.name).lower()):
-        results = tk.get_action("satudata_request_list")(
-            context, {"organization": group.id, "limit": 1000})["results"]
+        # one query per OPD the user acts for, whatever the number of requests
+        results = b.sent_to(group.id)
         organizations.append({
             "name": group.name, "title": group.title or group.name,
             "waiting": _sort_by_due([r for r in results if r["status"] in OPD_WAITING]),

@@ -52,14 +52,9 @@ def satudata_my_work() -> dict[str, Any]:
         reviews = []
     work["reviews"] = sorted(reviews, key=lambda r: not (r.get("sla") or {}).get("overdue"))
     if sh.satudata_is_walidata() or sh.satudata_is_opd_member():
-        from ckanext.satudata.requests import rules as permintaan
-        try:
-            found = tk.get_action("satudata_request_list")(_context(), {"limit": 1000})
-        except (tk.NotAuthorized, tk.ValidationError):
-            found = {}
-        rows = found.get("results", []) if isinstance(found, dict) else found
-        open_ = [r for r in rows if r.get("status") not in permintaan.CLOSED]
+        from ckanext.satudata.requests import board
         user = tk.current_user
+        open_ = board.open_for(user.id, bool(user.sysadmin))  # one query, not one per request
         from ckanext.satudata.workflow import roles
         from ckanext.satudata.requests import service as dr
         import ckan.model as model
