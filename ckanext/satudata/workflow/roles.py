@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Optional
 
+import flask
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
@@ -28,10 +29,37 @@ ROLE_LABELS = {
 }
 
 
+# Roles are asked on every auth check, helper and action of a page: inside a
+# web request they are read once per user and kept in the request's WSGI
+# environ (one dict per request, gone with it; a request context pushed for
+# rendering a mail from a CLI command gets its own). grant() and revoke()
+# drop the user's entry, so a change shows at once. Outside a request (CLI,
+# background jobs, tests calling actions) nothing is kept.
+_CACHE_KEY = "ckanext.satudata.roles"
+
+
+def _request_cache() -> Optional[dict[str, tuple[str, ...]]]:
+    if not flask.has_request_context():
+        return None
+    return flask.request.environ.setdefault(_CACHE_KEY, {})
+
+
+def _forget(user_id: str) -> None:
+    cache = _request_cache()
+    if cache is not None:
+        cache.pop(user_id, None)
+
+
 def roles_of(user_id: str) -> list[str]:
+    cache = _request_cache()
+    if cache is not None and user_id in cache:
+        return list(cache[user_id])
     rows = model.Session.execute(
         sa.select(portal_role.c.role).where(portal_role.c.user_id == user_id))
-    return sorted(r[0] for r in rows)
+    found = sorted(r[0] for r in rows)
+    if cache is not None:
+        cache[user_id] = tuple(found)
+    return found
 
 
 def is_walidata_team(user_id: Optional[str]) -> bool:
@@ -40,6 +68,7 @@ def is_walidata_team(user_id: Optional[str]) -> bool:
 
 def grant(user_id: str, role: str, granted_by: Optional[str]) -> bool:
     """True when newly granted, False when the user already held the role."""
+    _forget(user_id)
     result = model.Session.execute(
         insert(portal_role).values(id=str(uuid.uuid4()), user_id=user_id, role=role,
                                    granted_by=granted_by)
@@ -48,6 +77,7 @@ def grant(user_id: str, role: str, granted_by: Optional[str]) -> bool:
 
 
 def revoke(user_id: str, role: str) -> bool:
+    _forget(user_id)
     result = model.Session.execute(
         sa.delete(portal_role).where(portal_role.c.user_id == user_id,
                                      portal_role.c.role == role))

@@ -83,7 +83,7 @@ def test_review_queue_costs_the_same_for_3_and_30_datasets(app, walidata):
     # and one query for the whole queue, datasets joined
     assert len(seen.matching("FROM satudata_dataset_workflow")) == 1, seen
     assert len(seen.matching("FROM package")) == 0, seen
-    assert len(seen.matching("FROM satudata_portal_role")) == 1, seen
+    assert len(seen.matching("SELECT satudata_portal_role.role")) == 1, seen
 
 
 def test_review_queue_still_leaves_out_deleted_and_published(app, walidata):
@@ -182,3 +182,65 @@ def test_opd_inbox_costs_the_same_for_3_and_30_requests(app, walidata):
     counts[30] = len(seen)
     assert body.count("Permintaan data") == 30
     assert counts[30] == counts[3], counts
+
+
+# -- portal roles: once per user and request ----------------------------------------
+
+def test_a_page_reads_the_roles_once_per_user(app, walidata):
+    org = factories.Organization(name="dinkes", title="Dinas Kesehatan")
+    _file_requests(6, org, walidata["staf"])
+    _datasets(org, 0, 3)
+    for url in ("/satudata/permintaan", "/satudata/antrian-review", "/dashboard/datasets"):
+        _, seen = render(app, url, walidata["subkoord"])
+        assert len(seen.matching("SELECT satudata_portal_role.role")) == 1, (url, len(seen))
+
+
+def test_roles_in_a_request_follow_grant_and_revoke_at_once(app):
+    from ckanext.satudata.workflow import roles
+    user = factories.User()
+    with app.flask_app.test_request_context():
+        with counted() as seen:
+            assert roles.roles_of(user["id"]) == []
+            assert not roles.is_walidata_team(user["id"])
+            assert roles.roles_of(user["id"]) == []
+        assert len(seen.matching("SELECT satudata_portal_role.role")) == 1
+        roles.grant(user["id"], "staf", None)
+        assert roles.roles_of(user["id"]) == ["staf"]
+        roles.grant(user["id"], "kabid", None)
+        assert roles.roles_of(user["id"]) == ["kabid", "staf"]
+        roles.roles_of(user["id"]).append("subkoord")      # a copy: the cache stays
+        assert roles.roles_of(user["id"]) == ["kabid", "staf"]
+        roles.revoke(user["id"], "staf")
+        assert roles.roles_of(user["id"]) == ["kabid"]
+        model.Session.commit()
+    # a new request reads again
+    with app.flask_app.test_request_context():
+        model.Session.execute(sa.text(
+            "DELETE FROM satudata_portal_role WHERE user_id = :u"), {"u": user["id"]})
+        assert roles.roles_of(user["id"]) == []
+
+
+def test_no_roles_kept_outside_a_request():
+    """CLI commands and background jobs see every change, even one made
+    behind roles.py's back."""
+    from ckanext.satudata.workflow import roles
+    user = factories.User()
+    roles.grant(user["id"], "subkoord", None)
+    with counted() as seen:
+        assert roles.roles_of(user["id"]) == ["subkoord"]
+        model.Session.execute(sa.text(
+            "DELETE FROM satudata_portal_role WHERE user_id = :u"), {"u": user["id"]})
+        assert roles.roles_of(user["id"]) == []
+    assert len(seen.matching("SELECT satudata_portal_role.role")) == 2
+
+
+def test_role_changes_through_the_actions_show_in_the_same_and_next_request(app, sysadmin):
+    target = factories.User()
+    auth = headers(sysadmin)
+    app.post("/api/action/satudata_role_grant", headers=auth,
+             json={"user": target["name"], "role": "staf"}, status=200)
+    # the next request of the new Staf already sees the board
+    app.get("/satudata/permintaan", headers=headers(target), status=200)
+    app.post("/api/action/satudata_role_revoke", headers=auth,
+             json={"user": target["name"], "role": "staf"}, status=200)
+    app.get("/satudata/permintaan", headers=headers(target), status=403)
