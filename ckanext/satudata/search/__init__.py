@@ -12,6 +12,8 @@ the two places in CKAN that bypass those registries at them:
 from __future__ import annotations
 
 import logging
+import os
+from typing import Optional
 
 import ckan.lib.search as ckan_search
 from ckan.common import config
@@ -45,34 +47,96 @@ def clear_dataset(package_reference: str) -> None:
     model.Session.commit()
 
 
+def schema_check(schema_file: Optional[str] = None) -> bool:
+    """CKAN checks Solr's schema at every start; here the index table stands
+    in for it. With a schema file (CKAN's tests) the file is still checked."""
+    if schema_file:
+        return _originals["schema_check"](schema_file)
+    return check_index_table()
+
+
+# Methods of CKAN's own classes that this backend replaces in place, so every
+# way in reaches it: the registries (`index_for`, `query_for`),
+# `ckan.lib.search.PackageSearchQuery` (used by `model_dictize` for counts),
+# and code that instantiates `ckan.lib.search.index.PackageSearchIndex` or
+# `ckan.lib.search.query.PackageSearchQuery` itself.
+def _replacements():
+    from ckan.lib.search.index import PackageSearchIndex
+    from ckan.lib.search.query import PackageSearchQuery
+    from .index import PostgresPackageSearchIndex
+    from .query import PostgresPackageSearchQuery
+    out = []
+    for target, source in ((PackageSearchIndex, PostgresPackageSearchIndex),
+                           (PackageSearchQuery, PostgresPackageSearchQuery)):
+        for name, value in vars(source).items():
+            if not name.startswith("__"):
+                out.append((target, name, value))
+    return out
+
+
+_MISSING = object()
+
+
 def install() -> None:
     """Select the configured backend. Idempotent; ``uninstall`` restores core."""
     if backend() != "postgres":
         uninstall()
         return
-    from .index import PostgresPackageSearchIndex
-    from .query import PostgresPackageSearchQuery
-    if not _originals:
-        _originals.update(
-            index=ckan_search._INDICES["package"],
-            query=ckan_search._QUERIES["package"],
-            query_class=ckan_search.PackageSearchQuery,
-            schema_check=ckan_search.check_solr_schema_version,
-            clear=ckan_search.clear,
-        )
-    ckan_search._INDICES["package"] = PostgresPackageSearchIndex
-    ckan_search._QUERIES["package"] = PostgresPackageSearchQuery
-    ckan_search.PackageSearchQuery = PostgresPackageSearchQuery
-    ckan_search.check_solr_schema_version = lambda schema_file=None: check_index_table()
+    if _originals:
+        return
+    _originals.update(
+        schema_check=ckan_search.check_solr_schema_version,
+        is_available=ckan_search.is_available,
+        clear=ckan_search.clear,
+        methods=[(target, name, target.__dict__.get(name, _MISSING))
+                 for target, name, _ in _replacements()],
+    )
+    for target, name, value in _replacements():
+        setattr(target, name, value)
+    ckan_search.check_solr_schema_version = schema_check
+    ckan_search.is_available = check_index_table
     ckan_search.clear = clear_dataset
+    _fork_safety()
+
+
+def installed() -> bool:
+    return bool(_originals)
 
 
 def uninstall() -> None:
     if not _originals:
         return
-    ckan_search._INDICES["package"] = _originals["index"]
-    ckan_search._QUERIES["package"] = _originals["query"]
-    ckan_search.PackageSearchQuery = _originals["query_class"]
+    for target, name, value in _originals["methods"]:
+        if value is _MISSING:
+            delattr(target, name)
+        else:
+            setattr(target, name, value)
     ckan_search.check_solr_schema_version = _originals["schema_check"]
+    ckan_search.is_available = _originals["is_available"]
     ckan_search.clear = _originals["clear"]
     _originals.clear()
+
+
+_fork_registered = False
+
+
+def _fork_safety() -> None:
+    """``ckan search-index rebuild-fast`` forks workers after the parent has
+    used the database: a child must not talk over the parent's connections
+    (the parent's pool and session are dropped in the child, never closed)."""
+    global _fork_registered
+    if _fork_registered or not hasattr(os, "register_at_fork"):
+        return
+
+    def after_fork_in_child() -> None:
+        import ckan.model as model
+        try:
+            model.Session.registry.clear()
+        except Exception:  # pragma: no cover - nothing to forget
+            pass
+        engine = getattr(model.meta, "engine", None)
+        if engine is not None:
+            engine.dispose(close=False)
+
+    os.register_at_fork(after_in_child=after_fork_in_child)
+    _fork_registered = True

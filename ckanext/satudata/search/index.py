@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import hashlib
 import json
 import logging
 from typing import Any, Optional
 
 import sqlalchemy as sa
+from dateutil.parser import isoparse, parse as dateutil_parse
 
 import ckan.lib.navl.dictization_functions as df
 import ckan.lib.plugins as lib_plugins
@@ -136,7 +138,25 @@ def build_document(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
     doc["entity_type"] = "package"
     doc["dataset_type"] = doc.get("type")
+    # as core does for Solr: `*_date` fields parsed (UTC when naive), empty
+    # or unparsable ones left out; the title without leading blanks
+    for key in [k for k in doc if k.endswith("_date")]:
+        value = doc.pop(key)
+        if not value:
+            continue
+        try:
+            parsed = isoparse(str(value)) if not isinstance(value, dt.datetime) else value
+        except (ValueError, OverflowError):
+            try:
+                parsed = dateutil_parse(str(value))
+            except (ValueError, OverflowError, TypeError):
+                log.warning("%r: %r value of %r is not a valid date", doc.get("id"), key, value)
+                continue
+        doc[key] = parsed.isoformat() + ("" if parsed.tzinfo else "Z")
+    if doc.get("title"):
+        doc["title"] = doc["title"].lstrip()
     doc["site_id"] = config.get("ckan.site_id")
+    doc["index_id"] = hashlib.md5(("%s%s" % (doc["id"], doc["site_id"])).encode()).hexdigest()
     doc["_organization_title"] = org_title
 
     for plugin in plugins.PluginImplementations(plugins.IPackageController):

@@ -7,6 +7,7 @@ are applied in SQL before counting, faceting and paging.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ import ckan.model as model
 from ckan.common import asbool, config
 from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE, VALID_SOLR_PARAMETERS,
-                                   PackageSearchQuery)
+                                   PackageSearchQuery, _get_local_query_parser)
 
 from . import bounds
 from .index import text_config
@@ -63,7 +64,7 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             raise SearchError("Dataset not found in the search index: %s" % reference)
         doc = {k: _single(k, v) for k, v in row.fields.items()}
         doc.update(data_dict=row.data_dict, validated_data_dict=row.validated_data_dict,
-                   indexed_ts=row.indexed_at.isoformat())
+                   indexed_ts=solr_date(row.indexed_at))
         return doc
 
     def run(self, query: dict[str, Any], permission_labels: Optional[list[str]] = None,
@@ -74,7 +75,7 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             raise SearchQueryError("Invalid search parameters: %s" % sorted(invalid))
         for key, value in query.items():
             for item in value if isinstance(value, list) else [value]:
-                _refuse_solr_local_params(key, item)
+                _check_query_parser(key, item)
                 _refuse_unstorable(key, item)
 
         q = query.get("q")
@@ -97,10 +98,10 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             where.append("state = 'active'")
         if permission_labels is not None:
             where.append("permission_labels && CAST(%s AS text[])" % tr.bind(list(permission_labels)))
-        where.append(tr.translate(q, lenient=True, param="q"))
+        where.append(_translate(tr, q, "q", lenient=True))
         rank_queries = list(tr.rank_queries)
         for f in fq:
-            where.append(tr.translate(f, param="fq"))
+            where.append(_translate(tr, f, "fq"))
         where_sql = " AND ".join("(%s)" % w for w in where)
 
         rank = ("ts_rank_cd(search_vector, %s)" % _balanced("||", rank_queries)
@@ -143,8 +144,9 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                     % (select, where_sql, order_sql, rows, start)), params)
                 self.results = [self._result(fl, r) for r in result_rows]
 
-        if query.get("fl") in ("id", "name"):
-            self.results = [r.get(query["fl"]) for r in self.results]
+        # as core: fetching only the id or the name (the default) gives a list
+        if query.get("fl", "name") in ("id", "name"):
+            self.results = [r.get(query.get("fl", "name")) for r in self.results]
         return {"results": self.results, "count": self.count}
 
     # -- pieces ----------------------------------------------------------
@@ -298,9 +300,30 @@ def _refuse_unstorable(param: str, value: Any) -> None:
 
 
 def _single(name: str, values: list[str]) -> Any:
+    if name in _DATE_FIELDS or name.endswith("_date"):
+        values = [solr_date(v) for v in values]
     if name.startswith(_MULTI_VALUED) or len(values) != 1:
         return values
     return values[0]
+
+
+_DATE_FIELDS = {"metadata_created", "metadata_modified", "indexed_ts"}
+
+
+def solr_date(value: Any) -> Any:
+    """A stored date as Solr returns it: UTC, ``Z``, milliseconds only when
+    there are any (``2014-06-10T08:24:12.782Z``)."""
+    try:
+        when = value if isinstance(value, dt.datetime) else \
+            dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if when.tzinfo:
+        when = when.astimezone(dt.timezone.utc)
+    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    if when.microsecond // 1000:
+        text += ".%03d" % (when.microsecond // 1000)
+    return text + "Z"
 
 
 def _int(value: Any, name: str) -> int:
@@ -310,9 +333,88 @@ def _int(value: Any, name: str) -> int:
         raise SearchQueryError("%s must be an integer" % name)
 
 
-def _refuse_solr_local_params(param: str, value: Any) -> None:
-    """Solr-only magic (``_query_:``, ``{!parser}``) has no meaning here."""
-    if isinstance(value, str) and (MAGIC_FIELD_RE.search(value) or QUERY_PARSER_RE.search(value)):
-        raise SearchError("Solr query parsers and magic fields are not supported "
-                          "in param %r." % param)
+def _check_query_parser(param: str, value: Any) -> None:
+    """CKAN's own check (``PackageSearchQuery.run``), with its messages: no
+    magic fields; local parameters only at the start and only for a parser
+    in ``ckan.search.solr_allowed_query_parsers``."""
+    if not isinstance(value, str):
+        return
+    value = value.strip()
+    if MAGIC_FIELD_RE.search(value):
+        raise SearchError(f"Magic fields are not supported in param '{param}'.")
+    match = QUERY_PARSER_RE.findall(value)
+    if match:
+        if len(match) > 1:
+            raise SearchError(f"Query parsers are not supported in param '{param}'.")
+        if not value.startswith("{!"):
+            raise SearchError(
+                f"Local parameters must be defined at the beginning of param '{param}'.")
+        if _get_local_query_parser(value) not in config["ckan.search.solr_allowed_query_parsers"]:
+            raise SearchError(f"Local parameters are not supported in param '{param}'.")
 
+
+_LOCAL_PARAM = re.compile(r"""\s*(?:([\w.]+)=)?(?:'((?:\\.|[^'\\])*)'|"((?:\\.|[^"\\])*)"|([^\s}'"]+))""")
+
+
+def parse_local_params(value: str) -> tuple[str, dict[str, list[str]], str]:
+    """``{!type k=v k2='v 2'}body`` -> (type, params, body). Only called on
+    a value ``_check_query_parser`` let through (an allowed parser)."""
+    value = value.strip()
+    pos, params, kind = 2, {}, ""
+    while True:
+        while pos < len(value) and value[pos].isspace():
+            pos += 1
+        if pos >= len(value):
+            raise SearchQueryError("Unclosed local parameters: %r" % value[:100])
+        if value[pos] == "}":
+            pos += 1
+            break
+        m = _LOCAL_PARAM.match(value, pos)
+        if not m or m.end() == pos:
+            raise SearchQueryError("Invalid local parameters: %r" % value[:100])
+        key = m.group(1)
+        raw = next(g for g in m.group(2, 3, 4) if g is not None)
+        raw = re.sub(r"\\(.)", r"\1", raw)
+        if key is None:
+            kind = kind or raw
+        elif key == "type":
+            kind = raw
+        else:
+            params.setdefault(key, []).append(raw)
+        pos = m.end()
+    body = value[pos:]
+    if "v" in params:
+        body = params.pop("v")[0]
+    return kind, params, body
+
+
+def _translate(tr: Translator, value: str, param: str, lenient: bool = False) -> str:
+    """One ``q`` or ``fq``, with the local parameters Solr's allowed query
+    parsers take: ``lucene`` (``q.op``), ``bool`` (``must``, ``should``,
+    ``must_not``, ``filter``), ``dismax``/``edismax`` (the body as words)."""
+    if not value.strip().startswith("{!"):
+        return tr.translate(value, lenient=lenient, param=param)
+    kind, params, body = parse_local_params(value)
+    if kind == "lucene":
+        saved = tr.default_and
+        if "q.op" in params:
+            tr.default_and = params["q.op"][-1].upper() != "OR"
+        try:
+            return tr.translate(body, param=param)
+        finally:
+            tr.default_and = saved
+    if kind in ("dismax", "edismax"):
+        return tr.translate(body, lenient=True, param=param)
+    if kind == "bool":
+        must = [tr.translate(v, lenient=True, param=param)
+                for key in ("must", "filter") for v in params.get(key, [])]
+        must_not = [tr.translate(v, lenient=True, param=param)
+                    for v in params.get("must_not", [])]
+        should = [tr.translate(v, lenient=True, param=param) for v in params.get("should", [])]
+        parts = ["(%s)" % c for c in must]
+        if should and not must:
+            parts.append("(%s)" % " OR ".join("(%s)" % c for c in should))
+        parts += ["NOT (%s)" % c for c in must_not]
+        return " AND ".join(parts) if parts else "FALSE"
+    raise SearchQueryError("The %r query parser is not supported by this search backend "
+                           "(satudata_search)" % kind)

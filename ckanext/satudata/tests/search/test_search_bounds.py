@@ -8,10 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
+from ckan.lib.search.query import PackageSearchQuery as CkanPackageSearchQuery
 from ckan.tests import factories, helpers
 
-from ckanext.satudata.tests.helpers import SdiDataset, walk
 from ckanext.satudata.search import query as search_query
+from ckanext.satudata.tests.helpers import SdiDataset, walk
 from ckanext.satudata.search.bounds import SearchBoundError, literal_prefix
 
 pytestmark = pytest.mark.usefixtures("satudata_db")
@@ -165,7 +166,7 @@ def test_default_depth_stops_what_would_exhaust_the_recursion(catalogue, app):
 # -- statement_timeout ---------------------------------------------------------
 
 def _slow_facets(seconds):
-    original = search_query.PostgresPackageSearchQuery._facets
+    original = CkanPackageSearchQuery._facets
 
     def slow(where_sql, params, facet_fields, limit, mincount):
         model.Session.execute(sa.text("SELECT pg_sleep(%f)" % seconds))
@@ -175,7 +176,7 @@ def _slow_facets(seconds):
 
 @pytest.mark.ckan_config(P + "statement_timeout", "200")
 def test_statement_timeout_is_a_409_not_a_stalled_worker(catalogue, app, monkeypatch):
-    monkeypatch.setattr(search_query.PostgresPackageSearchQuery, "_facets", _slow_facets(5))
+    monkeypatch.setattr(CkanPackageSearchQuery, "_facets", _slow_facets(5))
     start = time.perf_counter()
     message = _bound_message(_post(app, 409, q="bayi", **{"facet.field": ["tags"]}))
     assert time.perf_counter() - start < 4
@@ -195,7 +196,7 @@ def test_timeout_leaves_the_callers_transaction_and_timeout_intact(catalogue, mo
     org.title = "Judul belum disimpan"
     session.execute(sa.text("SET LOCAL statement_timeout = '42s'"))
 
-    monkeypatch.setattr(search_query.PostgresPackageSearchQuery, "_facets", _slow_facets(3))
+    monkeypatch.setattr(CkanPackageSearchQuery, "_facets", _slow_facets(3))
     with pytest.raises(SearchBoundError):
         helpers.call_action("package_search", q="bayi", **{"facet.field": ["tags"]})
     monkeypatch.undo()
@@ -212,13 +213,13 @@ def test_timeout_leaves_the_callers_transaction_and_timeout_intact(catalogue, mo
 @pytest.mark.ckan_config(P + "statement_timeout", "300")
 def test_search_sql_runs_under_the_configured_timeout(catalogue):
     seen = []
-    original = search_query.PostgresPackageSearchQuery._facets
+    original = CkanPackageSearchQuery._facets
 
     def spy(where_sql, params, facet_fields, limit, mincount):
         seen.append(model.Session.execute(sa.text("SHOW statement_timeout")).scalar())
         return original(where_sql, params, facet_fields, limit, mincount)
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(search_query.PostgresPackageSearchQuery, "_facets", staticmethod(spy))
+        m.setattr(CkanPackageSearchQuery, "_facets", staticmethod(spy))
         helpers.call_action("package_search", q="bayi", **{"facet.field": ["tags"]})
     assert seen == ["300ms"]
 

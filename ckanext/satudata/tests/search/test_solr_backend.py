@@ -14,23 +14,32 @@ from ckanext.satudata.search.index import PostgresPackageSearchIndex
 from ckanext.satudata.search.query import PostgresPackageSearchQuery
 
 
+def _is_ours(cls, name, source):
+    return cls.__dict__.get(name) is source.__dict__[name]
+
+
 def test_postgres_is_the_default():
-    assert ckan_search._INDICES["package"] is PostgresPackageSearchIndex
-    assert ckan_search._QUERIES["package"] is PostgresPackageSearchQuery
-    assert ckan_search.PackageSearchQuery is PostgresPackageSearchQuery
+    """CKAN's own classes answer with this backend, however they are reached."""
+    assert search.installed()
+    assert _is_ours(PackageSearchIndex, "index_package", PostgresPackageSearchIndex)
+    assert _is_ours(PackageSearchQuery, "run", PostgresPackageSearchQuery)
+    assert isinstance(ckan_search.index_for("package"), PackageSearchIndex)
+    assert ckan_search.query_for("package").run.__func__ is PostgresPackageSearchQuery.run
 
 
 def test_solr_backend_restores_core(ckan_config, monkeypatch):
     monkeypatch.setitem(ckan_config, "ckanext.satudata.search_backend", "solr")
     try:
         search.install()
-        assert ckan_search._INDICES["package"] is PackageSearchIndex
-        assert ckan_search._QUERIES["package"] is PackageSearchQuery
-        assert ckan_search.PackageSearchQuery is PackageSearchQuery
+        assert not search.installed()
+        assert "index_package" in PackageSearchIndex.__dict__
+        assert not _is_ours(PackageSearchIndex, "index_package", PostgresPackageSearchIndex)
+        assert not _is_ours(PackageSearchQuery, "run", PostgresPackageSearchQuery)
+        assert "clear" not in PackageSearchIndex.__dict__  # inherited from core's SearchIndex
     finally:
         monkeypatch.setitem(ckan_config, "ckanext.satudata.search_backend", "postgres")
         search.install()
-    assert ckan_search._INDICES["package"] is PostgresPackageSearchIndex
+    assert _is_ours(PackageSearchQuery, "run", PostgresPackageSearchQuery)
 
 
 @pytest.mark.solr

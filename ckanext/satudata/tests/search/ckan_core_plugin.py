@@ -1,0 +1,52 @@
+"""pytest plugin for running CKAN's own tests against ``satudata_search``
+(``scripts/test-ckan-search`` passes it with ``-p``).
+
+CKAN's ``clean_db`` drops every table the first time (ours included) and
+afterwards deletes the rows of CKAN's own tables. Solr lives outside the
+database, so CKAN's fixtures never think of re-creating an index: here, after
+each reset, the plugin's migrations are applied again when its table is gone.
+Index rows otherwise stay, as documents stay in Solr until ``clean_index``.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+PLUGIN = "satudata_search"
+
+
+def migrate_search_tables() -> None:
+    """``ckan db upgrade -p satudata_search``, without needing the plugin
+    loaded (CKAN's ``with_plugins`` unloads it between tests; the backend
+    stays installed)."""
+    import os
+
+    from alembic import command
+    from alembic.config import Config
+
+    import ckan.model as model
+    import ckanext.satudata
+    from ckan.common import config
+    present = model.Session.execute(
+        sa.text("SELECT to_regclass('satudata_search_index') IS NOT NULL")).scalar()
+    model.Session.remove()
+    if present:
+        return
+    folder = os.path.join(os.path.dirname(ckanext.satudata.__file__), "migration", PLUGIN)
+    alembic_cfg = Config(os.path.join(folder, "alembic.ini"))
+    alembic_cfg.set_main_option("script_location", folder)
+    alembic_cfg.set_main_option("sqlalchemy.url", config["sqlalchemy.url"])
+    command.upgrade(alembic_cfg, "head")
+
+
+def pytest_sessionstart(session):
+    import ckan.tests.helpers as helpers
+    original = helpers.reset_db
+    if getattr(original, "_satudata_search", False):
+        return
+
+    def reset_db():
+        original()
+        migrate_search_tables()
+
+    reset_db._satudata_search = True  # type: ignore[attr-defined]
+    helpers.reset_db = reset_db
