@@ -62,15 +62,50 @@ def wib_date(value: Union[dt.datetime, dt.date]) -> dt.date:
     return value
 
 
-@functools.lru_cache(maxsize=None)
-def _national_holidays(year: int, cuti_bersama: bool) -> frozenset[dt.date]:
-    """Indonesian national holidays of ``year`` (PyPI ``holidays``), with the
-    cuti bersama (category ``government``) when ``cuti_bersama``. Cached: the
-    calendar functions call this once per day they look at."""
-    import holidays  # lazy: importing it is not free and most callers never need it
+@functools.lru_cache(maxsize=1)
+def _holiday_class():
+    """The ``holidays`` calendar of the regency: Indonesian national holidays
+    (category ``public``, plus ``government``: the cuti bersama, when asked
+    for) with the configured extra holidays added and the extra working days
+    taken out, year by year as the package populates it; the weekend is
+    every day that is not an office day. Its ``is_working_day``,
+    ``get_nth_working_day`` and ``get_working_days_count`` are the working
+    days of :class:`WorkCalendar`. Built lazily: importing ``holidays`` is
+    not free and most callers never need it."""
+    import holidays
+    from holidays.countries import Indonesia
 
-    categories = ("public", "government") if cuti_bersama else ("public",)
-    return frozenset(holidays.Indonesia(years=year, categories=categories).keys())
+    class RegencyHolidays(Indonesia):
+        def __init__(self, office_days: frozenset[int], cuti_bersama: bool,
+                     extra_holidays: frozenset[dt.date],
+                     extra_working_days: frozenset[dt.date]) -> None:
+            self.weekend = set(range(7)) - set(office_days)
+            self._extra_holidays = extra_holidays
+            self._extra_working_days = extra_working_days
+            super().__init__(categories=(holidays.PUBLIC, holidays.GOVERNMENT)
+                             if cuti_bersama else (holidays.PUBLIC,))
+
+        def _populate(self, year: int) -> None:
+            super()._populate(year)
+            for d in self._extra_holidays:
+                if d.year == year:
+                    self[d] = "Libur tambahan"
+            for d in self._extra_working_days:
+                if d.year == year and d in self:
+                    self.pop(d)
+            # an extra working day only cancels a holiday: no weekend day works
+            self.weekend_workdays = set()
+
+    return RegencyHolidays
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays_for(office_days: frozenset[int], cuti_bersama: bool,
+                  extra_holidays: frozenset[dt.date],
+                  extra_working_days: frozenset[dt.date]):
+    """One populated-on-demand calendar per setting (calendars are built per
+    request row; the years they have populated stay)."""
+    return _holiday_class()(office_days, cuti_bersama, extra_holidays, extra_working_days)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,31 +156,24 @@ class WorkCalendar:
 
     # -- days ---------------------------------------------------------------
 
+    @property
+    def _holidays(self):
+        return _holidays_for(self.office_days, self.include_cuti_bersama,
+                             self.extra_holidays, self.extra_working_days)
+
     def is_holiday(self, d: dt.date) -> bool:
         """A national holiday (plus cuti bersama if configured), or an extra
         holiday, and not an extra working day. Weekends are not holidays
         as such (see :meth:`is_working_day`)."""
-        if isinstance(d, dt.datetime):
-            d = wib_date(d)
-        if d in self.extra_working_days:
-            return False
-        if d in self.extra_holidays:
-            return True
-        return d in _national_holidays(d.year, self.include_cuti_bersama)
+        return wib_date(d) in self._holidays
 
     def is_working_day(self, d: dt.date) -> bool:
         """An office day of the week that is not a holiday."""
-        if isinstance(d, dt.datetime):
-            d = wib_date(d)
-        return d.weekday() in self.office_days and not self.is_holiday(d)
+        return self._holidays.is_working_day(wib_date(d))
 
     def next_working_day(self, d: dt.date) -> dt.date:
         """The first working day strictly after ``d``."""
-        for _ in range(_MAX_SCAN_DAYS):
-            d += _ONE_DAY
-            if self.is_working_day(d):
-                return d
-        raise ValueError("no working day within %d days after %s" % (_MAX_SCAN_DAYS, d))
+        return self._holidays.get_nth_working_day(wib_date(d), 1)
 
     def add_working_days(self, start: Union[dt.datetime, dt.date], days: int) -> dt.date:
         """The legal deadline: the date ``days`` working days after the WIB
@@ -158,9 +186,8 @@ class WorkCalendar:
         if isinstance(days, bool) or not isinstance(days, int) or days < 0:
             raise ValueError("days must be a non-negative int, got %r" % (days,))
         d = wib_date(start)
-        for _ in range(days):
-            d = self.next_working_day(d)
-        return d
+        # get_nth_working_day(d, 0) would move a day off to the next working day
+        return self._holidays.get_nth_working_day(d, days) if days else d
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after ``start`` up to and including ``end``, e.g. the
@@ -183,13 +210,8 @@ class WorkCalendar:
         sign = 1
         if end < start:
             start, end, sign = end, start, -1
-        count = 0
-        d = start + _ONE_DAY
-        while d <= end:
-            if self.is_working_day(d):
-                count += 1
-            d += _ONE_DAY
-        return sign * count
+        # get_working_days_count counts the closed interval [start + 1, end]
+        return sign * self._holidays.get_working_days_count(start + _ONE_DAY, end)
 
     @staticmethod
     def deadline_end(d: dt.date) -> dt.datetime:
@@ -362,12 +384,38 @@ def calendar_from_config(config: Optional[Any] = None) -> WorkCalendar:
             return _DEFAULTS[option]
         return value
 
-    start, end = parse_office_hours(get(OPT_OFFICE_HOURS))
+    return _calendar_of(tuple(_hashable(get(option)) for option in _OPTIONS))
+
+
+_OPTIONS = (OPT_OFFICE_HOURS, OPT_OFFICE_DAYS, OPT_CUTI_BERSAMA, OPT_EXTRA_HOLIDAYS,
+            OPT_EXTRA_WORKING_DAYS)
+
+
+def _hashable(value: Any) -> Any:
+    """A config value as a key of :func:`_calendar_of` (lists become tuples;
+    what is neither a list nor hashable is invalid anyway: its repr)."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ("list",) + tuple(str(v) for v in value)
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar_of(values: tuple) -> WorkCalendar:
+    """The calendar of the raw option values, parsed once per distinct
+    setting: the calendar is asked for on every request row and SLA shown.
+    (An invalid value raises every time: exceptions are not cached.)"""
+    hours, days, cuti, extra_holidays, extra_working_days = (
+        list(v[1:]) if isinstance(v, tuple) else v for v in values)
+    start, end = parse_office_hours(hours)
     return WorkCalendar(
         office_start=start,
         office_end=end,
-        office_days=parse_office_days(get(OPT_OFFICE_DAYS)),
-        include_cuti_bersama=parse_bool(get(OPT_CUTI_BERSAMA), OPT_CUTI_BERSAMA),
-        extra_holidays=parse_dates(get(OPT_EXTRA_HOLIDAYS), OPT_EXTRA_HOLIDAYS),
-        extra_working_days=parse_dates(get(OPT_EXTRA_WORKING_DAYS), OPT_EXTRA_WORKING_DAYS),
+        office_days=parse_office_days(days),
+        include_cuti_bersama=parse_bool(cuti, OPT_CUTI_BERSAMA),
+        extra_holidays=parse_dates(extra_holidays, OPT_EXTRA_HOLIDAYS),
+        extra_working_days=parse_dates(extra_working_days, OPT_EXTRA_WORKING_DAYS),
     )
