@@ -7,6 +7,8 @@ Python. Here: one GROUP BY for the counts per status, one query for the
 size of the list and how many of it are past the legal deadline, and one
 query for the rows of the page shown, joined with the assignee and the
 organizations the board names. Nothing depends on the number of requests.
+The OPD inbox (:func:`sent_to`) and the "your work" block in the header
+(:func:`open_for`) read their rows the same way, one query each.
 
 Only the Walidata team and sysadmins see the board (the view checks it);
 they are the ``internal`` audience of every request, so nothing here filters
