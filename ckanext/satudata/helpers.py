@@ -8,6 +8,7 @@ from ckanext.satudata.i18n import in_page_language
 from ckanext.satudata.workflow import roles
 from ckanext.satudata.dissemination import rules as dissemination
 from ckanext.satudata.requests import rules as permintaan
+from ckanext.satudata.workflow import access
 
 
 
@@ -37,21 +38,17 @@ def satudata_step_label(sla):
     return in_page_language(sla["step_label_en"])
 
 
-def _context():
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
 def satudata_dataset_workflow(package_id):
     """The workflow panel's data, or None for who may not see it."""
     try:
-        return tk.get_action("satudata_dataset_workflow_show")(_context(), {"id": package_id})
+        return tk.get_action("satudata_dataset_workflow_show")(access.page_context(), {"id": package_id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
 
 
 def satudata_dataset_history(package_id):
     try:
-        return tk.get_action("satudata_dataset_history")(_context(), {"id": package_id})
+        return tk.get_action("satudata_dataset_history")(access.page_context(), {"id": package_id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return []
 
@@ -274,10 +271,3 @@ def satudata_panel_message():
     """The outcome of the last workflow button, shown inside the panel."""
     from flask import session
     return session.pop("satudata_panel", None)
-
-
-def get_helpers():
-    from ckanext.satudata.dissemination import finding_work
-    return dict({name: fn for name, fn in globals().items()
-                 if name.startswith("satudata_") and callable(fn)},
-                **finding_work.get_helpers())

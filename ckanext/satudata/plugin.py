@@ -1,24 +1,56 @@
-"""Wires ckanext-satudata into CKAN; the logic lives in the modules it names."""
+"""Wires ckanext-satudata into CKAN. Every action, auth function, validator,
+helper and blueprint it registers is named here; the logic lives in the
+capability packages: workflow/ (the shared core), dissemination/ (Workflow 1),
+requests/ (Workflow 2), sdi/ (metadata), reports/, notifications/, operations/.
+The search backend is its own plugin, ``satudata_search`` (search/plugin.py)."""
 from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import cli, finding_work, helpers, reports, views
-from ckanext.satudata.logic import action, auth, dataset_workflow, revision_files, validators
-from ckanext.satudata.permissions import SatudataPermissionLabels
+from ckanext.satudata import cli, helpers, reports
+from ckanext.satudata.dcat import views as dcat_views
+from ckanext.satudata.dissemination import actions as dissemination_actions
+from ckanext.satudata.dissemination import auth as dissemination_auth
+from ckanext.satudata.dissemination import (finding_work, index_sync, read_guard,
+                                            revision_edits, revision_files)
+from ckanext.satudata.dissemination import service as dissemination
+from ckanext.satudata.dissemination import views as dissemination_views
+from ckanext.satudata.dissemination.permission_labels import SatudataPermissionLabels
+from ckanext.satudata.operations import csrf_guard, middleware
+from ckanext.satudata.operations import views as operations_views
+from ckanext.satudata.reports import views as report_views
+from ckanext.satudata.requests import actions as request_actions
+from ckanext.satudata.requests import auth as request_auth
+from ckanext.satudata.requests import objection
+from ckanext.satudata.requests import views as request_views
+from ckanext.satudata.sdi import validators
+from ckanext.satudata.workflow import actions as role_actions
+from ckanext.satudata.workflow import auth as role_auth
+from ckanext.satudata.workflow import views as role_views
+from ckanext.satudata.workflow.chaining import chained
+
+
+def _by_name(*functions):
+    """{name: function}: each function carries the name CKAN knows it by."""
+    table = {}
+    for function in functions:
+        if function.__name__ in table:
+            raise ValueError("registered twice: %s" % function.__name__)
+        table[function.__name__] = function
+    return table
 
 
 @tk.blanket.config_declarations
-@tk.blanket.actions(action.get_actions)
-@tk.blanket.auth_functions(auth.get_auth_functions)
-@tk.blanket.validators(validators.get_validators)
-@tk.blanket.helpers(helpers.get_helpers)
-@tk.blanket.blueprints(views.get_blueprints)
 @tk.blanket.cli(cli.get_commands)
 class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IBlueprint)
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
@@ -31,16 +63,154 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
         tk.add_template_directory(config, "templates")
         reports.install(config)
 
+    # IActions
+    def get_actions(self):
+        actions = _by_name(
+            # portal roles (the shared core)
+            role_actions.satudata_role_grant, role_actions.satudata_role_revoke,
+            role_actions.satudata_role_list,
+            # Workflow 1: the chain, its reads, and what core does to datasets
+            dissemination_actions.satudata_dataset_transition,
+            dissemination_actions.satudata_dataset_workflow_show,
+            dissemination_actions.satudata_dataset_history,
+            dissemination_actions.satudata_review_queue,
+            dissemination_actions.satudata_sla_report,
+            dissemination_actions.package_create, dissemination_actions.package_update,
+            dissemination_actions.package_patch, dissemination_actions.package_delete,
+            dissemination_actions.dataset_purge, dissemination_actions.bulk_update_delete,
+            dissemination_actions.package_owner_org_update,
+            # Workflow 1: a published dataset's resources change in its held revision
+            revision_edits.resource_update, revision_edits.resource_patch,
+            revision_edits.resource_delete,
+            # Workflow 1: nothing unpublished leaks (names, tags, formats, counts)
+            read_guard.resource_view_list, read_guard.resource_view_show,
+            read_guard.package_relationships_list, read_guard.package_collaborator_list,
+            read_guard.dataset_follower_count, read_guard.am_following_dataset,
+            read_guard.follow_dataset, read_guard.task_status_show, read_guard.tag_list,
+            read_guard.tag_search, read_guard.tag_autocomplete, read_guard.tag_show,
+            read_guard.format_autocomplete, read_guard.member_list, read_guard.package_search,
+            index_sync.organization_list, index_sync.group_list, index_sync.member_create,
+            index_sync.member_delete, index_sync.package_collaborator_create,
+            index_sync.package_collaborator_delete,
+            # Workflow 2: data requests and objections (keberatan)
+            request_actions.satudata_request_create, request_actions.satudata_request_show,
+            request_actions.satudata_request_list, request_actions.satudata_request_transition,
+            request_actions.satudata_request_dataset_create,
+            objection.satudata_objection_file, objection.satudata_objection_decide,
+        )
+        # read guard outside, held revision inside: an outsider never reaches it
+        actions["package_show"] = chained(read_guard.package_show, revision_edits.package_show)
+        actions["resource_show"] = chained(read_guard.resource_show,
+                                           revision_edits.resource_show)
+        if p.plugin_loaded("activity"):
+            actions.update(_by_name(read_guard.package_activity_list, read_guard.activity_show,
+                                    read_guard.activity_data_show, read_guard.activity_diff))
+        if p.plugin_loaded("dcat"):
+            actions.update(_by_name(read_guard.dcat_dataset_show))
+        return actions
+
+    # IAuthFunctions
+    def get_auth_functions(self):
+        return _by_name(
+            role_auth.satudata_role_grant, role_auth.satudata_role_revoke,
+            role_auth.satudata_role_list,
+            dissemination_auth.satudata_dataset_transition,
+            dissemination_auth.satudata_dataset_workflow_show,
+            dissemination_auth.satudata_dataset_history,
+            dissemination_auth.satudata_review_queue, dissemination_auth.satudata_sla_report,
+            dissemination_auth.package_show, dissemination_auth.package_update,
+            dissemination_auth.package_create, dissemination_auth.package_delete,
+            dissemination_auth.resource_view_create, dissemination_auth.resource_view_update,
+            dissemination_auth.resource_view_reorder, dissemination_auth.resource_view_delete,
+            dissemination_auth.package_relationship_create,
+            dissemination_auth.package_relationship_update,
+            dissemination_auth.package_relationship_delete,
+            revision_edits.auth_resource_show, revision_edits.auth_resource_update,
+            revision_edits.auth_resource_patch, revision_edits.auth_resource_delete,
+            request_auth.satudata_request_create, request_auth.satudata_request_show,
+            request_auth.satudata_request_list, request_auth.satudata_request_transition,
+            request_auth.satudata_request_dataset_create,
+            request_auth.satudata_objection_file, request_auth.satudata_objection_decide,
+        )
+
+    # IValidators
+    def get_validators(self):
+        return _by_name(
+            validators.satudata_required,
+            validators.satudata_choice,
+            validators.satudata_config_default,
+            validators.satudata_year,
+            validators.satudata_period_end,
+            validators.satudata_region_code_kemendagri,
+            validators.satudata_region_code_bps,
+            validators.satudata_email,
+            validators.satudata_phone,
+            validators.satudata_user,
+            validators.satudata_role,
+            validators.satudata_one_of_transitions,
+            validators.satudata_one_of_states,
+            validators.satudata_max_length,
+            validators.satudata_organization,
+            validators.satudata_honeypot,
+            validators.satudata_identity_number,
+            validators.satudata_request_transition,
+            validators.satudata_request_status,
+            validators.satudata_limit,
+            validators.satudata_at_most,
+            validators.satudata_one_of,
+            validators.satudata_iso_date,
+            validators.satudata_clean_text)
+
+    # ITemplateHelpers
+    def get_helpers(self):
+        return _by_name(
+            helpers.satudata_is_walidata,
+            helpers.satudata_role_label,
+            helpers.satudata_state_label,
+            helpers.satudata_transition_label,
+            helpers.satudata_step_label,
+            helpers.satudata_dataset_workflow,
+            helpers.satudata_dataset_history,
+            helpers.satudata_role_holders,
+            helpers.satudata_request_status_label,
+            helpers.satudata_request_status_colour,
+            helpers.satudata_request_statuses,
+            helpers.satudata_request_transition_label,
+            helpers.satudata_reject_reasons,
+            helpers.satudata_request_step_label,
+            helpers.satudata_wib_date,
+            helpers.satudata_wib_datetime,
+            helpers.satudata_organization_options,
+            helpers.satudata_is_opd_member,
+            helpers.satudata_owner_org_choices,
+            helpers.satudata_revision_base,
+            helpers.satudata_wib,
+            helpers.satudata_display_name,
+            helpers.satudata_diff_rows,
+            helpers.satudata_panel_message,
+            finding_work.gravatar,
+            finding_work.satudata_list_workflow,
+            finding_work.satudata_overdue_filter,
+            finding_work.satudata_published_at,
+            finding_work.satudata_badge_style)
+
+    # IBlueprint: the CSRF guard first (its hook runs before the rate limit's)
+    def get_blueprint(self):
+        return [csrf_guard.csrf_guard, role_views.satudata_admin,
+                dissemination_views.satudata_workflow, request_views.satudata_requests,
+                operations_views.satudata_operations, dcat_views.dcat_extra,
+                report_views.kinerja, report_views.public_stats]
+
     # ITranslation: DefaultTranslation finds i18n/ckanext-satudata.mo
     # IPackageController: workflow 1 runs inside CKAN's own transaction
     def after_dataset_create(self, context, pkg_dict):
-        dataset_workflow.on_dataset_created(context, pkg_dict)
+        dissemination.on_dataset_created(context, pkg_dict)
 
     def after_dataset_update(self, context, pkg_dict):
-        dataset_workflow.on_dataset_updated(context, pkg_dict)
+        dissemination.on_dataset_updated(context, pkg_dict)
 
     def before_dataset_index(self, pkg_dict):
-        return dataset_workflow.index_fields(pkg_dict)
+        return dissemination.index_fields(pkg_dict)
 
     # IPackageController, IFacets: staff find their work (finding_work)
     def before_dataset_search(self, search_params):
@@ -64,5 +234,4 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
 
     # IMiddleware: reverse-proxy headers and bounded request bodies
     def make_middleware(self, app, config):
-        from ckanext.satudata.operations import middleware
         return middleware.make_middleware(app, config)

@@ -61,7 +61,3 @@ def topic_scheme(code=None):
 dcat_extra.add_url_rule("/sitemap.xml", view_func=sitemap)
 dcat_extra.add_url_rule(vocab.TOPIC_SCHEME_PATH, view_func=topic_scheme)
 dcat_extra.add_url_rule(vocab.TOPIC_SCHEME_PATH + "/<code>", view_func=topic_scheme)
-
-
-def get_blueprints():
-    return [dcat_extra]

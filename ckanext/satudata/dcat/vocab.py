@@ -119,7 +119,7 @@ _SCHEMA = None
 def schema():
     global _SCHEMA
     if _SCHEMA is None:
-        path = os.path.join(os.path.dirname(__file__), "..", "schemas", "dataset.yaml")
+        path = os.path.join(os.path.dirname(__file__), "..", "sdi", "schemas", "dataset.yaml")
         with open(path, encoding="utf-8") as f:
             _SCHEMA = yaml.safe_load(f)
     return _SCHEMA

@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.workflow import clock, roles
 from ckanext.satudata.dissemination import rules as d
-from ckanext.satudata.dissemination import service as wf
+from ckanext.satudata.dissemination import index_sync, read_guard, service as wf
 from ckanext.satudata.workflow import schema
 from ckanext.satudata.model import dataset_workflow as wf_table
 
@@ -26,6 +26,7 @@ def _package(ref):
     return pkg
 
 
+@schema.guarded
 def satudata_dataset_transition(context, data_dict):
     """Move a dataset along the Diseminasi chain.
 
@@ -53,6 +54,7 @@ def _user_name(user_id):
     return user.name if user is not None else None
 
 
+@read_guard.unreadable_as_missing
 @tk.side_effect_free
 def satudata_dataset_workflow_show(context, data_dict):
     """State, assignee, sign-offs, pending revision and SLA of one dataset.
@@ -87,6 +89,7 @@ def satudata_dataset_workflow_show(context, data_dict):
     return result
 
 
+@read_guard.unreadable_as_missing
 @tk.side_effect_free
 def satudata_dataset_history(context, data_dict):
     """The append-only transition log of a dataset; readable by the Walidata
@@ -104,6 +107,7 @@ def satudata_dataset_history(context, data_dict):
     return wf.history(found[0])
 
 
+@schema.guarded
 @tk.side_effect_free
 def satudata_review_queue(context, data_dict):
     """The datasets waiting for the calling user's action, oldest first."""
@@ -227,6 +231,7 @@ def bulk_update_delete(up_func, context, data_dict):
     return up_func(context, data_dict)
 
 
+@schema.guarded
 @tk.side_effect_free
 def satudata_sla_report(context, data_dict):
     """SOP compliance: transitions, median and p90 minutes per step, share
@@ -244,17 +249,17 @@ def satudata_sla_report(context, data_dict):
                              data.get("date_to"))
 
 
-def get_actions():
-    return {
-        "satudata_sla_report": satudata_sla_report,
-        "satudata_dataset_transition": satudata_dataset_transition,
-        "satudata_dataset_workflow_show": satudata_dataset_workflow_show,
-        "satudata_dataset_history": satudata_dataset_history,
-        "satudata_review_queue": satudata_review_queue,
-        "package_create": package_create,
-        "package_update": package_update,
-        "package_patch": package_patch,
-        "package_delete": package_delete,
-        "dataset_purge": dataset_purge,
-        "bulk_update_delete": bulk_update_delete,
-    }
+@tk.chained_action
+def package_owner_org_update(up_func, context, data_dict):
+    """Moving a published dataset to another OPD changes its publisher: that
+    goes through a revision (package_update), not this direct call. Internal
+    calls (core's package_update, applying a revision) run with ignore_auth."""
+    pkg = model.Package.get((data_dict or {}).get("id") or "")
+    user = model.User.get(context.get("user") or "")
+    if (pkg is not None and not context.get("ignore_auth") and not (user and user.sysadmin)
+            and wf.ensure_row(pkg.id).published):
+        raise tk.NotAuthorized(wf.PUBLISHED_MOVE_REFUSED)
+    result = up_func(context, data_dict)
+    if not context.get("defer_commit"):
+        index_sync.reindex(data_dict.get("id"))
+    return result

@@ -243,11 +243,3 @@ def gravatar(next_helper, email_hash, size=100, default=None):
     """No avatar from gravatar.com, whatever `ckan.gravatar_default` says:
     the local placeholder (as CKAN shows with `disabled`)."""
     return tk.h.snippet("user/snippets/placeholder.html", size=size, user_name="")
-
-
-def get_helpers():
-    return {"gravatar": gravatar,
-            "satudata_list_workflow": satudata_list_workflow,
-            "satudata_overdue_filter": satudata_overdue_filter,
-            "satudata_published_at": satudata_published_at,
-            "satudata_badge_style": satudata_badge_style}

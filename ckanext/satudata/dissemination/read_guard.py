@@ -17,7 +17,6 @@ import re
 from typing import Any, Callable, Iterable, Optional
 
 import ckan.model as model
-import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchQueryError
 
@@ -106,32 +105,25 @@ def _ref(data_dict, key="id"):
 
 # -- 2. hidden and missing datasets answer the same ------------------------
 
-@tk.chained_action
-@tk.side_effect_free
-def package_show(up_func, context, data_dict):
-    return _hidden_as_missing(up_func, context, data_dict,
-                              lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
+def _guard(name: str, packages_of: Callable[[dict], list], not_found: str):
+    """A chained read action that answers `not_found` when the caller cannot
+    read a dataset it touches, as when the dataset does not exist."""
+    @tk.side_effect_free
+    def guard(up_func, context, data_dict):
+        return _hidden_as_missing(up_func, context, data_dict,
+                                  lambda: packages_of(data_dict), not_found)
+    guard.__name__ = guard.__qualname__ = name
+    return tk.chained_action(guard)
 
 
-@tk.chained_action
-@tk.side_effect_free
-def resource_show(up_func, context, data_dict):
-    return _hidden_as_missing(up_func, context, data_dict,
-                              lambda: [_resource_package(_ref(data_dict))], RESOURCE_NOT_FOUND)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def resource_view_list(up_func, context, data_dict):
-    return _hidden_as_missing(up_func, context, data_dict,
-                              lambda: [_resource_package(_ref(data_dict))], RESOURCE_NOT_FOUND)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def resource_view_show(up_func, context, data_dict):
-    return _hidden_as_missing(up_func, context, data_dict,
-                              lambda: [_view_package(_ref(data_dict))], VIEW_NOT_FOUND)
+package_show = _guard("package_show", lambda d: [_ref(d)], DATASET_NOT_FOUND)
+resource_show = _guard("resource_show", lambda d: [_resource_package(_ref(d))],
+                       RESOURCE_NOT_FOUND)
+resource_view_list = _guard("resource_view_list", lambda d: [_resource_package(_ref(d))],
+                            RESOURCE_NOT_FOUND)
+resource_view_show = _guard("resource_view_show", lambda d: [_view_package(_ref(d))],
+                            VIEW_NOT_FOUND)
+package_activity_list = _guard("package_activity_list", lambda d: [_ref(d)], DATASET_NOT_FOUND)
 
 
 @tk.chained_action
@@ -154,13 +146,6 @@ def package_collaborator_list(up_func, context, data_dict):
         if _can_read(context, _ref(data_dict)):
             raise tk.NotAuthorized(bilingual('Log in first'))
         raise tk.ObjectNotFound(DATASET_NOT_FOUND)
-    return _hidden_as_missing(up_func, context, data_dict,
-                              lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def package_activity_list(up_func, context, data_dict):
     return _hidden_as_missing(up_func, context, data_dict,
                               lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
 
@@ -256,7 +241,7 @@ def task_status_show(up_func, context, data_dict):
     return status
 
 
-def _wrap_workflow(func):
+def unreadable_as_missing(func):
     """The extension's own workflow reads: outsiders get "not found" for
     datasets they cannot read (as for missing ones), not a refusal."""
     @functools.wraps(func)
@@ -491,45 +476,3 @@ def _guarded_search(up_func, context, data_dict):
         if isinstance(result.get(key), dict):
             result[key] = {k: v for k, v in result[key].items() if not _INTERNAL.match(k)}
     return result
-
-
-def get_actions():
-    from ckanext.satudata.dissemination import actions as workflow_actions
-    actions = {
-        "package_show": package_show,
-        "resource_show": resource_show,
-        "resource_view_list": resource_view_list,
-        "resource_view_show": resource_view_show,
-        "package_relationships_list": package_relationships_list,
-        "package_collaborator_list": package_collaborator_list,
-        "dataset_follower_count": dataset_follower_count,
-        "am_following_dataset": am_following_dataset,
-        "follow_dataset": follow_dataset,
-        "task_status_show": task_status_show,
-        "tag_list": tag_list,
-        "tag_search": tag_search,
-        "tag_autocomplete": tag_autocomplete,
-        "tag_show": tag_show,
-        "format_autocomplete": format_autocomplete,
-        "member_list": member_list,
-        "package_search": package_search,
-        # the extension's own reads, wrapped (not chained: same plugin)
-        "satudata_dataset_workflow_show": _wrap_workflow(
-            workflow_actions.satudata_dataset_workflow_show),
-        "satudata_dataset_history": _wrap_workflow(workflow_actions.satudata_dataset_history),
-    }
-    # every other action of the extension: its input checked before its auth
-    # function and body read it (schema.check_input)
-    for name in ("satudata_role_grant", "satudata_role_revoke", "satudata_role_list",
-                 "satudata_request_create", "satudata_request_show",
-                 "satudata_request_list", "satudata_request_transition",
-                 "satudata_request_dataset_create", "satudata_sla_report",
-                 "satudata_dataset_transition", "satudata_review_queue"):
-        actions[name] = schema.input_guard
-    if p.plugin_loaded("activity"):
-        actions.update(package_activity_list=package_activity_list,
-                       activity_show=activity_show, activity_data_show=activity_data_show,
-                       activity_diff=activity_diff)
-    if p.plugin_loaded("dcat"):
-        actions["dcat_dataset_show"] = dcat_dataset_show
-    return actions

@@ -161,18 +161,16 @@ def resource_auth(next_auth, context, data_dict):
     return next_auth(context, data_dict)
 
 
-def get_auth_functions():
-    def chained():
-        def auth(next_auth, context, data_dict):
-            return resource_auth(next_auth, context, data_dict)
-        return tk.chained_auth_function(auth)
+def _resource_auth(name: str, anonymous: bool = False):
+    def auth(next_auth, context, data_dict):
+        return resource_auth(next_auth, context, data_dict)
+    auth.__name__ = auth.__qualname__ = name
+    auth = tk.chained_auth_function(auth)
     # reading stays open to anonymous visitors, as in core (published data)
-    show = tk.auth_allow_anonymous_access(chained())
-    return {"resource_show": show, "resource_update": chained(),
-            "resource_patch": chained(), "resource_delete": chained()}
+    return tk.auth_allow_anonymous_access(auth) if anonymous else auth
 
 
-def get_actions():
-    return {"package_show": package_show, "resource_show": resource_show,
-            "resource_update": resource_update, "resource_patch": resource_patch,
-            "resource_delete": resource_delete}
+auth_resource_show = _resource_auth("resource_show", anonymous=True)
+auth_resource_update = _resource_auth("resource_update")
+auth_resource_patch = _resource_auth("resource_patch")
+auth_resource_delete = _resource_auth("resource_delete")

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ckanext.satudata.i18n import N_
-from ckanext.satudata.workflow.machine import Invalid, NotAllowed, Refused, Step, forbid as _forbid
+from ckanext.satudata.workflow.machine import Actor, Invalid, NotAllowed, Refused, Step, destination, permitted
+from ckanext.satudata.workflow.machine import forbid as _forbid
 from ckanext.satudata.workflow.machine import invalid as _refuse
 
 KONSEP = "konsep"
@@ -56,13 +57,6 @@ REVIEWER = {DIAJUKAN: SUBKOORD, DISETUJUI_SUBKOORD: KABID}
 
 
 @dataclass(frozen=True)
-class Actor:
-    user_id: Optional[str]
-    roles: frozenset = frozenset()
-    sysadmin: bool = False
-
-
-@dataclass(frozen=True)
 class Item:
     state: str
     assignee_id: Optional[str] = None
@@ -102,12 +96,7 @@ def valid_approvals(item: Item) -> dict:
 def decide(item: Item, actor: Actor, request: Request,
            sysadmin_acts_as_any_role: bool = False) -> str:
     """The state `request` moves `item` to, or `Refused` saying why."""
-    moves = TRANSITIONS.get(request.transition)
-    if moves is None:
-        raise _refuse('Unknown transition: %s', request.transition)
-    if item.state not in moves:
-        raise _refuse("Transition '%s' is not possible from state '%s'", request.transition, item.state)
-    to_state = moves[item.state]
+    to_state = destination(TRANSITIONS, request.transition, item.state)
     has = lambda role: _has(actor, role, sysadmin_acts_as_any_role)  # noqa: E731
     t = request.transition
 
@@ -158,16 +147,9 @@ def allowed_transitions(item: Item, actor: Actor, sysadmin_acts_as_any_role: boo
                         ) -> list[str]:
     """The transitions `actor` may take now (for buttons and review queues).
     `assign` is offered when the actor may assign; its assignee is checked later."""
-    allowed = []
-    for transition in TRANSITIONS:
-        request = Request(transition, comment="-", assignee_id="-",
-                          assignee_roles=frozenset({STAF}))
-        try:
-            decide(item, actor, request, sysadmin_acts_as_any_role)
-        except Refused:
-            continue
-        allowed.append(transition)
-    return allowed
+    probe = dict(comment="-", assignee_id="-", assignee_roles=frozenset({STAF}))
+    return permitted(TRANSITIONS, lambda transition: decide(
+        item, actor, Request(transition, **probe), sysadmin_acts_as_any_role))
 
 
 def approval_level(state: str) -> Optional[str]:

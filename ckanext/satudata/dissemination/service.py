@@ -16,7 +16,7 @@ import ckan.logic as logic
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata.workflow import clock, roles
+from ckanext.satudata.workflow import clock, sla as workflow_sla, roles
 from ckanext.satudata.dissemination import rules as d
 from ckanext.satudata.model import dataset_transition_log as log_table
 from ckanext.satudata.model import dataset_workflow as wf_table
@@ -141,18 +141,13 @@ def append_log(package: model.Package, transition: str, from_state: Optional[str
                to_state: str, actor_id: Optional[str], comment: str = "",
                content_hash_: Optional[str] = None, assignee_id: Optional[str] = None,
                entered_at=None) -> None:
-    now = clock.now()
     actor = model.User.get(actor_id) if actor_id else None
-    step = d.STEPS.get(from_state) if from_state else None
-    elapsed = None
-    if entered_at is not None:
-        elapsed = clock.calendar_from_config().office_minutes_between(entered_at, now)
-    model.Session.execute(sa.insert(log_table).values(
+    workflow_sla.append_event(
+        log_table, d.STEPS.get(from_state) if from_state else None, entered_at,
         package_id=package.id, package_name=package.name, owner_org=package.owner_org,
         transition=transition, from_state=from_state, to_state=to_state,
-        actor_id=actor_id, actor_name=actor.name if actor else None, at=now,
-        comment=comment or None, content_hash=content_hash_, assignee_id=assignee_id,
-        standard_minutes=step.standard_minutes if step else None, elapsed_minutes=elapsed))
+        actor_id=actor_id, actor_name=actor.name if actor else None,
+        comment=comment or None, content_hash=content_hash_, assignee_id=assignee_id)
 
 
 def update_row(package_id: str, **values: Any) -> None:
@@ -439,14 +434,7 @@ def log_owner_org(package_ref: str) -> Optional[tuple[str, Optional[str]]]:
 
 
 def sla(row) -> dict[str, Any]:
-    step = d.STEPS[row.state]
-    elapsed = clock.calendar_from_config().office_minutes_between(row.entered_at, clock.now())
-    return {
-        "step": step.number, "step_label": step.label_id, "step_label_en": step.label_en,
-        "actor_role": step.actor, "entered_at": clock.iso_wib(row.entered_at),
-        "standard_minutes": step.standard_minutes, "elapsed_minutes": elapsed,
-        "overdue": step.standard_minutes is not None and elapsed > step.standard_minutes,
-    }
+    return workflow_sla.step_sla(d.STEPS[row.state], row.entered_at)
 
 
 def revision_diff(live: dict[str, Any], revision: dict[str, Any]) -> list[dict[str, Any]]:

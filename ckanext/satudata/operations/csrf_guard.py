@@ -99,7 +99,3 @@ def protect_cookie_requests():
         return None
     csrf.protect()   # without exemptions
     return None
-
-
-def get_blueprints():
-    return [csrf_guard]

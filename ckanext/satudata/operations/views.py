@@ -68,7 +68,3 @@ def outbox_index():
         return tk.redirect_to("satudata_operations.outbox_index")
     return tk.render("satudata/admin/outbox.html", {
         "status": notify.status(), "mails": notify.unsent()})
-
-
-def get_blueprints():
-    return [satudata_operations]

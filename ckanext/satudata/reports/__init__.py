@@ -13,8 +13,3 @@ def install(config) -> None:
     """IConfigurer: our templates and assets, apart from the theme's."""
     tk.add_template_directory(config, os.path.join(HERE, "templates"))
     tk.add_resource(os.path.join(HERE, "assets"), "satudata_reports")
-
-
-def get_blueprints():
-    from ckanext.satudata.reports import views
-    return views.get_blueprints()

@@ -16,7 +16,6 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.i18n import in_page_language
-from ckanext.satudata.workflow import clock
 from ckanext.satudata.requests import rules as permintaan
 from ckanext.satudata.dissemination import rules as dissemination
 from ckanext.satudata.reports.compliance import _period

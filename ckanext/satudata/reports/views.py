@@ -10,6 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.reports import data, export, ppid, statistik
+from ckanext.satudata.workflow import access
 
 kinerja = Blueprint("satudata_kinerja", __name__)
 
@@ -17,14 +18,9 @@ REFUSED = ("Hanya tim Walidata yang dapat melihat Kinerja SOP / "
            "Only the Walidata team can see SOP performance")
 
 
-def _context():
-    return {"model": model, "user": tk.current_user.name
-            if tk.current_user and tk.current_user.is_authenticated else ""}
-
-
 def _guard(refused=REFUSED):
     try:
-        tk.check_access("satudata_sla_report", _context(), {})
+        tk.check_access("satudata_sla_report", access.page_context(), {})
     except tk.NotAuthorized:
         return tk.abort(403, refused)
     return None
@@ -134,7 +130,3 @@ def ppid_export(year, fmt):
         return tk.abort(404, "Tidak ditemukan / Not found")
     tables = ppid.report(year)["tables"]
     return download(tables, "laporan-ppid-%d" % year, fmt)
-
-
-def get_blueprints():
-    return [kinerja, public_stats]

@@ -25,6 +25,7 @@ def _row(ref, lock=False):
     return row
 
 
+@schema.guarded
 def satudata_request_create(context, data_dict):
     """File a data request; anonymous allowed. Returns the registration number,
     the due date, the public tracking URL and, once only, an ``access_token``
@@ -46,6 +47,7 @@ def satudata_request_create(context, data_dict):
             "access_token": token}
 
 
+@schema.guarded
 @tk.side_effect_free
 def satudata_request_show(context, data_dict):
     """A request by ``id`` or ``number``: the public view for everyone; the
@@ -57,6 +59,7 @@ def satudata_request_show(context, data_dict):
     return dr.view_for(context, row, actor)
 
 
+@schema.guarded
 @tk.side_effect_free
 def satudata_request_list(context, data_dict):
     """Requests, newest first, each as ``satudata_request_show`` shows it to
@@ -92,6 +95,7 @@ def satudata_request_list(context, data_dict):
     return {"count": count, "results": results}
 
 
+@schema.guarded
 def satudata_request_transition(context, data_dict):
     """Move a request along the SOP (see ``ckanext.satudata.requests.rules``).
 
@@ -157,6 +161,7 @@ def satudata_request_transition(context, data_dict):
     return dr.view_for(context, row, actor)
 
 
+@schema.guarded
 def satudata_request_dataset_create(context, data_dict):
     """Turn the data an OPD sent for a request into a new dataset. It starts
     the Diseminasi chain in ``konsep`` like any other, carries the received
@@ -232,15 +237,3 @@ def _non_empty_file(upload) -> bool:
     size = stream.tell()
     stream.seek(position)
     return size > 0
-
-
-def get_actions():
-    from ckanext.satudata.requests import objection
-    return {
-        **objection.get_actions(),
-        "satudata_request_create": satudata_request_create,
-        "satudata_request_show": satudata_request_show,
-        "satudata_request_list": satudata_request_list,
-        "satudata_request_transition": satudata_request_transition,
-        "satudata_request_dataset_create": satudata_request_dataset_create,
-    }

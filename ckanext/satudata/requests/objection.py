@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata.workflow import clock, roles
+from ckanext.satudata.workflow import clock
 from ckanext.satudata.requests import objection_rules as k, rules as p
 from ckanext.satudata.notifications import outbox as notify
 from ckanext.satudata.requests import service as dr
@@ -147,8 +147,3 @@ def _row(ref):
 def _after(context, row, token):
     row = dr.get(row.id)
     return dr.view_for(context, row, dr.actor_for(context, row, token))
-
-
-def get_actions():
-    return {"satudata_objection_file": satudata_objection_file,
-            "satudata_objection_decide": satudata_objection_decide}

@@ -12,7 +12,8 @@ from typing import Optional
 
 from ckanext.satudata.workflow.clock import wib_date
 from ckanext.satudata.i18n import N_
-from ckanext.satudata.workflow.machine import Invalid, NotAllowed, Refused, Step, forbid as _forbid
+from ckanext.satudata.workflow.machine import Actor, Invalid, NotAllowed, Refused, Step, destination, permitted
+from ckanext.satudata.workflow.machine import forbid as _forbid
 from ckanext.satudata.workflow.machine import invalid as _invalid
 
 BARU = "baru"
@@ -115,6 +116,7 @@ TRANSITIONS = {
     "extend": ({s: None for s in OPEN if s != MENUNGGU_KLARIFIKASI}, "subkoord_or_kabid"),
 }
 # Transitions whose comment is the written reason the law or the SOP asks for.
+MOVES = {t: moves for t, (moves, _who) in TRANSITIONS.items()}
 NEEDS_COMMENT = {"reject", "ask_clarification", "clarify", "extend", "opd_forward",
                  "forward_refuse"}
 # Transitions at which the Subkoord may split the request: a second, linked
@@ -122,16 +124,6 @@ NEEDS_COMMENT = {"reject", "ask_clarification", "clarify", "extend", "opd_forwar
 SPLITTABLE = {"escalate", "forward"}
 # Transitions that carry the data: at least one of dataset/resource_url/upload.
 NEEDS_DATA = {"opd_send"}
-
-
-@dataclass(frozen=True)
-class Actor:
-    user_id: Optional[str] = None
-    roles: frozenset = frozenset()
-    # organizations the user is a member of (for the OPD steps)
-    organization_ids: frozenset = frozenset()
-    # holds the request's access token, or is the account that filed it
-    is_requester: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,12 +159,8 @@ def is_staff(actor: Actor) -> bool:
 
 def decide(item: Item, actor: Actor, request: Request) -> str:
     """The state `request` moves `item` to, or `Refused` saying why."""
-    entry = TRANSITIONS.get(request.transition)
-    if entry is None:
-        raise _invalid('Unknown transition: %s', request.transition)
-    moves, who = entry
-    if item.state not in moves:
-        raise _invalid("Transition '%s' is not possible from state '%s'", request.transition, item.state)
+    to_state = destination(MOVES, request.transition, item.state)
+    who = TRANSITIONS[request.transition][1]
     t = request.transition
     if who == SUBKOORD and SUBKOORD not in actor.roles:
         raise _forbid('Only the Subkoord can do this')
@@ -220,7 +208,6 @@ def decide(item: Item, actor: Actor, request: Request) -> str:
     if t == "extend" and item.extended:
         raise _invalid('The deadline can be extended only once')
 
-    to_state = moves[item.state]
     if t == "clarify":
         return item.previous_state or BARU
     if to_state is None:   # extend: the state stays
@@ -230,17 +217,10 @@ def decide(item: Item, actor: Actor, request: Request) -> str:
 
 def allowed_transitions(item: Item, actor: Actor) -> list[str]:
     """What `actor` may do now (buttons); inputs are checked when pressed."""
-    allowed = []
-    for transition in TRANSITIONS:
-        probe = Request(transition, comment="-", assignee_roles=frozenset({STAF}),
-                        organization_id="\0another agency",
-                        has_assignee=True, has_organization=True, has_data=True)
-        try:
-            decide(item, actor, probe)
-        except Refused:
-            continue
-        allowed.append(transition)
-    return allowed
+    probe = dict(comment="-", assignee_roles=frozenset({STAF}), organization_id="\0another agency",
+                 has_assignee=True, has_organization=True, has_data=True)
+    return permitted(TRANSITIONS, lambda transition: decide(
+        item, actor, Request(transition, **probe)))
 
 
 # What the public tracking page shows of each transition (never who asked).

@@ -18,7 +18,8 @@ from werkzeug.utils import secure_filename
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata.workflow import clock, roles
+from ckanext.satudata.i18n import bilingual
+from ckanext.satudata.workflow import clock, roles, sla as workflow_sla
 from ckanext.satudata.notifications import mail, outbox as notify
 from ckanext.satudata.requests import rules as p
 from ckanext.satudata.model import data_request, request_event, request_number
@@ -91,7 +92,7 @@ def actor_for(context, row=None, access_token: Optional[str] = None) -> p.Actor:
     if user is None:
         return p.Actor(is_requester=is_requester)
     return p.Actor(user.id, frozenset(roles.roles_of(user.id)),
-                   organization_ids_of(user.id), is_requester)
+                   organization_ids=organization_ids_of(user.id), is_requester=is_requester)
 
 
 PUBLIC, REQUESTER, INTERNAL = "public", "requester", "internal"
@@ -155,14 +156,7 @@ def deadline(row) -> dict[str, Any]:
 
 
 def sla(row) -> dict[str, Any]:
-    step = p.STEPS[row.status]
-    elapsed = calendar().office_minutes_between(row.status_entered_at, clock.now())
-    return {
-        "step": step.number, "step_label": step.label_id, "step_label_en": step.label_en,
-        "actor_role": step.actor, "entered_at": clock.iso_wib(row.status_entered_at),
-        "standard_minutes": step.standard_minutes, "elapsed_minutes": elapsed,
-        "overdue": step.standard_minutes is not None and elapsed > step.standard_minutes,
-    }
+    return workflow_sla.step_sla(p.STEPS[row.status], row.status_entered_at)
 
 
 def _delivered(row) -> Optional[dict[str, Any]]:
@@ -303,13 +297,10 @@ def create(context, data: dict[str, Any]) -> tuple[Any, str]:
 
 def _event(request_id, transition, from_status, to_status, actor_id, actor_role, comment,
            entered_at):
-    step = p.STEPS.get(from_status) if from_status else None
-    elapsed = calendar().office_minutes_between(entered_at, clock.now()) if entered_at else None
-    model.Session.execute(sa.insert(request_event).values(
+    workflow_sla.append_event(
+        request_event, p.STEPS.get(from_status) if from_status else None, entered_at,
         request_id=request_id, transition=transition, from_status=from_status,
-        to_status=to_status, actor_id=actor_id, actor_role=actor_role,
-        comment=comment or None, at=clock.now(),
-        standard_minutes=step.standard_minutes if step else None, elapsed_minutes=elapsed))
+        to_status=to_status, actor_id=actor_id, actor_role=actor_role, comment=comment or None)
 
 
 def published_dataset(ref: str):
@@ -338,10 +329,21 @@ def published_resource_url(url: str) -> bool:
                 and published_dataset(resource.package_id))
 
 
+def request_storage() -> str:
+    """The declared private storage of request files: never under CKAN's public
+    /uploads, and never a temporary directory that a reboot empties."""
+    path = tk.config.get("ckanext.satudata.request_storage_path")
+    if not path and tk.config.get("ckan.storage_path"):
+        path = os.path.join(tk.config["ckan.storage_path"], "satudata_requests")
+    if not path:
+        raise tk.ValidationError({"upload": [bilingual(
+            "This portal has no file storage configured: set ckan.storage_path")]})
+    return path
+
+
 def save_file(request_id: str, upload, kind: str) -> str:
     """Keep a file for the requester only (outside CKAN's public storage)."""
-    base = os.path.join(tk.config.get("ckan.storage_path") or "/tmp", "satudata_requests",
-                        request_id)
+    base = os.path.join(request_storage(), request_id)
     os.makedirs(base, exist_ok=True)
     name = secure_filename(getattr(upload, "filename", "") or "data") or "data"
     path = os.path.join(base, "%s-%s" % (kind, name))

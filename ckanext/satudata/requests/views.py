@@ -21,6 +21,7 @@ from ckan.lib.pagination import Page
 from ckanext.satudata.requests import rules as p
 from ckanext.satudata.requests import ratelimit
 from ckanext.satudata.workflow import roles
+from ckanext.satudata.workflow import access
 
 satudata_requests = Blueprint("satudata_requests", __name__)
 
@@ -47,11 +48,6 @@ TRANSITION_FIELDS = {
 OPD_WAITING = (p.DI_OPD, p.OPD_MENYIAPKAN)
 PAGE_SIZE = 20
 _NUMBER = re.compile(r"^PDS-\d{4}-\d{1,9}$")
-
-
-def _context():
-    user = tk.current_user.name if tk.current_user.is_authenticated else ""
-    return {"user": user}
 
 
 def _private_page(response=None):
@@ -183,7 +179,7 @@ def new():
     # empty optional fields are absent, not empty strings
     payload = {k: v for k, v in data.items() if v.strip()}
     try:
-        result = tk.get_action("satudata_request_create")(_context(), payload)
+        result = tk.get_action("satudata_request_create")(access.page_context(), payload)
     except tk.ValidationError as e:
         return _private_page(_render_form(data, e.error_dict))
     # this browser follows the request from now on; the link is for another one
@@ -254,7 +250,7 @@ def index():
 def _show(number, token):
     try:
         return tk.get_action("satudata_request_show")(
-            _context(), {"id": number, "access_token": token})
+            access.page_context(), {"id": number, "access_token": token})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
 
@@ -264,14 +260,22 @@ def _clean_redirect(endpoint, number):
     return _private_page(tk.redirect_to(endpoint, number=number))
 
 
-@satudata_requests.route("/permintaan-data/<number>")
-def track(number):
-    """Public tracking page (full view for who may see it)."""
+def _page_request(number, endpoint):
+    """(request, None) as the session may see it; or (None, redirect) when the
+    URL carries ?token=: it is exchanged for the session, then the clean URL."""
     if "token" in tk.request.args:
         req = _show(number, None)
         _exchange_token(req["number"], tk.request.args.get("token"))
-        return _clean_redirect("satudata_requests.track", req["number"])
-    req = _show(number, session_token(number))
+        return None, _clean_redirect(endpoint, req["number"])
+    return _show(number, session_token(number)), None
+
+
+@satudata_requests.route("/permintaan-data/<number>")
+def track(number):
+    """Public tracking page (full view for who may see it)."""
+    req, redirect = _page_request(number, "satudata_requests.track")
+    if redirect is not None:
+        return redirect
     if req["number"] != number:   # looked up by id: the session knows numbers
         req = _show(number, session_token(req["number"]))
     extra = {"req": req, "internal": req.get("audience") == "internal"}
@@ -315,7 +319,7 @@ def act(number):
     if token:
         data["access_token"] = token
     try:
-        result = tk.get_action("satudata_request_transition")(_context(), data)
+        result = tk.get_action("satudata_request_transition")(access.page_context(), data)
         if token and result.get("view") == "full" and session_token(number) != token \
                 and _token_opens(number, token):
             _remember_token(number, token)
@@ -345,7 +349,7 @@ def objection(number):
         if token:
             data["access_token"] = token
     try:
-        tk.get_action(action)(_context(), data)
+        tk.get_action(action)(access.page_context(), data)
         tk.h.flash_success(tk._("Objection saved"))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
@@ -364,11 +368,9 @@ def _send(path):
 @satudata_requests.route("/permintaan-data/<number>/berkas")
 def download(number):
     """The delivered file: only for the requester (token or account) and staff."""
-    if "token" in tk.request.args:
-        req = _show(number, None)
-        _exchange_token(req["number"], tk.request.args.get("token"))
-        return _clean_redirect("satudata_requests.download", req["number"])
-    req = _show(number, session_token(number))
+    req, redirect = _page_request(number, "satudata_requests.download")
+    if redirect is not None:
+        return redirect
     from ckanext.satudata.requests import service as dr
     row = dr.get(req["id"])
     if req.get("view") != "full" or not row.delivered_file \
@@ -457,9 +459,3 @@ def opd_inbox():
             "others": [r for r in results if r["status"] not in OPD_WAITING]})
     return _private_page(tk.render("satudata/permintaan/opd_inbox.html",
                                    {"organizations": organizations}))
-
-
-def get_blueprints():
-    from ckanext.satudata.operations import csrf_guard
-    # the CSRF guard first: its hook runs before the rate limit (and Flask-WTF's)
-    return csrf_guard.get_blueprints() + [satudata_requests]

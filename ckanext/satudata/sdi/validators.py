@@ -1,20 +1,41 @@
-"""Validators of the SDI schema. Messages carry Bahasa Indonesia and English
-together, so an API client gets a usable message whatever its locale."""
+"""Validators of the SDI schema and the extension's actions. Core's and
+scheming's validators do the checking wherever they exist; ``refusing_with``
+gives their refusal our message in Bahasa Indonesia and English together (one
+place), so an API client gets a usable message whatever its locale. What is
+left here has no core counterpart (region codes, NIK, roles, users by name)."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.navl.dictization_functions import StopOnError, missing
-from ckanext.scheming.validation import scheming_validator
+from ckan.lib.navl.dictization_functions import StopOnError, convert, missing
+from ckan.logic.validators import email_validator, one_of
+from ckanext.scheming.validation import scheming_choices, scheming_validator
 
+from ckanext.satudata.dissemination import rules as dissemination_rules
 from ckanext.satudata.i18n import bilingual
+from ckanext.satudata.requests import rules as request_rules
+from ckanext.satudata.workflow.roles import ROLES
 
 Invalid = tk.Invalid
 
 
 MSG_REQUIRED = bilingual('Missing value')
+
+
+def refusing_with(core, message_for):
+    """`core` (a validator of CKAN or scheming) refusing with our message:
+    ``message_for(value)`` in place of core's one-language message."""
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        before = len(errors[key])
+        try:
+            convert(core, key, data, errors, context)
+        finally:
+            if len(errors[key]) > before:
+                errors[key][before:] = [message_for(value)]
+    return validator
 
 
 def _empty(value: Any) -> bool:
@@ -31,16 +52,10 @@ def satudata_required(key, data, errors, context):
 
 @scheming_validator
 def satudata_choice(field, schema):
-    """One of the field's `choices`; names the allowed values when refusing."""
-    allowed = [c["value"] for c in field["choices"]]
-
-    def validator(value):
-        if _empty(value):
-            return value
-        if value not in allowed:
-            raise Invalid(bilingual('Invalid choice "%s"; allowed values: %s', value, ", ".join(allowed)))
-        return value
-    return validator
+    """scheming_choices, naming the allowed values when refusing."""
+    allowed = ", ".join(c["value"] for c in field["choices"])
+    return refusing_with(scheming_choices(field, schema), lambda value: bilingual(
+        'Invalid choice "%s"; allowed values: %s', value, allowed))
 
 
 def satudata_config_default(option: str):
@@ -91,17 +106,11 @@ def satudata_region_code_bps(value):
     return value.strip() if isinstance(value, str) else value
 
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9 ()\-]{6,20}")
 
 
-def satudata_email(value):
-    if _empty(value):
-        return value
-    value = str(value).strip()
-    if not _EMAIL.fullmatch(value):
-        raise Invalid(bilingual('Invalid email address: %s', value))
-    return value
+satudata_email = refusing_with(
+    email_validator, lambda value: bilingual('Invalid email address: %s', value))
 
 
 def satudata_phone(value):
@@ -119,25 +128,10 @@ def satudata_user(value, context):
     return user.id
 
 
-def satudata_role(value):
-    from ckanext.satudata.workflow.roles import ROLES
-    if value not in ROLES:
-        raise Invalid(bilingual('Invalid role "%s"; allowed roles: %s', value, ", ".join(ROLES)))
-    return value
 
 
-def satudata_one_of_transitions(value):
-    from ckanext.satudata.dissemination.rules import TRANSITIONS
-    if value not in TRANSITIONS:
-        raise Invalid(bilingual('Invalid transition "%s"; allowed: %s', value, ", ".join(TRANSITIONS)))
-    return value
 
 
-def satudata_one_of_states(value):
-    from ckanext.satudata.dissemination.rules import STATES
-    if value not in STATES:
-        raise Invalid(bilingual('Invalid state "%s"; allowed: %s', value, ", ".join(STATES)))
-    return value
 
 
 def satudata_max_length(length: int):
@@ -169,18 +163,8 @@ def satudata_identity_number(value):
     return value
 
 
-def satudata_request_transition(value):
-    from ckanext.satudata.requests.rules import TRANSITIONS
-    if value not in TRANSITIONS:
-        raise Invalid(bilingual('Invalid transition "%s"; allowed: %s', value, ", ".join(TRANSITIONS)))
-    return value
 
 
-def satudata_request_status(value):
-    from ckanext.satudata.requests.rules import STATES
-    if value not in STATES:
-        raise Invalid(bilingual('Invalid status "%s"; allowed: %s', value, ", ".join(STATES)))
-    return value
 
 
 def _as_int(value):
@@ -207,12 +191,11 @@ def satudata_at_most(most: int):
     return validator
 
 
-def satudata_one_of(allowed):
-    def validator(value):
-        if value not in allowed:
-            raise Invalid(bilingual('Invalid value "%s"; allowed: %s', value, ", ".join(allowed)))
-        return value
-    return validator
+def satudata_one_of(allowed, message='Invalid value "%s"; allowed: %s'):
+    """Core's one_of (which lets "" through: a required field says "missing")."""
+    allowed = list(allowed)
+    return refusing_with(one_of(allowed), lambda value: bilingual(
+        message, value, ", ".join(allowed)))
 
 
 def satudata_iso_date(value):
@@ -251,30 +234,14 @@ def has_unstorable(value: Any) -> bool:
     return False
 
 
-def get_validators():
-    return {
-        "satudata_required": satudata_required,
-        "satudata_choice": satudata_choice,
-        "satudata_config_default": satudata_config_default,
-        "satudata_year": satudata_year,
-        "satudata_period_end": satudata_period_end,
-        "satudata_region_code_kemendagri": satudata_region_code_kemendagri,
-        "satudata_region_code_bps": satudata_region_code_bps,
-        "satudata_email": satudata_email,
-        "satudata_phone": satudata_phone,
-        "satudata_user": satudata_user,
-        "satudata_role": satudata_role,
-        "satudata_one_of_transitions": satudata_one_of_transitions,
-        "satudata_one_of_states": satudata_one_of_states,
-        "satudata_max_length": satudata_max_length,
-        "satudata_organization": satudata_organization,
-        "satudata_honeypot": satudata_honeypot,
-        "satudata_identity_number": satudata_identity_number,
-        "satudata_request_transition": satudata_request_transition,
-        "satudata_request_status": satudata_request_status,
-        "satudata_limit": satudata_limit,
-        "satudata_at_most": satudata_at_most,
-        "satudata_one_of": satudata_one_of,
-        "satudata_iso_date": satudata_iso_date,
-        "satudata_clean_text": satudata_clean_text,
-    }
+# The allowed values of the workflows' own fields (states, transitions, roles).
+satudata_role = satudata_one_of(ROLES, 'Invalid role "%s"; allowed roles: %s')
+satudata_one_of_transitions = satudata_one_of(dissemination_rules.TRANSITIONS,
+                                              'Invalid transition "%s"; allowed: %s')
+satudata_one_of_states = satudata_one_of(dissemination_rules.STATES, 'Invalid state "%s"; allowed: %s')
+satudata_request_transition = satudata_one_of(request_rules.TRANSITIONS,
+                                              'Invalid transition "%s"; allowed: %s')
+satudata_request_status = satudata_one_of(request_rules.STATES, 'Invalid status "%s"; allowed: %s')
+for _name in ("satudata_role", "satudata_one_of_transitions", "satudata_one_of_states",
+              "satudata_request_transition", "satudata_request_status", "satudata_email"):
+    globals()[_name].__name__ = _name   # the name CKAN registers it by

@@ -78,8 +78,9 @@ SEARCH_PARAMS = [
 
 
 def _satudata_actions():
-    from ckanext.satudata.logic.action import get_actions
-    return sorted(name for name in get_actions() if name.startswith("satudata_"))
+    from ckanext.satudata.plugin import SatudataPlugin
+    actions = SatudataPlugin.get_actions(SatudataPlugin.__new__(SatudataPlugin))
+    return sorted(name for name in actions if name.startswith("satudata_"))
 
 
 @pytest.fixture

@@ -232,14 +232,25 @@ class TestDeadlines:
         with pytest.raises(tk.NotAuthorized):
             act(opds["staf"], filed, "extend", comment="staf tidak boleh")
 
-    def test_clarification_restarts_the_legal_clock(self, opds, filed):
+    def test_clarification_restarts_the_legal_clock(self, opds, monkeypatch):
+        """UU 14/2008: the 10 working days run again from the day the
+        clarification arrives (a frozen clock in October 2026, a month without
+        national holidays, so the dates are plain working-day counts)."""
+        from ckanext.satudata.workflow import clock
+        wib = dt.timezone(dt.timedelta(hours=7))
+        now = {"t": dt.datetime(2026, 10, 5, 9, 0, tzinfo=wib)}          # Monday
+        monkeypatch.setattr(clock, "now", lambda: now["t"])
+        filed = helpers.call_action("satudata_request_create", context=dict(ANON), **REQUESTER)
+        assert filed["due_date"] == "2026-10-19"                          # 10 working days
+        now["t"] = dt.datetime(2026, 10, 6, 9, 0, tzinfo=wib)
         act(opds["subkoord"], filed, "ask_clarification", comment="Mohon rinci")
         paused = show(filed, opds["subkoord"])
         assert paused["deadline"]["paused"] is True and paused["deadline"]["overdue"] is False
+        now["t"] = dt.datetime(2026, 10, 12, 10, 0, tzinfo=wib)            # next Monday
         clarified = act(None, filed, "clarify", comment="Rincian terlampir",
                         access_token=filed["access_token"])
         assert clarified["status"] == "baru"
-        assert clarified["due_date"] >= filed["due_date"]
+        assert clarified["due_date"] == "2026-10-26"                      # from 12 October
 
 
 class TestPrivacy:
