@@ -60,7 +60,10 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
 
     # IConfigurer
     def update_config(self, config):
-        tk.add_template_directory(config, "templates")
+        # shared templates and core overrides, then each capability's own
+        for templates in ("templates", "dissemination/templates", "requests/templates",
+                          "notifications/templates", "operations/templates"):
+            tk.add_template_directory(config, templates)
         reports.install(config)
 
     # IActions

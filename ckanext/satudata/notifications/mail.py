@@ -1,4 +1,4 @@
-"""Mail bodies: Jinja templates under templates/emails/ (first line: the subject),
+"""Mail bodies: Jinja templates under notifications/templates/emails/ (first line: the subject),
 found on CKAN's template path (so a theme can override them) and rendered with
 CKAN's helpers as `h`. Rendering needs no request: an action queues its mails
 inside its own transaction. Requesters get both languages from one template

@@ -8,7 +8,7 @@ Exactly once: every mail is recorded in satudata_reminder_log under a unique
 (kind, item, step, threshold) key in the same transaction as its outbox rows,
 so a second run, or two runs at once, queue nothing new.
 
-Mail bodies come from templates/emails/satudata_*.txt (first line: subject),
+Mail bodies come from notifications/templates/emails/satudata_*.txt (first line: subject),
 in the recipient's language (plugin_extras satudata.locale, default
 `ckanext.satudata.mail_locale`, `id`)."""
 from __future__ import annotations
