@@ -260,6 +260,23 @@ def _clean_redirect(endpoint, number):
     return _private_page(tk.redirect_to(endpoint, number=number))
 
 
+def _act(action, data, success):
+    """Run a button's action; its outcome is flashed on the tracking page the
+    browser returns to (PRG). A missing request is a 404."""
+    try:
+        result = tk.get_action(action)(access.page_context(), data)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized as e:
+        tk.h.flash_error(str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
+    else:
+        tk.h.flash_success(success)
+        return result
+    return None
+
+
 def _page_request(number, endpoint):
     """(request, None) as the session may see it; or (None, redirect) when the
     URL carries ?token=: it is exchanged for the session, then the clean URL."""
@@ -318,19 +335,11 @@ def act(number):
             data[field] = form[field].strip()
     if token:
         data["access_token"] = token
-    try:
-        result = tk.get_action("satudata_request_transition")(access.page_context(), data)
-        if token and result.get("view") == "full" and session_token(number) != token \
-                and _token_opens(number, token):
-            _remember_token(number, token)
-        tk.h.flash_success(tk._("Request updated: {action}").format(
-            action=tk.h.satudata_request_transition_label(transition)))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Request not found"))
-    except tk.NotAuthorized as e:
-        tk.h.flash_error(str(e) or tk._("Not authorized"))
-    except tk.ValidationError as e:
-        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
+    result = _act("satudata_request_transition", data, tk._("Request updated: {action}").format(
+        action=tk.h.satudata_request_transition_label(transition)))
+    if token and result and result.get("view") == "full" and session_token(number) != token \
+            and _token_opens(number, token):
+        _remember_token(number, token)
     return _clean_redirect("satudata_requests.track", number)
 
 
@@ -348,15 +357,7 @@ def objection(number):
         token = session_token(number)
         if token:
             data["access_token"] = token
-    try:
-        tk.get_action(action)(access.page_context(), data)
-        tk.h.flash_success(tk._("Objection saved"))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Request not found"))
-    except tk.NotAuthorized as e:
-        tk.h.flash_error(str(e) or tk._("Not authorized"))
-    except tk.ValidationError as e:
-        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
+    _act(action, data, tk._("Objection saved"))
     return _clean_redirect("satudata_requests.track", number)
 
 
