@@ -9,6 +9,10 @@ def _(message: str) -> str:
     return message
 
 
+def ngettext(singular: str, plural: str) -> str:
+    return singular
+
+
 CORE_STRINGS = [
     _("Sysadmin settings"),
     _("View profile"),
@@ -110,4 +114,30 @@ CORE_STRINGS = [
     _("Search groups..."),
     _("There are currently no groups for this site."),
     _("What are Organizations?"),
+    # the pages of the staff and the sysadmin, the resource page and the
+    # organization list (the browser test's catalogue check found them)
+    _("Activity Stream"),
+    _("{bytes} bytes"),
+    _("No problem, use our password recovery form to reset it."),
+    _("Activity from items that I'm following"),
+    _("Activity from:"),
+    _("Activity occurred on: {time}"),
+    _("Everything"),
+    _("My Datasets"),
+    _("My Groups"),
+    _("My Organizations"),
+    _("News feed"),
+    _("Search followee"),
+    _("Search list..."),
+    _("You are not following anything"),
+    _("Activities"),
+    _("Administration"),
+    _("Config"),
+    _("Sysadmins"),
+    _("Navigate to resource: {name}"),
+    ngettext("{num} Member", "{num} Members"),
+    ngettext("{number} organization found", "{number} organizations found"),
+    ngettext("{number} organization found for \"{query}\"",
+             "{number} organizations found for \"{query}\""),
+    ngettext("Dashboard (%(num)d new item)", "Dashboard (%(num)d new items)"),
 ]

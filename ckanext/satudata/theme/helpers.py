@@ -6,6 +6,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.lib.helpers import lang as current_lang
 
+from ckanext.satudata.i18n import N_
+
 TOPIC_ICONS = {
     "pertahanan_luar_negeri": "fa-shield-halved", "ekonomi_industri": "fa-industry",
     "pembangunan_daerah": "fa-city", "perlindungan_sosial_kesehatan": "fa-heart-pulse",
@@ -137,6 +139,35 @@ def satudata_next_step(workflow: dict[str, Any]) -> str:
     if moves:
         return tk._("Your turn.") + " " + text
     return tk._("Waiting for someone else.") + " " + text
+
+
+# The resource's own fields CKAN lists under "Additional Information" by their
+# raw keys ("has views", "state"): labels in the page language instead.
+RESOURCE_KEY_LABELS = {
+    "has views": N_("Has views"),
+    "state": N_("State"),
+    "datastore active": N_("In the DataStore"),
+    "datastore contains all records of source": N_("DataStore holds every row of the file"),
+    "id": N_("Resource ID"),
+    "package id": N_("Dataset ID"),
+    "position": N_("Position"),
+    "size": N_("Size"),
+    "url type": N_("URL type"),
+    "mimetype": N_("Media type"),
+    "mimetype inner": N_("Inner media type"),
+    "hash": N_("Hash"),
+    "cache url": N_("Cache URL"),
+    "cache last updated": N_("Cache last updated"),
+    "resource type": N_("Resource type"),
+    "on same domain": N_("On the same domain"),
+    "original url": N_("Original URL"),
+    "ignore hash": N_("Ignore hash"),
+}
+
+
+def satudata_resource_key_label(key: str) -> str:
+    label = RESOURCE_KEY_LABELS.get(key)
+    return tk._(label) if label else key.capitalize()
 
 
 def satudata_contact_email() -> str:

@@ -14,9 +14,17 @@ from ckan.tests import factories, helpers
 
 from ckanext.satudata.tests.helpers import SdiDataset, as_user, site_context, transition, walk
 
-PLUGINS = ("satudata satudata_theme activity scheming_datasets scheming_organizations dcat "
-           "structured_data datastore xloader satudata_preview datatables_view image_view "
-           "satudata_chart_view")
+def _plugins():
+    """test.ini's plugins plus the data preview as production runs it."""
+    import configparser
+    from ckanext.satudata.tests.helpers import REPO_ROOT
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(REPO_ROOT / "test.ini")
+    return ini["app:main"]["ckan.plugins"] + (
+        " datastore xloader satudata_preview datatables_view image_view satudata_chart_view")
+
+
+PLUGINS = _plugins()
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
