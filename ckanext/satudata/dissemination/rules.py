@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ckanext.satudata.i18n import N_
-from ckanext.satudata.workflow.machine import Actor, Invalid, NotAllowed, Refused, Step, destination, permitted
+from ckanext.satudata.workflow.machine import (KABID, STAF, SUBKOORD, Actor, Invalid, NotAllowed,
+                                               Refused, Step, destination, permitted)
 from ckanext.satudata.workflow.machine import forbid as _forbid
 from ckanext.satudata.workflow.machine import invalid as _refuse
 
@@ -24,7 +25,6 @@ DIKEMBALIKAN = "dikembalikan"
 STATES = (KONSEP, PENYUSUNAN, DIAJUKAN, DISETUJUI_SUBKOORD, DISETUJUI_KABID, TERBIT,
           DIKEMBALIKAN)
 
-STAF, SUBKOORD, KABID = "staf", "subkoord", "kabid"
 
 
 # SOP "Mutu Baku — Waktu" of the step that is under way in each state.

@@ -12,7 +12,8 @@ from typing import Optional
 
 from ckanext.satudata.workflow.clock import wib_date
 from ckanext.satudata.i18n import N_
-from ckanext.satudata.workflow.machine import Actor, Invalid, NotAllowed, Refused, Step, destination, permitted
+from ckanext.satudata.workflow.machine import (KABID, STAF, SUBKOORD, Actor, Invalid, NotAllowed,
+                                               Refused, Step, destination, permitted)
 from ckanext.satudata.workflow.machine import forbid as _forbid
 from ckanext.satudata.workflow.machine import invalid as _invalid
 
@@ -37,7 +38,6 @@ OPEN = (BARU, DIPERIKSA, PERLU_OPD, DI_OPD, DITERUSKAN, OPD_MENYIAPKAN, TIDAK_AD
         DATA_DITERIMA, SIAP_DIKIRIM, MENUNGGU_KLARIFIKASI)
 STATES = OPEN + CLOSED
 
-STAF, SUBKOORD, KABID = "staf", "subkoord", "kabid"
 OPD, REQUESTER = "opd", "requester"
 
 LEGAL_DAYS = 10       # UU 14/2008 art. 22(7)

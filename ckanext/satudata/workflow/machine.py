@@ -8,6 +8,11 @@ from typing import Callable, Iterable, Optional
 from ckanext.satudata.i18n import bilingual, translate
 
 
+# The portal roles of the Walidata team (SPEC "People"), as the SOPs name them.
+STAF, SUBKOORD, KABID = "staf", "subkoord", "kabid"
+ROLES = (STAF, SUBKOORD, KABID)
+
+
 @dataclass(frozen=True)
 class Actor:
     """Whoever asks for a transition, as the rules need to know them."""

@@ -16,12 +16,9 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 
 from ckanext.satudata.i18n import N_
+from ckanext.satudata.workflow.machine import KABID, ROLES, STAF, SUBKOORD  # noqa: F401
 from ckanext.satudata.model import portal_role
 
-STAF = "staf"
-SUBKOORD = "subkoord"
-KABID = "kabid"
-ROLES = (STAF, SUBKOORD, KABID)
 ROLE_LABELS = {
     STAF: N_('Statistics staff'),
     SUBKOORD: N_('Statistics sub-coordinator'),

@@ -314,7 +314,7 @@ def test_upload_url_is_content_by_its_file_name_only():
         {"title": "x", "resources": [{"id": "r1", "url": "http://example.org/b/a.csv"}]})
 
 
-WITH_IMAGE_VIEW = "satudata satudata_theme activity scheming_datasets scheming_organizations dcat structured_data image_view"
+WITH_IMAGE_VIEW = "satudata satudata_search satudata_theme activity scheming_datasets scheming_organizations dcat structured_data image_view"
 
 
 @pytest.mark.ckan_config("ckan.plugins", WITH_IMAGE_VIEW)
