@@ -615,3 +615,33 @@ def test_request_uploads_are_bounded(app, walidata):
     res = app.post("/api/3/action/satudata_request_create", data=b"x" * (3 * 1024 * 1024),
                    content_type="application/json")
     assert res.status_code == 413
+
+
+@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "0")
+def test_request_files_go_to_the_declared_private_storage(walidata, ckan_config, monkeypatch,
+                                                          tmp_path):
+    """Request files live in the declared private path (never CKAN's public
+    /uploads, never /tmp); with no storage configured a file is refused (400)
+    and the request does not move."""
+    import io
+    from werkzeug.datastructures import FileStorage
+    private = tmp_path / "private"
+    monkeypatch.setitem(ckan_config, "ckanext.satudata.request_storage_path", str(private))
+    created = file_request()
+    move(walidata["subkoord"], created["id"], "assign", assignee=walidata["staf"]["name"])
+    move(walidata["staf"], created["id"], "deliver",
+         upload=FileStorage(io.BytesIO(b"desa,jiwa\nA,1\n"), filename="hasil.csv"))
+    stored = [f for f in private.rglob("*") if f.is_file()]
+    assert [f.read_bytes() for f in stored] == [b"desa,jiwa\nA,1\n"]
+    assert stored[0].parent.name == created["id"]
+
+    other = file_request(title="Data lain")
+    move(walidata["subkoord"], other["id"], "assign", assignee=walidata["staf"]["name"])
+    monkeypatch.setitem(ckan_config, "ckanext.satudata.request_storage_path", "")
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", "")
+    with pytest.raises(tk.ValidationError) as err:
+        move(walidata["staf"], other["id"], "deliver",
+             upload=FileStorage(io.BytesIO(b"x\n"), filename="x.csv"))
+    assert "storage" in " ".join(err.value.error_dict["upload"])
+    model.Session.rollback()
+    assert helpers.call_action("satudata_request_show", id=other["id"])["status"] == "diperiksa"
