@@ -147,7 +147,7 @@ RESOURCE_KEY_LABELS = {
     "has views": N_("Has views"),
     "state": N_("State"),
     "datastore active": N_("In the DataStore"),
-    "datastore contains all records of source": N_("DataStore holds every row of the file"),
+    "datastore contains all records of source file": N_("DataStore holds every row of the file"),
     "id": N_("Resource ID"),
     "package id": N_("Dataset ID"),
     "position": N_("Position"),
@@ -168,6 +168,18 @@ RESOURCE_KEY_LABELS = {
 def satudata_resource_key_label(key: str) -> str:
     label = RESOURCE_KEY_LABELS.get(key)
     return tk._(label) if label else key.capitalize()
+
+
+# Values of those fields that are words of CKAN's, not data.
+RESOURCE_VALUE_LABELS = {"True": N_("Yes"), "False": N_("No"), "active": N_("Active"),
+                         "upload": N_("Uploaded file"), "data": N_("Data")}
+
+
+def satudata_resource_value(key: str, value: Any) -> Any:
+    label = RESOURCE_VALUE_LABELS.get(value) if isinstance(value, str) and key in (
+        "has views", "datastore active", "datastore contains all records of source file",
+        "state", "url type", "resource type", "on same domain", "ignore hash") else None
+    return tk._(label) if label else value
 
 
 def satudata_contact_email() -> str:

@@ -349,6 +349,14 @@ def test_dataset_walked_to_terbit_in_the_browser(portal, browser):
     anon.goto(url + "/")
     expect(anon.locator(".satudata-home")).to_contain_text("Jumlah Penduduk per Kecamatan")
     shot(anon, "home")
+    # the tiles' counts in each language's plural forms: one topic and the
+    # OPD hold the published dataset, the other topics none
+    for prefix, one, none in (("", "1 dataset", "0 dataset"),
+                              ("/en", "1 dataset", "0 datasets")):
+        anon.goto(url + prefix + "/")
+        counts = anon.locator(".satudata-tiles .count").all_inner_texts()
+        assert counts.count(one) == 2 and none in counts and "1 datasets" not in counts, \
+            (prefix, counts)
 
 
 # -- (2) workflow 2 in the pages ------------------------------------------------------
