@@ -41,11 +41,13 @@ FACET_KEYS = ("organization", "owner_org", "groups", "tags", "res_format", "lice
 # Weighted full-text: title > notes > tags/groups/organization > the rest
 # (SPEC "Search"). Titles are indexed once more with the `simple` config so
 # prefix queries (`kese*`) match the unstemmed word.
+# The facet counts (satudata_search_facet_count, migration 0002) follow
+# every write of this table through its trigger.
 _UPSERT = sa.text("""
 INSERT INTO satudata_search_index (
     package_id, site_id, name, title_sort, state, capacity, permission_labels,
     metadata_created, metadata_modified, fields, facet_fields, data_dict,
-    validated_data_dict, search_vector, indexed_at)
+    validated_data_dict, search_vector, words_vector, indexed_at)
 VALUES (
     :package_id, :site_id, :name, :title_sort, :state, :capacity, :permission_labels,
     :metadata_created, :metadata_modified, CAST(:fields AS jsonb),
@@ -55,6 +57,7 @@ VALUES (
       || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_b), 'B')
       || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_c), 'C')
       || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_d), 'D'),
+    to_tsvector('simple', :text_a || ' ' || :text_b || ' ' || :text_c || ' ' || :text_d),
     now())
 ON CONFLICT (package_id) DO UPDATE SET
     site_id = EXCLUDED.site_id, name = EXCLUDED.name, title_sort = EXCLUDED.title_sort,
@@ -64,8 +67,30 @@ ON CONFLICT (package_id) DO UPDATE SET
     metadata_modified = EXCLUDED.metadata_modified, fields = EXCLUDED.fields,
     facet_fields = EXCLUDED.facet_fields,
     data_dict = EXCLUDED.data_dict, validated_data_dict = EXCLUDED.validated_data_dict,
-    search_vector = EXCLUDED.search_vector, indexed_at = EXCLUDED.indexed_at
+    search_vector = EXCLUDED.search_vector, words_vector = EXCLUDED.words_vector,
+    indexed_at = EXCLUDED.indexed_at
 """)
+
+RECOUNT = """
+INSERT INTO satudata_search_facet_count (site_id, labels, dataset_type, capacity, key, value, n)
+SELECT c.site_id, c.labels, c.dataset_type, c.capacity, c.key, c.value, count(*)
+FROM satudata_search_index i
+CROSS JOIN LATERAL satudata_search_facet_contributions(
+    i.site_id, i.permission_labels, i.fields->'dataset_type'->>0, i.capacity, i.state,
+    i.facet_fields) c
+WHERE i.site_id = :site
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+
+def recount_facets() -> None:
+    """Counts of this site rebuilt from the index rows (to check or repair
+    them; the trigger keeps them from then on)."""
+    site = config.get("ckan.site_id")
+    model.Session.execute(sa.text("DELETE FROM satudata_search_facet_count WHERE site_id = :site"),
+                          {"site": site})
+    model.Session.execute(sa.text(RECOUNT), {"site": site})
+
 
 # Fields that never go to the full-text catch-all (ids, URLs, internals).
 _NOT_TEXT = {"id", "site_id", "index_id", "entity_type", "capacity", "state",
@@ -210,7 +235,8 @@ def index_row(doc: dict[str, Any]) -> dict[str, Any]:
         "metadata_created": _timestamp(doc.get("metadata_created")),
         "metadata_modified": _timestamp(doc.get("metadata_modified")),
         "fields": json.dumps(fields, ensure_ascii=False),
-        "facet_fields": json.dumps({k: fields.get(k, []) for k in FACET_KEYS},
+        # each value once: a facet counts datasets, not occurrences
+        "facet_fields": json.dumps({k: list(dict.fromkeys(fields.get(k, []))) for k in FACET_KEYS},
                                    ensure_ascii=False),
         "data_dict": doc.get("data_dict"),
         "validated_data_dict": doc.get("validated_data_dict"),
@@ -252,6 +278,12 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
         """Empty this site's index (``ckan search-index clear``, test fixtures)."""
         if not table_exists(INDEX_TABLE):
             return
+        site = {"site": config.get("ckan.site_id")}
+        # every row goes: no need for the trigger to count each one down
+        model.Session.execute(sa.text("SELECT set_config('satudata_search.skip_counts', 'on', true)"))
         model.Session.execute(sa.text("DELETE FROM satudata_search_index WHERE site_id = :site"),
-                              {"site": config.get("ckan.site_id")})
+                              site)
+        model.Session.execute(sa.text("DELETE FROM satudata_search_facet_count "
+                                      "WHERE site_id = :site"), site)
+        model.Session.execute(sa.text("SELECT set_config('satudata_search.skip_counts', 'off', true)"))
         model.Session.commit()

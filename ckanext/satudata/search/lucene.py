@@ -8,6 +8,7 @@ matching more than Solr would is a security and correctness bug, not a fallback.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
 from typing import Any, Optional
@@ -21,6 +22,8 @@ from luqum.parser import parser as _luqum_parser
 from ckan.lib.search.common import SearchQueryError
 
 from . import bounds
+
+log = logging.getLogger(__name__)
 
 # Solr schema fields of type "text" (tokenised); every other field of CKAN's
 # schema is a "string" (exact, case-sensitive) or a date.
@@ -64,34 +67,84 @@ def parse_solr_date(value: str, now: Optional[dt.datetime] = None) -> Optional[d
         raise SearchQueryError("Invalid date: %r (%s)" % (value[:100], e))
 
 
+_EXPLICIT_WITH_MATH = re.compile(
+    r"^(?P<date>.+?Z)(?P<math>(?:[+-]\d+(?:YEAR|MONTH|DAY|HOUR|MINUTE|SECOND|MILLI)S?"
+    r"|/(?:YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?)+)$")
+# an explicit offset, with the `Z` some clients append anyway (ckanext-dcat's
+# `modified_since` sends `2026-11-01T00:00:00+00:00Z`)
+_OFFSET_Z = re.compile(r"([+-]\d{2}:?\d{2})Z$")
+
+
 def _parse_solr_date(value: str, now: Optional[dt.datetime] = None) -> Optional[dt.datetime]:
     value = unescape(value.strip())
     if value == "*":
         return None
     if value.startswith("NOW"):
-        result = now or dt.datetime.now(dt.timezone.utc)
-        rest = value[3:]
-        pos = 0
-        while pos < len(rest):
-            m = _DATE_MATH.match(rest, pos)
-            if not m:
-                raise SearchQueryError("Invalid date math: %r" % value)
-            sign, amount, unit, round_unit = m.groups()
-            if round_unit:
-                result = _round_down(result, round_unit)
-            elif unit == "MILLI":
-                delta = dt.timedelta(milliseconds=int(amount))
-                result = result + delta if sign == "+" else result - delta
-            else:
-                delta = relativedelta(**{_UNITS[unit]: int(amount)})
-                result = result + delta if sign == "+" else result - delta
-            pos = m.end()
-        return result
+        return _date_math(now or dt.datetime.now(dt.timezone.utc), value[3:], value)
+    m = _EXPLICIT_WITH_MATH.match(value)
+    if m:  # Solr's date math after an explicit date: 2026-11-01T00:00:00Z/DAY+1DAY
+        return _date_math(_iso(m.group("date")), m.group("math"), value)
+    return _iso(value)
+
+
+def _iso(value: str) -> dt.datetime:
+    value = _OFFSET_Z.sub(r"\1", value)
     try:
         parsed = isoparse(value)
     except ValueError:
-        raise SearchQueryError("Invalid date: %r" % value)
+        raise SearchQueryError("Invalid date: %r" % value[:100])
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def _date_math(result: dt.datetime, rest: str, value: str) -> dt.datetime:
+    pos = 0
+    while pos < len(rest):
+        m = _DATE_MATH.match(rest, pos)
+        if not m:
+            raise SearchQueryError("Invalid date math: %r" % value[:100])
+        sign, amount, unit, round_unit = m.groups()
+        if round_unit:
+            result = _round_down(result, round_unit)
+        elif unit == "MILLI":
+            delta = dt.timedelta(milliseconds=int(amount))
+            result = result + delta if sign == "+" else result - delta
+        else:
+            delta = relativedelta(**{_UNITS[unit]: int(amount)})
+            result = result + delta if sign == "+" else result - delta
+        pos = m.end()
+    return result
+
+
+# A timestamp with an offset (`+07:00`) outside a phrase: luqum's lexer takes
+# the offset's colon for a field separator, so it is given to the parser in
+# UTC (`Z`), as Solr would read it.
+_TIMESTAMP_OFFSET = re.compile(
+    r"(?<![\w.:-])(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([+-]\d{2}:?\d{2})Z?"
+    r"(?![\w:])")
+_PHRASE = re.compile(r'"(?:\\.|[^"\\])*"?')
+
+
+def normalise_timestamps(query: str) -> str:
+    if "T" not in query:
+        return query
+    out, pos = [], 0
+    for m in _PHRASE.finditer(query):
+        out.append(_TIMESTAMP_OFFSET.sub(_to_utc, query[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_TIMESTAMP_OFFSET.sub(_to_utc, query[pos:]))
+    return "".join(out)
+
+
+def _to_utc(m: re.Match) -> str:
+    try:
+        when = isoparse(m.group(1) + m.group(2)).astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):
+        return m.group(0)  # left for the parser to refuse
+    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    if when.microsecond:
+        text += (".%06d" % when.microsecond).rstrip("0")
+    return text + "Z"
 
 
 def _round_down(value: dt.datetime, unit: str) -> dt.datetime:
@@ -145,6 +198,7 @@ class Translator:
             return "TRUE"
         self.budget.param = param
         bounds.precheck(param, query)
+        query = normalise_timestamps(query)
         try:
             tree = parse(query)
         except RecursionError:
@@ -157,6 +211,10 @@ class Translator:
             return self.node(tree, None)
         except RecursionError:
             raise bounds.too_deep(param, None, self.budget.max_depth)
+        except (AttributeError, TypeError, ValueError, IndexError) as e:
+            # a tree shape no branch above expects: the query's fault, a 400
+            log.info("untranslatable %s %r: %r", param, _shorten(query), e)
+            raise SearchQueryError("Invalid search query %r" % _shorten(query))
 
     def _plain_text(self, query: str) -> str:
         words = " ".join(_SAFE_LEXEME.sub(" ", query).split())
@@ -246,8 +304,8 @@ class Translator:
             when = parse_solr_date(value)
             return "(%s = %s)" % (field, self.bind(when))
         if is_text_field(field):
-            vector = "to_tsvector(%s, coalesce(fields->>%s, ''))" % (self._cfg(), self.bind(field))
-            return self.full_text(vector, value, kind, wildcard, rank=False)
+            # `vector` names the field; full_text builds its vector
+            return self.full_text(field, value, kind, wildcard, rank=False)
         if wildcard:
             pattern = _like_escape(raw, keep_wildcards=True)
             if field in COLUMN_FIELDS:
@@ -261,10 +319,30 @@ class Translator:
     def full_text(self, vector: str, value: str, kind: str, wildcard: bool,
                   rank: bool = True) -> str:
         if wildcard:
-            stem = _SAFE_LEXEME.sub("", value.replace("*", "").replace("?", "")).lower()
+            # matched against the words as written, never their stems
+            # (`pendu*` must find `penduduk`, whose Indonesian stem is `duduk`)
+            word = value.lower()
+            first = min(i for i, c in enumerate(word) if c in "*?")
+            stem = _SAFE_LEXEME.sub("", word[:first])
             if not stem:
                 return "TRUE"
             tsq = "to_tsquery('simple', %s)" % self.bind(stem + ":*")
+            if rank:
+                self.rank_queries.append(tsq)
+            words = "words_vector" if vector == "search_vector" else \
+                "to_tsvector('simple', coalesce(fields->>%s, ''))" % self.bind(vector)
+            sql = "(%s @@ %s)" % (words, tsq)
+            rest = word[first:]
+            if rest != "*":
+                # more than a trailing `*`: the prefix narrows through the
+                # index, then the whole pattern is matched on each word
+                # (a tsvector's text quotes every word: 'penduduk':3)
+                pattern = "'%s'" % "".join(
+                    "[^']*" if piece == "*" else "[^']" if piece == "?"
+                    else re.escape(_SAFE_LEXEME.sub("", piece))
+                    for piece in re.split(r"([*?])", word))
+                sql = "(%s AND CAST(%s AS text) ~ %s)" % (sql, words, self.bind(pattern))
+            return sql
         else:
             words = " ".join(_SAFE_LEXEME.sub(" ", value).split())
             if not words:
@@ -272,6 +350,9 @@ class Translator:
                 return "TRUE"
             func = "phraseto_tsquery" if kind == "phrase" else "plainto_tsquery"
             tsq = "%s(%s, %s)" % (func, self._cfg(), self.bind(words))
+            if vector != "search_vector":
+                vector = "to_tsvector(%s, coalesce(fields->>%s, ''))" % (
+                    self._cfg(), self.bind(vector))
         if rank:
             self.rank_queries.append(tsq)
         return "(%s @@ %s)" % (vector, tsq)
@@ -280,6 +361,8 @@ class Translator:
         self.budget.clause()
         if field in FULL_TEXT_FIELDS:
             raise SearchQueryError("A range needs a field: %s" % n)
+        if not all(isinstance(end, (T.Word, T.Phrase)) for end in (n.low, n.high)):
+            raise SearchQueryError("Invalid range: %s" % _shorten(str(n)))
         low, high = n.low.value, n.high.value
         if field in DATE_COLUMNS or (field or "").endswith("_date"):
             low_v, high_v = parse_solr_date(low), parse_solr_date(high)

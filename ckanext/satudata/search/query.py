@@ -23,7 +23,7 @@ from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE, VALID_SOLR_P
                                    PackageSearchQuery, _get_local_query_parser)
 
 from . import bounds
-from .index import text_config
+from .index import FACET_KEYS, text_config
 from .lucene import Translator
 
 log = logging.getLogger(__name__)
@@ -126,8 +126,21 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             limit = _int(query.get("facet.limit", config.get("search.facets.limit")),
                          "facet.limit")
             mincount = _int(query.get("facet.mincount", 1), "facet.mincount")
+        counted = None
+        if q.strip() == "*:*" and (not faceting or set(facet_fields) <= set(FACET_KEYS)):
+            standard = _standard_filters(fq)
+            if standard is not None:
+                counted = self._counted(standard, permission_labels,
+                                        facet_fields if faceting else [],
+                                        limit if faceting and facet_fields else 0,
+                                        mincount if faceting and facet_fields else 1)
         with bounded(session):
-            if faceting and facet_fields:
+            if counted is not None:
+                # no query text, standard filters only: the maintained counts
+                self.count, facets = counted
+                if faceting:
+                    self.facets = facets
+            elif faceting and facet_fields:
                 # the facet scan counts the matches too: no separate count(*) scan
                 self.count, self.facets = self._facets(where_sql, params, facet_fields,
                                                        limit, mincount)
@@ -214,6 +227,39 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         return result
 
     @staticmethod
+    def _counted(standard: dict[str, str], labels: Optional[list[str]], facet_fields: list[str],
+                 limit: int, mincount: int) -> tuple[int, dict[str, dict[str, int]]]:
+        """Count and facets from ``satudata_search_facet_count``: the label
+        sets that overlap the user's labels, summed (one row per dataset and
+        label set, so nothing counts twice)."""
+        where = ["site_id = :site", "(key = '' OR key = ANY(CAST(:keys AS text[])))"]
+        params: dict[str, Any] = {"site": config.get("ckan.site_id"), "keys": list(facet_fields)}
+        if labels is not None:
+            where.append("labels && CAST(:labels AS text[])")
+            params["labels"] = list(labels)
+        for column in ("dataset_type", "capacity"):
+            if column in standard:
+                where.append("%s = :%s" % (column, column))
+                params[column] = standard[column]
+        rows = model.Session.execute(sa.text(
+            "SELECT key, value, sum(n) AS n FROM satudata_search_facet_count WHERE %s "
+            "GROUP BY key, value HAVING sum(n) > 0" % " AND ".join(where)), params)
+        count = 0
+        by_key: dict[str, list[tuple[int, str]]] = {f: [] for f in facet_fields}
+        for key, value, n in rows:
+            if key == "":
+                count = int(n)
+            elif n >= max(mincount, 1):
+                by_key[key].append((-int(n), value))
+        facets = {}
+        for key, items in by_key.items():
+            items.sort()
+            if limit >= 0:
+                items = items[:limit]
+            facets[key] = {value: -n for n, value in items}
+        return count, facets
+
+    @staticmethod
     def _facets(where_sql: str, params: dict[str, Any], facet_fields: list[str],
                 limit: int, mincount: int) -> tuple[int, dict[str, dict[str, int]]]:
         """(number of matching datasets, facet counts) from one scan: the
@@ -282,6 +328,37 @@ def bounded(session):
         raise
     else:
         savepoint.rollback()
+
+
+_STANDARD_FILTER = re.compile(
+    r'^\+?(dataset_type|capacity|site_id|state):'
+    r'(?:"([^"\s()\\]+)"|\(([^"\s()\\]+)\)|([^"\s()\\]+))$')
+
+
+def _standard_filters(fq: list[str]) -> Optional[dict[str, str]]:
+    """The filters CKAN and the /dataset page add on their own (``+site_id``,
+    ``+state:active``, ``+dataset_type:X``, ``+capacity:public``) as a dict,
+    or None when ``fq`` says anything else."""
+    found: dict[str, str] = {}
+    for f in fq:
+        for token in f.split():
+            m = _STANDARD_FILTER.match(token)
+            if not m:
+                return None
+            field = m.group(1)
+            value = next(v for v in m.group(2, 3, 4) if v is not None)
+            if field == "site_id":
+                if value != config.get("ckan.site_id"):
+                    return None
+                continue
+            if field == "state":
+                if value != "active":
+                    return None
+                continue
+            if found.get(field, value) != value:
+                return None
+            found[field] = value
+    return found
 
 
 def _balanced(operator: str, items: list[str]) -> str:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 PLUGIN = "satudata_search"
 
 
-def migrate_search_tables() -> None:
+def migrate_search_tables(always: bool = False) -> None:
     """``ckan db upgrade -p satudata_search``, without needing the plugin
     loaded (CKAN's ``with_plugins`` unloads it between tests; the backend
     stays installed)."""
@@ -29,7 +29,7 @@ def migrate_search_tables() -> None:
     present = model.Session.execute(
         sa.text("SELECT to_regclass('satudata_search_index') IS NOT NULL")).scalar()
     model.Session.remove()
-    if present:
+    if present and not always:
         return
     folder = os.path.join(os.path.dirname(ckanext.satudata.__file__), "migration", PLUGIN)
     alembic_cfg = Config(os.path.join(folder, "alembic.ini"))
@@ -50,3 +50,5 @@ def pytest_sessionstart(session):
 
     reset_db._satudata_search = True  # type: ignore[attr-defined]
     helpers.reset_db = reset_db
+    # a database left by an older checkout: its index table to this head
+    migrate_search_tables(always=True)
