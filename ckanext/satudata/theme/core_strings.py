@@ -140,4 +140,15 @@ CORE_STRINGS = [
     ngettext("{number} organization found for \"{query}\"",
              "{number} organizations found for \"{query}\""),
     ngettext("Dashboard (%(num)d new item)", "Dashboard (%(num)d new items)"),
+    # the dataset form the staff fill in
+    _("Edit metadata"),
+    _("Reorder resources"),
+    _("View dataset"),
+    _("Add new resource"),
+    _("Required field"),
+    _("Update Dataset"),
+    _("License not specified"),
+    _("Open Data Commons Public Domain Dedication and License (PDDL)"),
+    _('You can use <a href="#markdown" title="Markdown quick reference" data-bs-toggle="popover" data-bs-content="%(markdown_tooltip)s" data-bs-html="true">Markdown formatting</a> here'),
+    _('The <i>data license</i> you select above only applies to the contents of any resource files that you add to this dataset. By submitting this form, you agree to release the <i>metadata</i> values that you enter into the form under the <a href="http://opendatacommons.org/licenses/odbl/1-0/">Open Database License</a>.'),
 ]

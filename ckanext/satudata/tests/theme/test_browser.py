@@ -117,8 +117,10 @@ def portal(satudata_db, monkeypatch):
     # uploads' URLs are absolute and part of the signed content: this process
     # must build them as the server does
     monkeypatch.setitem(tk.config, "ckan.site_url", url)
-    org = factories.Organization(name="dinkes", title="Dinas Kesehatan")
-    factories.Organization(name="dispendik", title="Dinas Pendidikan")
+    org = factories.Organization(name="dinkes", title="Dinas Kesehatan",
+                                 description="Dinas Kesehatan Kabupaten Banyuwangi.")
+    factories.Organization(name="dispendik", title="Dinas Pendidikan",
+                           description="Dinas Pendidikan Kabupaten Banyuwangi.")
     people = {}
     for role in ("staf", "subkoord", "kabid"):
         people[role] = factories.User(name="%s-uji" % role, fullname="%s Uji" % role.title(),
@@ -130,7 +132,8 @@ def portal(satudata_db, monkeypatch):
                         username=people["opd"]["name"], role="editor")
     people["admin"] = factories.Sysadmin(name="admin-uji", password=PASSWORD)
     ds = SdiDataset(name="jumlah-penduduk-kecamatan", title="Jumlah Penduduk per Kecamatan",
-                    owner_org=org["id"], narrative="Penduduk bertambah di semua kecamatan.")
+                    owner_org=org["id"], narrative="Penduduk bertambah di semua kecamatan.",
+                    notes="Jumlah penduduk per kecamatan di Kabupaten Banyuwangi, 2025.")
     helpers.call_action("resource_create", context=site_context(), package_id=ds["id"],
                         name="Jumlah penduduk 2025", format="CSV", url="penduduk.csv",
                         url_type="upload", upload=upload("penduduk.csv", CSV, "text/csv"))
@@ -657,7 +660,8 @@ def test_every_page_in_both_languages_and_accessible(portal, browser):
     walk(ds["id"], people)
     pending = SdiDataset(name="sekolah-dasar-kecamatan", title="Jumlah Sekolah Dasar per Kecamatan",
                          owner_org=portal["dataset"]["owner_org"],
-                         narrative="Sekolah dasar negeri dan swasta.")
+                         narrative="Sekolah dasar negeri dan swasta.",
+                         notes="Jumlah sekolah dasar per kecamatan, 2025.")
     walk(pending["id"], people, until="diajukan")
     filed = helpers.call_action("satudata_request_create", context={"user": "", "ignore_auth": False},
                                 name="Warga Uji", email="warga.uji@example.org",
@@ -681,6 +685,7 @@ def test_every_page_in_both_languages_and_accessible(portal, browser):
                        ("/dataset/" + ds["name"], "dataset"),
                        ("/dataset/%s/resource/%s" % (ds["name"], resource_id), "resource"),
                        ("/organization/", "organizations"), ("/organization/dinkes", "opd-page"),
+                       ("/organization/about/dinkes", "opd-about"),
                        ("/permintaan-data", "requests"), ("/permintaan-data/baru", "request-form"),
                        ("/permintaan-data/" + number, "request-public"),
                        ("/permintaan-data/statistik", "statistik"), ("/user/login", "login")):
@@ -689,8 +694,9 @@ def test_every_page_in_both_languages_and_accessible(portal, browser):
     requester = new_page(browser)
     requester.goto("%s/permintaan-data/%s?token=%s" % (url, number, filed["access_token"]))
     expect(requester.locator(".satudata-requester")).to_contain_text("warga.uji@example.org")
-    check_page(requester, url, "/permintaan-data/" + number, foreign, problems,
-               "lang-request-requester")
+    for path, name in (("/permintaan-data/" + number, "request-requester"),
+                       ("/permintaan-data/%s/diterima" % number, "request-created")):
+        check_page(requester, url, path, foreign, problems, "lang-" + name)
 
     subkoord = login(browser, url, people["subkoord"])
     subkoord.goto(url + "/dataset/" + pending["name"])
@@ -700,7 +706,9 @@ def test_every_page_in_both_languages_and_accessible(portal, browser):
                        ("/satudata/permintaan", "request-board"),
                        ("/permintaan-data/" + number, "request-internal"),
                        ("/dashboard/", "dashboard"), ("/satudata/kinerja", "kinerja"),
-                       ("/satudata/laporan-ppid", "laporan-ppid")):
+                       ("/satudata/laporan-ppid", "laporan-ppid"),
+                       ("/satudata/laporan-ppid?cetak=1", "laporan-ppid-print"),
+                       ("/dataset/edit/" + pending["name"], "dataset-edit")):
         check_page(subkoord, url, path, foreign, problems, "lang-%s" % name)
 
     opd = login(browser, url, people["opd"])
