@@ -151,4 +151,7 @@ CORE_STRINGS = [
     _("Open Data Commons Public Domain Dedication and License (PDDL)"),
     _('You can use <a href="#markdown" title="Markdown quick reference" data-bs-toggle="popover" data-bs-content="%(markdown_tooltip)s" data-bs-html="true">Markdown formatting</a> here'),
     _('The <i>data license</i> you select above only applies to the contents of any resource files that you add to this dataset. By submitting this form, you agree to release the <i>metadata</i> values that you enter into the form under the <a href="http://opendatacommons.org/licenses/odbl/1-0/">Open Database License</a>.'),
+    # a dataset's state as CKAN's additional-info table shows it to editors: _(state)
+    _("active"),
+    _("draft"),
 ]
