@@ -109,8 +109,18 @@ def satudata_region_code_bps(value):
 _PHONE = re.compile(r"\+?[0-9 ()\-]{6,20}")
 
 
+def _deliverable_email(value, context):
+    """Core's email_validator on the trimmed address, and a domain with a dot:
+    the portal mails this address (a@b passes core but cannot be delivered)."""
+    value = value.strip() if isinstance(value, str) else value
+    value = email_validator(value, context)
+    if value and "." not in value.rpartition("@")[2]:
+        raise Invalid(value)
+    return value
+
+
 satudata_email = refusing_with(
-    email_validator, lambda value: bilingual('Invalid email address: %s', value))
+    _deliverable_email, lambda value: bilingual('Invalid email address: %s', value))
 
 
 def satudata_phone(value):

@@ -33,7 +33,7 @@ REVISIONS = [
 def schema_now():
     inspector = sa.inspect(model.meta.engine)
     tables = {t for t in inspector.get_table_names() if t.startswith("satudata_")
-              and t != "satudata_search_index" and not t.endswith("alembic_version")}
+              and not t.startswith("satudata_search") and not t.endswith("alembic_version")}
     columns = {(t, c["name"]) for t in tables for c in inspector.get_columns(t)}
     triggers = set(model.Session.execute(sa.text(
         "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'satudata_%'")).scalars())
