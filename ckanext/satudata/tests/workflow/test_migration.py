@@ -36,7 +36,8 @@ def schema_now():
               and not t.startswith("satudata_search") and not t.endswith("alembic_version")}
     columns = {(t, c["name"]) for t in tables for c in inspector.get_columns(t)}
     triggers = set(model.Session.execute(sa.text(
-        "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'satudata_%'")).scalars())
+        "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'satudata_%' "
+        "AND tgname NOT LIKE 'satudata_search%'")).scalars())  # satudata_search's own chain
     model.Session.remove()
     return tables, columns, triggers
 
