@@ -18,14 +18,11 @@ from typing import Optional
 from ckan.common import config
 from ckan.lib.search.common import SearchError
 
+# The extension's one catalogue; it needs nothing of the satudata plugin.
+from ckanext.satudata.i18n import bilingual
+
 
 PREFIX = "ckanext.satudata.search."
-
-
-def bilingual(id_text: str, en_text: str) -> str:
-    """Bahasa Indonesia and English together (as the rest of ckanext-satudata
-    words its messages), without importing it: this plugin stands alone."""
-    return "%s / %s" % (id_text, en_text)
 
 
 class SearchBoundError(SearchError):
@@ -50,11 +47,7 @@ def check_length(param: str, value: str) -> None:
     key = "q_max_length" if param == "q" else "fq_max_length"
     most = limit(key)
     if most and len(value) > most:
-        raise SearchBoundError(bilingual(
-            "Kueri pencarian terlalu panjang: %s berisi %d karakter, paling banyak %d"
-            % (param, len(value), most),
-            "Search query too long: %s has %d characters, at most %d are allowed"
-            % (param, len(value), most)))
+        raise SearchBoundError(bilingual('Search query too long: %s has %d characters, at most %d are allowed', param, len(value), most))
 
 
 _TOKENS = re.compile(r'"(?:\\.|[^"\\])*"?|\S+')
@@ -107,46 +100,28 @@ def check_nesting(param: str, value: str) -> None:
 
 def too_deep(param: str, depth: Optional[int], most: int) -> SearchBoundError:
     found = (" (%d)" % depth) if depth else ""
-    return SearchBoundError(bilingual(
-        "Kueri pencarian terlalu bersarang%s pada %s, paling dalam %d tingkat"
-        % (found, param, most),
-        "Search query nested too deeply%s in %s, at most %d levels are allowed"
-        % (found, param, most)))
+    return SearchBoundError(bilingual('Search query nested too deeply%s in %s, at most %d levels are allowed', found, param, most))
 
 
 def too_many_clauses(param: str, count: int, most: int) -> SearchBoundError:
-    return SearchBoundError(bilingual(
-        "Kueri pencarian terlalu banyak syarat: %s berisi %d, paling banyak %d"
-        % (param, count, most),
-        "Too many clauses in the search query: %s has %d, at most %d are allowed"
-        % (param, count, most)))
+    return SearchBoundError(bilingual('Too many clauses in the search query: %s has %d, at most %d are allowed', param, count, most))
 
 
 def too_many_wildcards(count: int, most: int) -> SearchBoundError:
-    return SearchBoundError(bilingual(
-        "Terlalu banyak istilah wildcard (* atau ?) dalam pencarian: %d, paling banyak %d"
-        % (count, most),
-        "Too many wildcard terms (* or ?) in the search: %d, at most %d are allowed"
-        % (count, most)))
+    return SearchBoundError(bilingual('Too many wildcard terms (* or ?) in the search: %d, at most %d are allowed', count, most))
 
 
 def prefix_too_short(term: str, most: int) -> SearchBoundError:
     shown = term if len(term) <= 40 else term[:40] + "…"
-    return SearchBoundError(bilingual(
-        "Istilah wildcard %r perlu paling sedikit %d huruf sebelum * atau ?" % (shown, most),
-        "The wildcard term %r needs at least %d characters before * or ?" % (shown, most)))
+    return SearchBoundError(bilingual('The wildcard term %r needs at least %d characters before * or ?', shown, most))
 
 
 def timed_out(seconds: float) -> SearchBoundError:
-    return SearchBoundError(bilingual(
-        "Pencarian dihentikan setelah %g detik; persempit kueri" % seconds,
-        "The search was stopped after %g seconds; narrow the query" % seconds))
+    return SearchBoundError(bilingual('The search was stopped after %g seconds; narrow the query', seconds))
 
 
 def too_large() -> SearchBoundError:
-    return SearchBoundError(bilingual(
-        "Kueri pencarian terlalu besar untuk diproses basis data; persempit kueri",
-        "The search query is too large for the database; narrow the query"))
+    return SearchBoundError(bilingual('The search query is too large for the database; narrow the query'))
 
 
 class Budget:
