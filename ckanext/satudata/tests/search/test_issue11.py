@@ -357,3 +357,34 @@ def test_rebuild_fast_indexes_every_dataset(penduduk, cli):
     assert sorted(rows) == ["angka-kematian-bayi", "jumlah-penduduk"]
     assert anonymous(q="penduduk")["count"] == 1
     assert_counts_match(None)
+
+
+# -- open-ended wildcard terms and local parameters: a result or a 4xx ---------
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(word=st.text(alphabet="pendukPENDUK*?\\'\"-", min_size=1, max_size=12),
+       field=st.sampled_from(["", "title:", "notes:", "tags:", "name:"]))
+def test_any_wildcard_term_is_a_result_or_a_4xx(word, field):
+    try:
+        helpers.call_action("package_search", context=as_user(None), q=field + word)
+    except SearchError:
+        pass  # SearchQueryError: 400; a bound: 409
+
+
+def test_wildcard_matches_whole_words_only(penduduk):
+    assert names(anonymous(q="title:pe*k")) == ["jumlah-penduduk"]
+    assert anonymous(q="title:pe*x")["count"] == 0
+    assert anonymous(q="title:pe*u")["count"] == 0  # `penduduk` does not end in u
+    assert names(anonymous(q="penduduk*")) == ["jumlah-penduduk"]
+
+
+@pytest.mark.ckan_config("ckan.search.solr_allowed_query_parsers", "bool lucene dismax knn")
+def test_local_parameters_of_allowed_parsers(penduduk):
+    assert names(anonymous(q="{!bool must=penduduk}")) == ["jumlah-penduduk"]
+    assert anonymous(q="{!bool must=penduduk must_not=kecamatan}")["count"] == 0
+    assert anonymous(q="{!lucene q.op=OR}penduduk bayi")["count"] == 2
+    assert anonymous(q="{!lucene q.op=AND}penduduk bayi")["count"] == 0
+    with pytest.raises(SearchQueryError):
+        anonymous(q="{!knn f=vector topK=3}[1, 2]")
+    with pytest.raises(SearchQueryError):
+        anonymous(q="{!bool must='unclosed}")

@@ -32,7 +32,9 @@ def test_upgrade_downgrade_upgrade(migrate_db_for):
     assert TABLE in tables()
     assert {"facet_fields", "search_vector", "permission_labels"} <= columns()
     assert {"satudata_search_index_vector_idx", "satudata_search_index_labels_idx",
-            "satudata_search_index_modified_idx"} <= indexes()
+            "satudata_search_index_modified_idx", "satudata_search_index_words_idx",
+            "satudata_search_index_title_idx"} <= indexes()
+    assert "satudata_search_facet_count" in tables()
     migrate_db_for("satudata_search", "base", forward=False)
     assert TABLE not in tables()
     migrate_db_for("satudata_search")
