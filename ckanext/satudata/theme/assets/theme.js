@@ -5,30 +5,42 @@ document.querySelectorAll(".table-responsive").forEach(function (el) {
 });
 
 /* CKAN's tag and autocomplete fields become select2 widgets whose combobox
-   has no accessible name (WCAG 4.1.2; axe aria-input-field-name): name each
-   after the label of the field it replaces, as the widgets appear. */
+   has no accessible name (WCAG 4.1.2; axe aria-input-field-name) and whose
+   search box select2 labels "Search" in English: name both after the label of
+   the field they replace, as the widgets appear and whenever select2 puts
+   its own label back. */
 (function () {
+  function fieldName(container) {
+    var field = container.previousElementSibling;
+    var label = field && field.id && document.querySelector("label[for='" + field.id + "']");
+    return label ? label.textContent.replace(/\s+/g, " ").replace(/^\s*\*?\s*|:?\s*$/g, "") : "";
+  }
   function nameWidgets(root) {
-    (root.querySelectorAll ? root : document).querySelectorAll(
+    (root && root.querySelectorAll ? root : document).querySelectorAll(
       ".select2-container").forEach(function (container) {
-      var field = container.previousElementSibling;
-      var label = field && field.id && document.querySelector("label[for='" + field.id + "']");
-      if (!label) { return; }
-      var name = label.textContent.replace(/\s+/g, " ").replace(/^\s*\*?\s*|:?\s*$/g, "");
-      container.querySelectorAll(".select2-selection, .select2-search__field").forEach(
+      var name = fieldName(container);
+      if (!name) { return; }
+      container.querySelectorAll(".select2-selection--multiple, .select2-search__field").forEach(
         function (el) {
-          if (!el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby")) {
-            el.setAttribute("aria-label", name);
-          }
+          if (el.getAttribute("aria-label") !== name) { el.setAttribute("aria-label", name); }
         });
     });
   }
   nameWidgets(document);
   new MutationObserver(function (changes) {
     changes.forEach(function (change) {
+      var target = change.type === "attributes" ? change.target : null;
+      if (target && !target.classList.contains("select2-search__field") &&
+          !target.classList.contains("select2-selection--multiple")) { return; }
+      if (target) {
+        nameWidgets(target.closest(".select2-container") &&
+                    target.closest(".select2-container").parentElement);
+        return;
+      }
       change.addedNodes.forEach(function (node) {
         if (node.nodeType === 1) { nameWidgets(node.parentElement || document); }
       });
     });
-  }).observe(document.body, {childList: true, subtree: true});
+  }).observe(document.body, {childList: true, subtree: true, attributes: true,
+                              attributeFilter: ["aria-label"]});
 })();
