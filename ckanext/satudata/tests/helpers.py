@@ -1,9 +1,15 @@
 """Helpers the satudata tests share (fixtures live in conftest.py)."""
+import contextlib
 import email
 import email.policy
 import pathlib
 import socket
+import subprocess
+import sys
 import threading
+import time
+
+import requests
 
 import ckan.lib.jobs as jobs
 import ckan.plugins.toolkit as tk
@@ -88,3 +94,34 @@ def run_worker():
     worker.work(burst=True)
     failed = jobs.get_queue().failed_job_registry
     assert failed.count == 0, "failed jobs: %s" % failed.get_job_ids()
+
+
+@contextlib.contextmanager
+def gunicorn_on_loopback(port, env, log_name, *gunicorn_args):
+    """CKAN as deployed (gunicorn, config/wsgi.py) on a loopback port, with the
+    given environment (its ini, database, Redis); yields the URL once it answers."""
+    url = "http://127.0.0.1:%d" % port
+    log = open(REPO_ROOT / ".run" / log_name, "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:%d" % port, "--timeout", "120",
+         *gunicorn_args, "--pythonpath", str(REPO_ROOT / "config"), "wsgi:application"],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                if requests.get(url + "/api/3/action/status_show", timeout=5).ok:
+                    break
+            except requests.RequestException:
+                pass
+            assert proc.poll() is None, "server exited, see .run/%s" % log_name
+            assert time.time() < deadline, "server did not start"
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

@@ -5,10 +5,6 @@ ckanext-dcat's RDFParser reads /catalog.ttl: both see exactly the published
 datasets, with every SDI field, whatever state the others are in."""
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 import requests
@@ -18,50 +14,22 @@ from ckan.tests import helpers
 from ckanext.satudata.dcat import harvest_check, vocab
 
 from ckanext.satudata.tests.sdi import dcat_portal
-from ckanext.satudata.tests.helpers import REPO_ROOT, transition
+from ckanext.satudata.tests.helpers import REPO_ROOT, free_port, gunicorn_on_loopback, transition
 
 pytestmark = pytest.mark.usefixtures("satudata_db")
 
 ROOT = str(REPO_ROOT)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def served():
     """A real WSGI server process on a free loopback port, same database."""
     port = free_port()
-    url = "http://127.0.0.1:%d" % port
     # scripts/test exports CKAN_SQLALCHEMY_URL / CKAN_REDIS_URL: the same database
-    env = dict(os.environ, CKAN_INI=os.path.join(ROOT, "test.ini"), CKAN_SITE_URL=url)
-    log = open(os.path.join(ROOT, ".run", "test-dcat-server.log"), "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:%d" % port, "--workers", "1",
-         "--timeout", "120", "--pythonpath", os.path.join(ROOT, "config"), "wsgi:application"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                if requests.get(url + "/api/3/action/status_show", timeout=5).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert proc.poll() is None, "server exited, see .run/test-dcat-server.log"
-            assert time.time() < deadline, "server did not start"
-            time.sleep(0.5)
+    env = dict(os.environ, CKAN_INI=os.path.join(ROOT, "test.ini"),
+               CKAN_SITE_URL="http://127.0.0.1:%d" % port)
+    with gunicorn_on_loopback(port, env, "test-dcat-server.log", "--workers", "1") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def test_harvesters_get_exactly_the_published_datasets(walidata, served):

@@ -21,7 +21,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
@@ -30,7 +29,8 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata.tests.helpers import REPO_ROOT, SdiDataset, as_user, site_context, walk
+from ckanext.satudata.tests.helpers import (REPO_ROOT, SdiDataset, as_user, free_port,
+                                           gunicorn_on_loopback, site_context, walk)
 
 pytestmark = pytest.mark.usefixtures("satudata_db")
 
@@ -51,13 +51,6 @@ if not os.path.exists(CHROMIUM):  # scripts/lib.sh installs it; only a machine w
                 "installed by scripts/lib.sh", allow_module_level=True)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def browser_ini(token, port):
@@ -153,35 +146,15 @@ def portal(satudata_db, monkeypatch):
     # test run on this Redis never empties this server's queue
     redis_url = re.sub(r"/\d+$", "", tk.config["ckan.redis.url"]) + "/%d" % (2 + port % 14)
     env = dict(os.environ, CKAN_INI=ini, CKAN_SITE_URL=url, CKAN_REDIS_URL=redis_url)
-    log = open(os.path.join(ROOT, ".run", "test-browser-server.log"), "wb")
-    proc = subprocess.Popen(
-        # keep-alive longer than any pause of the test (an axe scan takes
-        # seconds): with gunicorn's default of 2 s the server may close an
-        # idle connection just as the browser sends the next page's request
-        # on it, which Chromium reports as ERR_EMPTY_RESPONSE
-        [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:%d" % port, "--workers", "2",
-         "--threads", "4", "--timeout", "120", "--keep-alive", "300",
-         "--pythonpath", os.path.join(ROOT, "config"), "wsgi:application"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # keep-alive longer than any pause of the test (an axe scan takes seconds):
+    # with gunicorn's default of 2 s the server may close an idle connection
+    # just as the browser sends the next page's request on it, which Chromium
+    # reports as ERR_EMPTY_RESPONSE
     try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                if requests.get(url + "/api/3/action/status_show", timeout=5).ok:
-                    break
-            except requests.RequestException:
-                pass
-            assert proc.poll() is None, "server exited, see .run/test-browser-server.log"
-            assert time.time() < deadline, "server did not start"
-            time.sleep(0.5)
-        yield {"url": url, "people": people, "dataset": ds, "ini": ini, "env": env}
+        with gunicorn_on_loopback(port, env, "test-browser-server.log", "--workers", "2",
+                                  "--threads", "4", "--keep-alive", "300"):
+            yield {"url": url, "people": people, "dataset": ds, "ini": ini, "env": env}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
         # no job of these pages reaches a later test's worker
         jobs.get_queue().empty()
         import redis
