@@ -14,7 +14,7 @@ from ckan.logic.validators import email_validator, one_of
 from ckanext.scheming.validation import scheming_choices, scheming_validator
 
 from ckanext.satudata.dissemination import rules as dissemination_rules
-from ckanext.satudata.i18n import bilingual
+from ckanext.satudata.i18n import N_, bilingual
 from ckanext.satudata.requests import rules as request_rules
 from ckanext.satudata.workflow.roles import ROLES
 
@@ -201,7 +201,7 @@ def satudata_at_most(most: int):
     return validator
 
 
-def satudata_one_of(allowed, message='Invalid value "%s"; allowed: %s'):
+def satudata_one_of(allowed, message=N_('Invalid value "%s"; allowed: %s')):
     """Core's one_of (which lets "" through: a required field says "missing")."""
     allowed = list(allowed)
     return refusing_with(one_of(allowed), lambda value: bilingual(
@@ -245,13 +245,13 @@ def has_unstorable(value: Any) -> bool:
 
 
 # The allowed values of the workflows' own fields (states, transitions, roles).
-satudata_role = satudata_one_of(ROLES, 'Invalid role "%s"; allowed roles: %s')
+satudata_role = satudata_one_of(ROLES, N_('Invalid role "%s"; allowed roles: %s'))
 satudata_one_of_transitions = satudata_one_of(dissemination_rules.TRANSITIONS,
-                                              'Invalid transition "%s"; allowed: %s')
-satudata_one_of_states = satudata_one_of(dissemination_rules.STATES, 'Invalid state "%s"; allowed: %s')
+                                              N_('Invalid transition "%s"; allowed: %s'))
+satudata_one_of_states = satudata_one_of(dissemination_rules.STATES, N_('Invalid state "%s"; allowed: %s'))
 satudata_request_transition = satudata_one_of(request_rules.TRANSITIONS,
-                                              'Invalid transition "%s"; allowed: %s')
-satudata_request_status = satudata_one_of(request_rules.STATES, 'Invalid status "%s"; allowed: %s')
+                                              N_('Invalid transition "%s"; allowed: %s'))
+satudata_request_status = satudata_one_of(request_rules.STATES, N_('Invalid status "%s"; allowed: %s'))
 for _name in ("satudata_role", "satudata_one_of_transitions", "satudata_one_of_states",
               "satudata_request_transition", "satudata_request_status", "satudata_email"):
     globals()[_name].__name__ = _name   # the name CKAN registers it by
