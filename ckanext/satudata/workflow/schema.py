@@ -53,13 +53,6 @@ def guarded(func):
     return wrapper
 
 
-@tk.chained_action
-def input_guard(up_func, context, data_dict):
-    """Chained in front of an action defined elsewhere: ``check_input``."""
-    check_input(data_dict)
-    return up_func(context, data_dict)
-
-
 def validate(data_dict, schema, context):
     """navl validation raising CKAN's ValidationError."""
     data, errors = tk.navl_validate(data_dict, schema, context)
