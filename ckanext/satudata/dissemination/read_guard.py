@@ -170,29 +170,18 @@ def _activity_guard(up_func, context, data_dict):
         raise tk.ObjectNotFound(ACTIVITY_NOT_FOUND)
 
 
-@tk.chained_action
-@tk.side_effect_free
-def activity_show(up_func, context, data_dict):
-    return _activity_guard(up_func, context, data_dict)
+def _named_activity_guard(name: str):
+    @tk.side_effect_free
+    def guard(up_func, context, data_dict):
+        return _activity_guard(up_func, context, data_dict)
+    guard.__name__ = guard.__qualname__ = name
+    return tk.chained_action(guard)
 
 
-@tk.chained_action
-@tk.side_effect_free
-def activity_data_show(up_func, context, data_dict):
-    return _activity_guard(up_func, context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def activity_diff(up_func, context, data_dict):
-    return _activity_guard(up_func, context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def dcat_dataset_show(up_func, context, data_dict):
-    return _hidden_as_missing(up_func, context, data_dict,
-                              lambda: [_ref(data_dict)], DATASET_NOT_FOUND)
+activity_show = _named_activity_guard("activity_show")
+activity_data_show = _named_activity_guard("activity_data_show")
+activity_diff = _named_activity_guard("activity_diff")
+dcat_dataset_show = _guard("dcat_dataset_show", lambda d: [_ref(d)], DATASET_NOT_FOUND)
 
 
 def _require_readable(context, data_dict):
