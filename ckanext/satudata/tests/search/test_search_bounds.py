@@ -23,12 +23,14 @@ P = "ckanext.satudata.search."
 
 @pytest.fixture
 def catalogue(walidata):
-    """Two published datasets (anonymous callers see them)."""
-    org = factories.Organization(name="dinkes")
+    """Two published datasets (anonymous callers see them). Every indexed text is
+    fixed: the factories' random Faker prose ("a", "and") made the counts flaky."""
+    org = factories.Organization(name="dinkes", title="Dinas Kesehatan",
+                                 description="Dinas Kesehatan Kabupaten Banyuwangi")
     SdiDataset(name="kematian-bayi", title="Angka Kematian Bayi", owner_org=org["id"],
-               tags=[{"name": "kesehatan"}])
+               notes="Angka kematian bayi per kecamatan", tags=[{"name": "kesehatan"}])
     SdiDataset(name="jumlah-puskesmas", title="Jumlah Puskesmas", owner_org=org["id"],
-               tags=[{"name": "kesehatan"}])
+               notes="Jumlah puskesmas per kecamatan", tags=[{"name": "kesehatan"}])
     for name in ("kematian-bayi", "jumlah-puskesmas"):
         walk(name, walidata)
     return org
