@@ -57,6 +57,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
     p.implements(p.IUploader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.ISignal)
 
     # IConfigurer
     def update_config(self, config):
@@ -214,6 +215,14 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
 
     def before_dataset_index(self, pkg_dict):
         return dissemination.index_fields(pkg_dict)
+
+    # ISignal: satudata_search's rebuild indexes in batches; the workflow
+    # rows of a batch are read in one query (signals named, so no import of
+    # the search plugin: with Solr they are never sent)
+    def get_signal_subscriptions(self):
+        signal = tk.signals.ckanext.signal
+        return {signal("satudata_search_before_batch_index"): [dissemination.load_batch_rows],
+                signal("satudata_search_after_batch_index"): [dissemination.forget_batch_rows]}
 
     # IPackageController, IFacets: staff find their work (finding_work)
     def before_dataset_search(self, search_params):

@@ -456,9 +456,25 @@ def revision_diff(live: dict[str, Any], revision: dict[str, Any]) -> list[dict[s
     return changes
 
 
+# Workflow rows of the batch `ckan search-index rebuild` is indexing, loaded
+# with one query (satudata_search's batch signals); empty otherwise.
+_batch_rows: dict[str, Optional[sa.Row]] = {}
+
+
+def load_batch_rows(sender: list[str], **kwargs: Any) -> None:
+    _batch_rows.clear()
+    _batch_rows.update(dict.fromkeys(sender))
+    rows = model.Session.execute(sa.select(wf_table).where(wf_table.c.package_id.in_(sender)))
+    _batch_rows.update((row.package_id, row) for row in rows)
+
+
+def forget_batch_rows(sender: list[str], **kwargs: Any) -> None:
+    _batch_rows.clear()
+
+
 def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     """Search fields for staff listings (`fq=satudata_state:diajukan`)."""
-    row = get_row(doc["id"])
+    row = _batch_rows[doc["id"]] if doc["id"] in _batch_rows else get_row(doc["id"])
     if row is not None:
         doc["satudata_state"] = row.state
         doc["satudata_revision_pending"] = row.pending_revision is not None

@@ -6,11 +6,13 @@ CKAN's own registries (``ckan.lib.search._INDICES``/``_QUERIES``), and points
 the two places in CKAN that bypass those registries at them:
 ``ckan.lib.search.PackageSearchQuery`` (organization/group/tag counts in
 ``model_dictize``), ``check_solr_schema_version`` (run at every start) and
-``clear`` (a single dataset; Solr would commit it by itself).
+``clear`` (a single dataset; Solr would commit it by itself) and ``rebuild``
+(in batches, ``rebuild.py``).
 ``solr`` leaves CKAN's stock Solr path untouched.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from typing import Optional
@@ -38,6 +40,11 @@ def check_index_table() -> bool:
     if not present:
         log.warning("satudata search index table is missing: run `ckan db upgrade -p satudata_search`")
     return present
+
+
+def batched_rebuild(*args, **kwargs):
+    from .rebuild import rebuild
+    return rebuild(*args, **kwargs)
 
 
 def clear_dataset(package_reference: str) -> None:
@@ -88,6 +95,7 @@ def install() -> None:
         schema_check=ckan_search.check_solr_schema_version,
         is_available=ckan_search.is_available,
         clear=ckan_search.clear,
+        rebuild=ckan_search.rebuild,
         methods=[(target, name, target.__dict__.get(name, _MISSING))
                  for target, name, _ in _replacements()],
     )
@@ -96,6 +104,7 @@ def install() -> None:
     ckan_search.check_solr_schema_version = schema_check
     ckan_search.is_available = check_index_table
     ckan_search.clear = clear_dataset
+    ckan_search.rebuild = functools.partial(batched_rebuild, _core=_originals["rebuild"])
     _fork_safety()
 
 
@@ -114,6 +123,7 @@ def uninstall() -> None:
     ckan_search.check_solr_schema_version = _originals["schema_check"]
     ckan_search.is_available = _originals["is_available"]
     ckan_search.clear = _originals["clear"]
+    ckan_search.rebuild = _originals["rebuild"]
     _originals.clear()
 
 

@@ -256,12 +256,24 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
                       defer_commit: bool = False) -> None:
         if pkg_dict is None:
             return
+        row = self.row_for(pkg_dict)
+        if row is not None:
+            self.write_rows([row])
+            log.debug("Indexed dataset %s", row["name"])
+
+    def row_for(self, pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
+        """The dataset's index row; None when it leaves the index instead
+        (deleted, with ``ckan.search.remove_deleted_packages``)."""
         if config.get("ckan.search.remove_deleted_packages") and \
                 pkg_dict.get("state") in (None, "deleted"):
-            return self.delete_package(pkg_dict)
-        doc = build_document(pkg_dict)
-        model.Session.execute(_UPSERT, index_row(doc))
-        log.debug("Indexed dataset %s", doc.get("name"))
+            self.delete_package(pkg_dict)
+            return None
+        return index_row(build_document(pkg_dict))
+
+    def write_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Upsert rows; several in one call go as one batch (the rebuild)."""
+        if rows:
+            model.Session.execute(_UPSERT, rows)
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         model.Session.execute(

@@ -1,0 +1,172 @@
+"""`ckan search-index rebuild` in batches (search/rebuild.py): the rows are
+those of core's one-by-one rebuild, each batch reads its datasets and their
+workflow rows in one query each, and core's options keep their meaning."""
+import pytest
+import sqlalchemy as sa
+
+import ckan.lib.search as search
+import ckan.logic as logic
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.cli.cli import ckan as ckan_cli
+from ckan.tests import factories, helpers
+
+from ckanext.satudata import search as satudata_search
+from ckanext.satudata.tests.helpers import SdiDataset, as_user, site_context, walk
+
+pytestmark = pytest.mark.usefixtures("satudata_db")
+
+BATCH = "ckanext.satudata.search.rebuild_batch_size"
+# every column but the moment of writing
+ROWS = sa.text("""
+    SELECT package_id, site_id, name, title_sort, state, capacity, permission_labels,
+           metadata_created, metadata_modified, fields, facet_fields, data_dict,
+           validated_data_dict, search_vector::text, words_vector::text
+    FROM satudata_search_index ORDER BY package_id""")
+
+
+@pytest.fixture
+def catalogue(walidata):
+    """Published, concept, held-revision and deleted datasets; resources, tags,
+    a vocabulary tag, a group, a relationship and a free extra."""
+    dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
+    opd = factories.User(name="opd-dinkes")
+    helpers.call_action("organization_member_create", context=site_context(),
+                        id=dinkes["id"], username=opd["name"], role="editor")
+    group = factories.Group(name="kesehatan-ibu-anak", title="Kesehatan Ibu dan Anak")
+    vocab = helpers.call_action("vocabulary_create", context=site_context(),
+                                name="wilayah", tags=[{"name": "glagah"}])
+    resources = [{"url": "http://example.com/a.csv", "format": "CSV", "name": "Tabel"},
+                 {"url": "http://example.com/b.xlsx", "format": "XLSX", "name": "Lampiran"}]
+    for i, name in enumerate(("jumlah-penduduk", "angka-kematian-bayi", "jumlah-puskesmas",
+                              "rencana-data", "data-dihapus")):
+        SdiDataset(name=name, title="Data %s" % name.replace("-", " ").title(),
+                   notes="Catatan %d kecamatan Glagah" % i, owner_org=dinkes["id"],
+                   tags=[{"name": "kesehatan"}, {"name": "glagah", "vocabulary_id": vocab["id"]}],
+                   groups=[{"name": group["name"]}] if i % 2 == 0 else [],
+                   extras=[{"key": "catatan_sumber", "value": "survei %d" % i}],
+                   resources=resources[: 1 + i % 2])
+    for name in ("jumlah-penduduk", "angka-kematian-bayi", "jumlah-puskesmas"):
+        walk(name, walidata)
+    # an edit of a live dataset is held as a revision (state penyusunan)
+    helpers.call_action("package_patch", context=as_user(opd), id="jumlah-puskesmas",
+                        title="Jumlah Puskesmas (revisi)")
+    helpers.call_action("package_relationship_create", context=site_context(),
+                        subject="angka-kematian-bayi", object="jumlah-penduduk",
+                        type="depends_on")
+    helpers.call_action("package_delete", context=site_context(), id="data-dihapus")
+    return walidata
+
+
+def rows():
+    model.Session.remove()
+    return [tuple(r) for r in model.Session.execute(ROWS)]
+
+
+def core_rebuild(**kwargs):
+    satudata_search._originals["rebuild"](**kwargs)
+
+
+def wipe():
+    search.index_for(model.Package).clear()
+
+
+@pytest.mark.ckan_config(BATCH, "2")
+def test_batched_rows_are_those_of_core_one_by_one(catalogue):
+    wipe()
+    core_rebuild(quiet=True)
+    one_by_one = rows()
+    assert len(one_by_one) == 4  # the deleted one is left out (remove_deleted_packages)
+    wipe()
+    assert rows() == []
+    search.rebuild(quiet=True)
+    assert rows() == one_by_one
+
+
+@pytest.mark.ckan_config(BATCH, "2")
+def test_the_cli_rebuild_goes_in_batches_with_one_read_each(catalogue, cli):
+    batches = []
+
+    def receiver(sender, **kwargs):
+        batches.append(sorted(sender))
+    signal = tk.signals.ckanext.signal("satudata_search_before_batch_index")
+    signal.connect(receiver)
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        wipe()
+        result = cli.invoke(ckan_cli, ["search-index", "rebuild"])
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+        signal.disconnect(receiver)
+    assert result.exit_code == 0, result.output
+    assert [len(b) for b in batches] == [2, 2]
+    assert len(rows()) == 4
+    # one read of the workflow rows and one upsert per batch, not per dataset
+    workflow_reads = [s for s in statements if "FROM satudata_dataset_workflow" in s]
+    upserts = [s for s in statements if s.lstrip().startswith("INSERT INTO satudata_search_index")]
+    assert len(workflow_reads) == 2 and len(upserts) == 2
+
+
+def test_a_single_dataset_and_the_held_revision_state(catalogue):
+    wipe()
+    search.rebuild("jumlah-puskesmas")
+    assert [r[2] for r in rows()] == ["jumlah-puskesmas"]
+    doc = search.show("jumlah-puskesmas")
+    assert doc["satudata_state"] == "penyusunan" and doc["satudata_revision_pending"] == "true"
+    with pytest.raises(logic.NotFound):
+        search.rebuild("tidak-ada")
+
+
+@pytest.mark.ckan_config(BATCH, "2")
+def test_a_failing_dataset_stops_the_rebuild_unless_forced(catalogue, monkeypatch):
+    broken = model.Package.get("jumlah-puskesmas").id
+    ids = sorted(r[0] for r in rows())
+    original = logic.package_show_default_and_custom_schemas
+
+    def failing(context, package_id):
+        if package_id == broken:
+            raise RuntimeError("rusak")
+        return original(context, package_id)
+    monkeypatch.setattr(logic, "package_show_default_and_custom_schemas", failing)
+    wipe()
+    with pytest.raises(RuntimeError):
+        search.rebuild(package_ids=ids, quiet=True)
+    # the batches before the failing one stay, as Solr keeps what it was sent
+    before = ids[: ids.index(broken) // 2 * 2]
+    assert sorted(r[0] for r in rows()) == before
+    wipe()
+    search.rebuild(package_ids=ids, force=True, quiet=True)
+    assert sorted(r[0] for r in rows()) == sorted(set(ids) - {broken})
+
+
+def test_only_missing_and_clear(catalogue):
+    model.Session.execute(sa.text(
+        "DELETE FROM satudata_search_index WHERE name = 'angka-kematian-bayi'"))
+    model.Session.commit()
+    written = dict(model.Session.execute(sa.text(
+        "SELECT name, indexed_at FROM satudata_search_index")).all())
+    search.rebuild(only_missing=True, quiet=True)
+    now = dict(model.Session.execute(sa.text(
+        "SELECT name, indexed_at FROM satudata_search_index")).all())
+    assert set(now) == set(written) | {"angka-kematian-bayi"}
+    assert all(now[name] == at for name, at in written.items())  # others untouched
+    # a row for a dataset that no longer exists goes with `clear`
+    model.Session.execute(sa.text(
+        "UPDATE satudata_search_index SET package_id = 'hilang', name = 'hilang' "
+        "WHERE name = 'rencana-data'"))
+    model.Session.commit()
+    search.rebuild(quiet=True, clear=True)
+    names = sorted(r[2] for r in rows())
+    assert "hilang" not in names and "rencana-data" in names and len(names) == 4
+
+
+@pytest.mark.ckan_config("ckan.search.remove_deleted_packages", "false")
+def test_deleted_datasets_kept_when_configured(catalogue):
+    wipe()
+    search.rebuild(quiet=True)
+    states = {r[2]: r[4] for r in rows()}
+    assert states["data-dihapus"] == "deleted" and len(states) == 5
