@@ -25,7 +25,6 @@ import ckan.model as model
 import ckan.plugins as plugins
 from ckan.common import config
 from ckan.lib.search.index import KEY_CHARS, PackageSearchIndex
-from ckan.types import Context
 
 from .model import INDEX_TABLE, table_exists
 
@@ -130,8 +129,11 @@ def build_document(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     tags = []
     for tag in doc.pop("tags", None) or []:
         if tag.get("vocabulary_id"):
-            vocab = logic.get_action("vocabulary_show")(Context(), {"id": tag["vocabulary_id"]})
-            doc.setdefault("vocab_" + vocab["name"], []).append(tag["name"])
+            # by primary key: found in the session after the first tag
+            vocab = model.Session.get(model.Vocabulary, tag["vocabulary_id"])
+            if vocab is None:
+                raise logic.NotFound("vocabulary %s" % tag["vocabulary_id"])
+            doc.setdefault("vocab_" + vocab.name, []).append(tag["name"])
         else:
             tags.append(tag["name"])
     doc["tags"] = tags

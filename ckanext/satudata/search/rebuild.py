@@ -4,9 +4,11 @@ Core's rebuild indexes one dataset at a time: ``package_show`` finds the
 dataset, dictizes and validates it twice, plugins add their fields, the index
 row is written, and the next dataset starts with a new round of queries. Here
 the datasets of a batch are loaded into the session with one query (so
-``package_show`` and the permission labels find them there), plugins may load
-what they add for the whole batch at once (the ``before_batch_index`` signal),
-and the batch's rows go to the database in one round trip.
+``package_show`` and the permission labels find them there), the rows core's
+``package_dictize`` reads are fetched for the whole batch (``dictize_batch``),
+plugins may load what they add for the whole batch at once (the
+``before_batch_index`` signal), and the batch's rows go to the database in
+one round trip.
 
 Every document is still made by core's ``package_show_default_and_custom_schemas``
 and every plugin's ``before_dataset_index``: the rows are exactly those of
@@ -24,6 +26,8 @@ import ckan.logic as logic
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import config
+
+from . import dictize_batch
 
 log = logging.getLogger(__name__)
 
@@ -68,18 +72,19 @@ def index_batch(ids: list[str], force: bool = False) -> int:
     before_batch_index.send(ids)
     rows: list[dict[str, Any]] = []
     try:
-        for package_id in ids:
-            try:
-                both = logic.package_show_default_and_custom_schemas(
-                    {"ignore_auth": True}, package_id)
-                row = index.row_for(dict(both[0], with_custom_schema=both[1]))
-            except Exception as e:
-                log.error("Error while indexing dataset %s: %r", package_id, e)
-                if not force:
-                    raise
-                continue
-            if row is not None:
-                rows.append(row)
+        with dictize_batch.prefetched(loaded):
+            for package_id in ids:
+                try:
+                    both = logic.package_show_default_and_custom_schemas(
+                        {"ignore_auth": True}, package_id)
+                    row = index.row_for(dict(both[0], with_custom_schema=both[1]))
+                except Exception as e:
+                    log.error("Error while indexing dataset %s: %r", package_id, e)
+                    if not force:
+                        raise
+                    continue
+                if row is not None:
+                    rows.append(row)
         index.write_rows(rows)
     finally:
         after_batch_index.send(ids)

@@ -1,6 +1,7 @@
-"""`ckan search-index rebuild` in batches (search/rebuild.py): the rows are
-those of core's one-by-one rebuild, each batch reads its datasets and their
-workflow rows in one query each, and core's options keep their meaning."""
+"""`ckan search-index rebuild` in batches (search/rebuild.py, dictize_batch.py):
+the rows are those of core's one-by-one rebuild, each batch reads its datasets,
+what package_dictize needs and the workflow rows in one query each, and core's
+options keep their meaning."""
 import pytest
 import sqlalchemy as sa
 
@@ -109,6 +110,14 @@ def test_the_cli_rebuild_goes_in_batches_with_one_read_each(catalogue, cli):
     workflow_reads = [s for s in statements if "FROM satudata_dataset_workflow" in s]
     upserts = [s for s in statements if s.lstrip().startswith("INSERT INTO satudata_search_index")]
     assert len(workflow_reads) == 2 and len(upserts) == 2
+    # what package_dictize reads (resources, tags, groups, organization,
+    # relationships) once per batch too
+    assert len([s for s in statements if "_satudata_batch_key" in s]) == 2 * 6
+    for one_dataset in ("resource.package_id = %(package_id_1)s",
+                        "package_tag.package_id = %(package_id_1)s",
+                        "member.table_id = %(table_id_1)s",
+                        "package_relationship.subject_package_id = %(subject_package_id_1)s"):
+        assert not [s for s in statements if one_dataset in s], one_dataset
 
 
 def test_a_single_dataset_and_the_held_revision_state(catalogue):
