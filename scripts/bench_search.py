@@ -6,7 +6,8 @@ ini, seeds 10,000 SDI datasets across 20 OPDs when the database holds fewer,
 then measures through CKAN's own actions (the real ``package_search`` with
 auth, permission labels and plugins):
 
-* index rebuild throughput (``ckan.lib.search.rebuild``),
+* index rebuild throughput (``ckan.lib.search.rebuild``, batched by the
+  backend), side by side with core's one-by-one rebuild on a sample,
 * ``package_search`` latency of free text, the /dataset facet page, an ``fq``
   date range and a deep page, as anonymous and as a logged-in OPD member,
 * harvest paging (``rows=1000``, ``sort=id asc``, as ckanext-harvest's CKAN
@@ -512,6 +513,29 @@ def rebuild() -> dict[str, Any]:
             "seconds": round(seconds, 2), "datasets_per_s": round(total / seconds, 1)}
 
 
+def rebuild_side_by_side(sample: int, rounds: int = 2) -> dict[str, Any]:
+    """Core's one-by-one rebuild (the baseline) and the batched one over the
+    same datasets, alternated in this run; the best round of each."""
+    import ckan.lib.search as search
+    import ckan.model as model
+    from ckanext.satudata import search as satudata_search
+    ids = all_package_ids()[:sample]
+    ways = {"core": satudata_search._originals["rebuild"], "batched": search.rebuild}
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for name, rebuild_with in ways.items():
+            model.Session.remove()
+            t0 = time.perf_counter()
+            rebuild_with(package_ids=ids, quiet=True)
+            seconds = time.perf_counter() - t0
+            best[name] = min(best.get(name, seconds), seconds)
+    model.Session.remove()
+    return {"datasets": len(ids), "rounds": rounds,
+            "core_per_s": round(len(ids) / best["core"], 1),
+            "batched_per_s": round(len(ids) / best["batched"], 1),
+            "ratio": round(best["core"] / best["batched"], 2)}
+
+
 def all_package_ids() -> list[str]:
     """The ids `ckan.lib.search.rebuild` walks, in a stable order."""
     import ckan.model as model
@@ -917,6 +941,12 @@ def markdown(report: dict[str, Any]) -> str:
             else "MISSED (%.0f/s)" % rb["datasets_per_s"]))
     else:
         lines.append("| index rebuild | — | | not run (--no-rebuild) | | | | | |")
+    sb = report.get("rebuild_side_by_side")
+    if sb:
+        lines.append("| rebuild of %d datasets: core's one by one (baseline) vs batched, best of %d "
+                     "| — | | %.0f /s vs %.0f /s | | | | faster than core | %.2f× |" % (
+                         sb["datasets"], sb["rounds"], sb["core_per_s"], sb["batched_per_s"],
+                         sb["ratio"]))
     pr = report.get("rebuild_parallel")
     if pr:
         lines.append("| `ckan search-index rebuild-fast` (%d processes, update) | — | | %.1f s "
@@ -989,6 +1019,12 @@ def run(args: argparse.Namespace) -> int:
         print("rebuild: %.1f s (%.0f datasets/s)" % (rebuild_result["seconds"],
                                                      rebuild_result["datasets_per_s"]),
               file=sys.stderr)
+    side_by_side: Optional[dict[str, Any]] = None
+    if not args.no_rebuild and args.rebuild_sample:
+        print("rebuild side by side (core one by one, batched)...", file=sys.stderr)
+        side_by_side = rebuild_side_by_side(args.rebuild_sample)
+        print("rebuild on %(datasets)d: core %(core_per_s).0f/s, batched %(batched_per_s).0f/s "
+              "(%(ratio).2f×)" % side_by_side, file=sys.stderr)
     parallel: Optional[dict[str, Any]] = None
     if not args.no_rebuild and args.rebuild_workers > 1:
         print("ckan search-index rebuild-fast...", file=sys.stderr)
@@ -1030,7 +1066,8 @@ def run(args: argparse.Namespace) -> int:
     machine["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     report = {
         "machine": machine, "catalogue": catalogue_stats(visible), "seeding": seeding,
-        "rebuild": rebuild_result, "rebuild_parallel": parallel,
+        "rebuild": rebuild_result, "rebuild_side_by_side": side_by_side,
+        "rebuild_parallel": parallel,
         "queries": queries, "harvest": harvest,
         "iterations": args.iterations, "warmup": args.warmup,
         "targets": {"p95_ms_free_text": TARGET_FREE_TEXT_P95_MS,
@@ -1067,6 +1104,9 @@ def main() -> int:
                         help="do not time an index rebuild (the index must be complete)")
     parser.add_argument("--explain", action="store_true",
                         help="print EXPLAIN (ANALYZE, BUFFERS) of each scenario's SQL")
+    parser.add_argument("--rebuild-sample", type=int, default=1000,
+                        help="datasets rebuilt by core's one-by-one path and the batched one, "
+                             "side by side (0: skip)")
     parser.add_argument("--rebuild-workers", type=int, default=2,
                         help="1: do not also time CKAN's `search-index rebuild-fast`")
     parser.add_argument("--rebuild-worker", help=argparse.SUPPRESS)
