@@ -6,8 +6,9 @@ ini, seeds 10,000 SDI datasets across 20 OPDs when the database holds fewer,
 then measures through CKAN's own actions (the real ``package_search`` with
 auth, permission labels and plugins):
 
-* index rebuild throughput (``ckan.lib.search.rebuild``, batched by the
-  backend), side by side with core's one-by-one rebuild on a sample,
+* index rebuild throughput of ``ckan search-index rebuild`` as an
+  administrator runs it: core's one-by-one rebuild (the baseline, batch size
+  0) and the backend's batched one in the same run, then ``rebuild-fast``,
 * ``package_search`` latency of free text, the /dataset facet page, an ``fq``
   date range and a deep page, as anonymous and as a logged-in OPD member,
 * harvest paging (``rows=1000``, ``sort=id asc``, as ckanext-harvest's CKAN
@@ -494,113 +495,23 @@ def wipe_index() -> None:
     search.index_for("Package").clear()
 
 
-def rebuild() -> dict[str, Any]:
-    import ckan.lib.search as search
+def cli_rebuild(config_path: str, command: str) -> dict[str, Any]:
+    """`ckan -c INI search-index COMMAND` as an administrator runs it, timed from
+    outside; every active dataset must then have been reindexed."""
+    import subprocess
     import ckan.model as model
     import sqlalchemy as sa
     rows_before = model.Session.execute(sa.text(
         "SELECT count(*) FROM satudata_search_index")).scalar()
     model.Session.remove()
-    t0 = time.perf_counter()
-    search.rebuild(quiet=True)
-    seconds = time.perf_counter() - t0
-    model.Session.remove()
-    n = model.Session.execute(sa.text(
-        "SELECT count(*) FROM satudata_search_index")).scalar()
-    total = model.Session.query(model.Package).count()
-    return {"datasets": total, "index_rows": n, "index_rows_before": rows_before,
-            "mode": "update (upsert over existing rows)" if rows_before else "insert (empty index)",
-            "seconds": round(seconds, 2), "datasets_per_s": round(total / seconds, 1)}
-
-
-def rebuild_side_by_side(sample: int, rounds: int = 2) -> dict[str, Any]:
-    """Core's one-by-one rebuild (the baseline) and the batched one over the
-    same datasets, alternated in this run; the best round of each."""
-    import ckan.lib.search as search
-    import ckan.model as model
-    from ckanext.satudata import search as satudata_search
-    ids = all_package_ids()[:sample]
-    ways = {"core": satudata_search._originals["rebuild"], "batched": search.rebuild}
-    best: dict[str, float] = {}
-    for _ in range(rounds):
-        for name, rebuild_with in ways.items():
-            model.Session.remove()
-            t0 = time.perf_counter()
-            rebuild_with(package_ids=ids, quiet=True)
-            seconds = time.perf_counter() - t0
-            best[name] = min(best.get(name, seconds), seconds)
-    model.Session.remove()
-    return {"datasets": len(ids), "rounds": rounds,
-            "core_per_s": round(len(ids) / best["core"], 1),
-            "batched_per_s": round(len(ids) / best["batched"], 1),
-            "ratio": round(best["core"] / best["batched"], 2)}
-
-
-def all_package_ids() -> list[str]:
-    """The ids `ckan.lib.search.rebuild` walks, in a stable order."""
-    import ckan.model as model
-    from ckan.common import config
-    packages = model.Session.query(model.Package.id)
-    if config.get("ckan.search.remove_deleted_packages"):
-        packages = packages.filter(model.Package.state != "deleted")
-    return sorted(r[0] for r in packages)
-
-
-def rebuild_worker(spec: str) -> int:
-    """`--rebuild-worker K/N`: reindex every N-th dataset from the K-th, in this
-    process, through the same `ckan.lib.search.rebuild` as the CLI."""
-    import ckan.lib.search as search
-    k, n = (int(x) for x in spec.split("/"))
-    ids = all_package_ids()[k::n]
-    started = time.time()
-    search.rebuild(package_ids=ids, quiet=True)
-    print(json.dumps({"worker": k, "datasets": len(ids), "started": started,
-                      "finished": time.time()}))
-    return 0
-
-
-def parallel_rebuild(config_path: str, workers: int) -> dict[str, Any]:
-    """N fresh processes (CKAN's own `search-index rebuild-fast` forks with
-    the parent's database connections and fails), each rebuilding 1/N."""
-    import subprocess
-    t0 = time.time()
-    procs = [subprocess.Popen(
-        [sys.executable, os.path.abspath(__file__), "--config", config_path, "--json", os.devnull,
-         "--rebuild-worker", "%d/%d" % (k, workers)],
-        stdout=subprocess.PIPE, text=True) for k in range(workers)]
-    results = []
-    for proc in procs:
-        out, _err = proc.communicate()
-        if proc.returncode:
-            raise SystemExit("rebuild worker failed (exit %d)" % proc.returncode)
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    wall = time.time() - t0
-    total = sum(r["datasets"] for r in results)
-    span = max(r["finished"] for r in results) - min(r["started"] for r in results)
-    return {"workers": workers, "datasets": total, "seconds": round(span, 2),
-            "datasets_per_s": round(total / span, 1),
-            "wall_seconds_with_startup": round(wall, 2)}
-
-
-# --------------------------------------------------------------------------
-# Queries
-# --------------------------------------------------------------------------
-
-def rebuild_fast(config_path: str) -> dict[str, Any]:
-    """CKAN's own `ckan search-index rebuild-fast` (one forked process per
-    CPU), timed from outside; the index must then hold every dataset."""
-    import subprocess
-    import ckan.model as model
-    import sqlalchemy as sa
-    model.Session.remove()
     ckan_bin = os.path.join(os.path.dirname(sys.executable), "ckan")
     t0 = time.perf_counter()
-    proc = subprocess.run([ckan_bin, "-c", config_path, "search-index", "rebuild-fast"],
+    proc = subprocess.run([ckan_bin, "-c", config_path, "search-index"] + command.split(),
                           capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if proc.returncode:
-        raise SystemExit("rebuild-fast failed (exit %d): %s" % (proc.returncode,
-                                                                 proc.stderr[-2000:]))
+        raise SystemExit("search-index %s failed (exit %d): %s" % (
+            command, proc.returncode, proc.stderr[-2000:]))
     active = model.Session.execute(sa.text(
         "SELECT count(*) FROM package WHERE state = 'active'")).scalar()
     indexed = model.Session.execute(sa.text(
@@ -609,9 +520,26 @@ def rebuild_fast(config_path: str) -> dict[str, Any]:
         {"s": seconds + 5}).scalar()
     model.Session.remove()
     if indexed != active:
-        raise SystemExit("rebuild-fast reindexed %d of %d active datasets" % (indexed, active))
-    return {"processes": os.cpu_count(), "datasets": active, "seconds": round(seconds, 2),
-            "datasets_per_s": round(active / seconds, 1), "reindexed": indexed}
+        raise SystemExit("search-index %s reindexed %d of %d active datasets" % (
+            command, indexed, active))
+    return {"command": command, "processes": os.cpu_count() if command == "rebuild-fast" else 1,
+            "datasets": active, "seconds": round(seconds, 2),
+            "datasets_per_s": round(active / seconds, 1), "reindexed": indexed,
+            "mode": "update (upsert over existing rows)" if rows_before else "insert (empty index)"}
+
+
+def core_rebuild_config(config_path: str) -> str:
+    """The bench ini with batching off: core's one-by-one rebuild, the baseline."""
+    path = os.path.join(os.path.dirname(os.path.abspath(config_path)), "bench-core-rebuild.ini")
+    with open(path, "w") as f:
+        f.write("[app:main]\nuse = config:%s\n"
+                "ckanext.satudata.search.rebuild_batch_size = 0\n" % os.path.abspath(config_path))
+    return path
+
+
+# --------------------------------------------------------------------------
+# Queries
+# --------------------------------------------------------------------------
 
 
 def package_show_times(user: str, iterations: int, warmup: int,
@@ -933,20 +861,18 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append("| %s | %s | %.1f | %.1f | %.1f%s | %.1f | %d–%d | %s | %s |" % (
                 name, user, r["min_ms"], r["p50_ms"], r["p95_ms"], ratio, r["max_ms"],
                 r["hits_min"], r["hits_max"], target_text, verdict))
-    rb = report["rebuild"]
-    if rb:
-        lines.append("| index rebuild (%s) | — | | %.1f s total | | | %d datasets | ≥ %d datasets/s | %s |" % (
-            rb["mode"], rb["seconds"], rb["datasets"], TARGET_REBUILD_RATE,
-            "ok (%.0f/s)" % rb["datasets_per_s"] if rb["datasets_per_s"] >= TARGET_REBUILD_RATE
-            else "MISSED (%.0f/s)" % rb["datasets_per_s"]))
+    rb, core = report["rebuild"], report.get("rebuild_core")
+    if rb and core:
+        lines.append("| `ckan search-index rebuild`, core's one by one (baseline: batch size 0) "
+                     "| — | | %.1f s total | | | %d datasets | | %.0f datasets/s |" % (
+                         core["seconds"], core["datasets"], core["datasets_per_s"]))
+        lines.append("| `ckan search-index rebuild`, batched (%s) | — | | %.1f s total | | | "
+                     "%d datasets | ≥ %d datasets/s | %s (%.0f/s, %.2f× core) |" % (
+                         rb["mode"], rb["seconds"], rb["datasets"], TARGET_REBUILD_RATE,
+                         "ok" if rb["datasets_per_s"] >= TARGET_REBUILD_RATE else "MISSED",
+                         rb["datasets_per_s"], core["seconds"] / rb["seconds"]))
     else:
         lines.append("| index rebuild | — | | not run (--no-rebuild) | | | | | |")
-    sb = report.get("rebuild_side_by_side")
-    if sb:
-        lines.append("| rebuild of %d datasets: core's one by one (baseline) vs batched, best of %d "
-                     "| — | | %.0f /s vs %.0f /s | | | | faster than core | %.2f× |" % (
-                         sb["datasets"], sb["rounds"], sb["core_per_s"], sb["batched_per_s"],
-                         sb["ratio"]))
     pr = report.get("rebuild_parallel")
     if pr:
         lines.append("| `ckan search-index rebuild-fast` (%d processes, update) | — | | %.1f s "
@@ -1013,25 +939,22 @@ def run(args: argparse.Namespace) -> int:
     if args.clear_index:
         wipe_index()
     rebuild_result: Optional[dict[str, Any]] = None
-    if not args.no_rebuild:
-        print("rebuilding the search index...", file=sys.stderr)
-        rebuild_result = rebuild()
-        print("rebuild: %.1f s (%.0f datasets/s)" % (rebuild_result["seconds"],
-                                                     rebuild_result["datasets_per_s"]),
-              file=sys.stderr)
-    side_by_side: Optional[dict[str, Any]] = None
-    if not args.no_rebuild and args.rebuild_sample:
-        print("rebuild side by side (core one by one, batched)...", file=sys.stderr)
-        side_by_side = rebuild_side_by_side(args.rebuild_sample)
-        print("rebuild on %(datasets)d: core %(core_per_s).0f/s, batched %(batched_per_s).0f/s "
-              "(%(ratio).2f×)" % side_by_side, file=sys.stderr)
+    core_result: Optional[dict[str, Any]] = None
     parallel: Optional[dict[str, Any]] = None
-    if not args.no_rebuild and args.rebuild_workers > 1:
-        print("ckan search-index rebuild-fast...", file=sys.stderr)
+    if not args.no_rebuild:
         model.Session.remove()
-        parallel = rebuild_fast(args.config)
-        print("rebuild-fast: %.1f s (%.0f datasets/s)" % (
-            parallel["seconds"], parallel["datasets_per_s"]), file=sys.stderr)
+        print("ckan search-index rebuild, core's one by one (baseline)...", file=sys.stderr)
+        core_result = cli_rebuild(core_rebuild_config(args.config), "rebuild -q")
+        print("ckan search-index rebuild (batched)...", file=sys.stderr)
+        rebuild_result = cli_rebuild(args.config, "rebuild -q")
+        for label, r in (("core", core_result), ("batched", rebuild_result)):
+            print("rebuild %s: %.1f s (%.0f datasets/s)" % (label, r["seconds"],
+                                                          r["datasets_per_s"]), file=sys.stderr)
+        if args.rebuild_workers > 1:
+            print("ckan search-index rebuild-fast...", file=sys.stderr)
+            parallel = cli_rebuild(args.config, "rebuild-fast")
+            print("rebuild-fast: %.1f s (%.0f datasets/s)" % (
+                parallel["seconds"], parallel["datasets_per_s"]), file=sys.stderr)
     # Fresh statistics after a bulk load, as autovacuum would do shortly.
     with model.meta.engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(
@@ -1066,7 +989,7 @@ def run(args: argparse.Namespace) -> int:
     machine["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     report = {
         "machine": machine, "catalogue": catalogue_stats(visible), "seeding": seeding,
-        "rebuild": rebuild_result, "rebuild_side_by_side": side_by_side,
+        "rebuild": rebuild_result, "rebuild_core": core_result,
         "rebuild_parallel": parallel,
         "queries": queries, "harvest": harvest,
         "iterations": args.iterations, "warmup": args.warmup,
@@ -1104,12 +1027,8 @@ def main() -> int:
                         help="do not time an index rebuild (the index must be complete)")
     parser.add_argument("--explain", action="store_true",
                         help="print EXPLAIN (ANALYZE, BUFFERS) of each scenario's SQL")
-    parser.add_argument("--rebuild-sample", type=int, default=1000,
-                        help="datasets rebuilt by core's one-by-one path and the batched one, "
-                             "side by side (0: skip)")
     parser.add_argument("--rebuild-workers", type=int, default=2,
                         help="1: do not also time CKAN's `search-index rebuild-fast`")
-    parser.add_argument("--rebuild-worker", help=argparse.SUPPRESS)
     parser.add_argument("--pg-port", type=int)
     args = parser.parse_args()
 
@@ -1121,8 +1040,6 @@ def main() -> int:
     # one line per created resource: test.ini enables no view plugins
     logging.getLogger("ckan.lib.datapreview").setLevel(logging.ERROR)
     with app._wsgi_app.test_request_context():
-        if args.rebuild_worker:
-            return rebuild_worker(args.rebuild_worker)
         return run(args)
 
 

@@ -97,11 +97,12 @@ def rebuild(package_id: Optional[str] = None, only_missing: bool = False,
             package_ids: Optional[Collection[str]] = None, quiet: bool = False,
             clear: bool = False, *, _core: Optional[Callable[..., Any]] = None) -> None:
     """``ckan.lib.search.rebuild`` with the same meaning, in batches."""
-    if package_id:
-        # one dataset: core's path (its own errors, its NotFound)
-        assert _core is not None
-        return _core(package_id=package_id, force=force, defer_commit=defer_commit,
-                     quiet=quiet)
+    assert _core is not None
+    if package_id or batch_size() <= 0:
+        # one dataset (its own errors, its NotFound), or batching turned off
+        return _core(package_id=package_id, only_missing=only_missing, force=force,
+                     defer_commit=defer_commit, package_ids=package_ids, quiet=quiet,
+                     clear=clear)
     log.info("Rebuilding search index...")
     from ckan.lib.search import index_for
     if package_ids is not None:

@@ -179,3 +179,19 @@ def test_deleted_datasets_kept_when_configured(catalogue):
     search.rebuild(quiet=True)
     states = {r[2]: r[4] for r in rows()}
     assert states["data-dihapus"] == "deleted" and len(states) == 5
+
+
+@pytest.mark.ckan_config(BATCH, "0")
+def test_batch_size_0_is_cores_rebuild(catalogue):
+    batches = []
+
+    def receiver(sender, **kwargs):
+        batches.append(sender)
+    signal = tk.signals.ckanext.signal("satudata_search_before_batch_index")
+    signal.connect(receiver)
+    try:
+        wipe()
+        search.rebuild(quiet=True)
+    finally:
+        signal.disconnect(receiver)
+    assert batches == [] and len(rows()) == 4
