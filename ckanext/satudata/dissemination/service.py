@@ -2,6 +2,7 @@
 hashes, held revisions. Rules come from ``ckanext.satudata.dissemination.rules``."""
 from __future__ import annotations
 
+import contextvars
 import copy
 import datetime
 import hashlib
@@ -457,24 +458,27 @@ def revision_diff(live: dict[str, Any], revision: dict[str, Any]) -> list[dict[s
 
 
 # Workflow rows of the batch `ckan search-index rebuild` is indexing, loaded
-# with one query (satudata_search's batch signals); empty otherwise.
-_batch_rows: dict[str, Optional[sa.Row]] = {}
+# with one query (satudata_search's batch signals); None otherwise. A context
+# variable: another thread indexing meanwhile reads its own rows.
+_batch_rows: contextvars.ContextVar[Optional[dict[str, Optional[sa.Row]]]] = \
+    contextvars.ContextVar("satudata_batch_workflow_rows", default=None)
 
 
 def load_batch_rows(sender: list[str], **kwargs: Any) -> None:
-    _batch_rows.clear()
-    _batch_rows.update(dict.fromkeys(sender))
-    rows = model.Session.execute(sa.select(wf_table).where(wf_table.c.package_id.in_(sender)))
-    _batch_rows.update((row.package_id, row) for row in rows)
+    rows: dict[str, Optional[sa.Row]] = dict.fromkeys(sender)
+    query = sa.select(wf_table).where(wf_table.c.package_id.in_(sender))
+    rows.update((row.package_id, row) for row in model.Session.execute(query))
+    _batch_rows.set(rows)
 
 
 def forget_batch_rows(sender: list[str], **kwargs: Any) -> None:
-    _batch_rows.clear()
+    _batch_rows.set(None)
 
 
 def index_fields(doc: dict[str, Any]) -> dict[str, Any]:
     """Search fields for staff listings (`fq=satudata_state:diajukan`)."""
-    row = _batch_rows[doc["id"]] if doc["id"] in _batch_rows else get_row(doc["id"])
+    batch = _batch_rows.get()
+    row = batch[doc["id"]] if batch is not None and doc["id"] in batch else get_row(doc["id"])
     if row is not None:
         doc["satudata_state"] = row.state
         doc["satudata_revision_pending"] = row.pending_revision is not None

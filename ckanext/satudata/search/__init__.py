@@ -5,7 +5,7 @@
 CKAN's own registries (``ckan.lib.search._INDICES``/``_QUERIES``), and points
 the two places in CKAN that bypass those registries at them:
 ``ckan.lib.search.PackageSearchQuery`` (organization/group/tag counts in
-``model_dictize``), ``check_solr_schema_version`` (run at every start) and
+``model_dictize``), ``check_solr_schema_version`` (run at every start),
 ``clear`` (a single dataset; Solr would commit it by itself) and ``rebuild``
 (in batches, ``rebuild.py``).
 ``solr`` leaves CKAN's stock Solr path untouched.
