@@ -63,8 +63,8 @@ def _ids_to_index(only_missing: bool) -> list[str]:
     return ids
 
 
-def index_batch(ids: list[str], force: bool = False) -> int:
-    """Index these datasets; the caller commits. Returns how many were written."""
+def index_batch(ids: list[str], force: bool = False) -> None:
+    """Index these datasets; the caller commits."""
     from .index import PostgresPackageSearchIndex
     index = PostgresPackageSearchIndex()
     # kept referenced while the batch runs: the session's identity map is weak
@@ -89,7 +89,6 @@ def index_batch(ids: list[str], force: bool = False) -> int:
     finally:
         after_batch_index.send(ids)
         del loaded
-    return len(rows)
 
 
 def rebuild(package_id: Optional[str] = None, only_missing: bool = False,

@@ -82,6 +82,16 @@ def test_batched_rows_are_those_of_core_one_by_one(catalogue):
     assert rows() == []
     search.rebuild(quiet=True)
     assert rows() == one_by_one
+    # and, on its own terms: the public sees the three published datasets as
+    # signed off, never the concept, the held edit or the deleted one
+    public = helpers.call_action("package_search", context=as_user(None), rows=10,
+                                 **{"facet.field": ["tags", "res_format"]})
+    assert sorted(d["name"] for d in public["results"]) == [
+        "angka-kematian-bayi", "jumlah-penduduk", "jumlah-puskesmas"]
+    assert public["facets"]["tags"] == {"kesehatan": 3}
+    for hidden in ("rencana", "revisi", "dihapus"):
+        assert helpers.call_action("package_search", context=as_user(None),
+                                   q=hidden)["count"] == 0, hidden
 
 
 @pytest.mark.ckan_config(BATCH, "2")
