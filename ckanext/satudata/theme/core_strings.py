@@ -1,8 +1,8 @@
 """CKAN 2.12 strings that its own Indonesian catalogue leaves untranslated,
 so that Indonesian pages show no English (issue 14, "no mixed-language
 page"). Listed here only to be extracted into the extension's catalogue
-(scripts/i18n_id.py translates them); Flask-Babel merges the extension's
-catalogue over CKAN's."""
+(scripts/i18n; the Indonesian is edited in the .po); Flask-Babel merges the
+extension's catalogue over CKAN's."""
 
 
 def _(message: str) -> str:
@@ -90,6 +90,13 @@ CORE_STRINGS = [
     _("There is no description for this dataset."),
     _("No datasets found for \"{query}\""),
     _("No datasets found"),
+    # the result count of /dataset and /group (the search page walked empty
+    # in the browser test until the demo portal showed "6 datasets found")
+    ngettext("{number} dataset found", "{number} datasets found"),
+    ngettext("{number} dataset found for \"{query}\"", "{number} datasets found for \"{query}\""),
+    ngettext("{number} group found", "{number} groups found"),
+    ngettext("{number} group found for \"{query}\"", "{number} groups found for \"{query}\""),
+    _("You can also access this registry using the %(api_link)s (see %(api_doc_link)s)."),
     _("No groups found for \"{query}\""),
     _("No groups found"),
     _("No organizations found for \"{query}\""),

@@ -554,7 +554,9 @@ ENGLISH_ONLY = ["Request data", "Latest published data", "Search the data", "Top
                 "Order by", "Search organizations", "Additional Info", "Data and Resources",
                 "Explore", "Language", "Satu Data Indonesia metadata", "Narrative",
                 "Review queue", "Request board", "Your work", "waiting for you", "History",
-                "Actions", "Comment", "Submitted", "Answer due", "Overdue", "overdue"]
+                "Actions", "Comment", "Submitted", "Answer due", "Overdue", "overdue",
+                # split over several text nodes by links, so no whole message
+                "access this registry", "datasets found", "dataset found"]
 INDONESIAN_ONLY = ["Minta data", "Data terbaru", "Cari data", "Topik", "Produsen data",
                    "Masuk", "Daftar", "Organisasi", "Urutkan", "Informasi Tambahan",
                    "Jelajahi", "Bahasa", "Metadata Satu Data Indonesia", "Narasi",

@@ -65,6 +65,19 @@ def test_sdi_block_in_indonesian(app, published):
     assert "Frekuensi Pemutakhiran" in block and "Tahunan" in block
 
 
+def test_search_page_with_results_in_indonesian(app, published):
+    """The result count and the API line, which the browser walk of an empty
+    search page never showed (the demo portal said "6 datasets found")."""
+    body = app.get("/id/dataset/").body
+    assert "1 dataset ditemukan" in body
+    assert "Katalog ini juga dapat diakses melalui" in body
+    body = app.get("/id/dataset/", query_string={"q": "penduduk"}).body
+    assert '1 dataset ditemukan untuk "penduduk"' in body.replace("&#34;", '"')
+    for english in ("dataset found", "datasets found", "access this registry"):
+        assert english not in body
+    assert "1 dataset found" in app.get("/en/dataset/").body
+
+
 def test_dashboard_shows_the_review_queue_and_header_count(app, walidata):
     from ckan.tests import factories as f
     org = f.Organization(name="dinsos", title="Dinas Sosial")
