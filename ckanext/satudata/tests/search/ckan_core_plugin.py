@@ -52,3 +52,18 @@ def pytest_sessionstart(session):
     helpers.reset_db = reset_db
     # a database left by an older checkout: its index table to this head
     migrate_search_tables(always=True)
+
+
+def pytest_runtest_setup(item):
+    """Seed the Faker behind CKAN's factories from the test's node id.
+
+    CKAN's factories title a dataset with five random words of Faker's English
+    list, and some of CKAN's tests assert a word is *absent*: ``test_overall``
+    expects ``title:peace`` to find nothing, yet "peace" is one of the list's
+    971 words, so about one run in 200 fails — on Solr as well. A seed per test
+    keeps each test's data random-looking but the same on every run, so a pass
+    means the behaviour, not the dice."""
+    import zlib
+
+    from faker import Faker
+    Faker.seed(zlib.crc32(item.nodeid.encode("utf-8")))
