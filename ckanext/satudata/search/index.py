@@ -272,10 +272,11 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
             return None
         return index_row(build_document(pkg_dict))
 
-    def write_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Upsert rows; several in one call go as one batch (the rebuild)."""
+    def write_rows(self, rows: list[dict[str, Any]], connection: Any = None) -> None:
+        """Upsert rows, in the caller's session or on `connection` (the
+        rebuild's writer); several in one call go as one batch."""
         if rows:
-            model.Session.execute(_UPSERT, rows)
+            (connection or model.Session).execute(_UPSERT, rows)
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         model.Session.execute(

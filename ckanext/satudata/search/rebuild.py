@@ -8,7 +8,8 @@ the datasets of a batch are loaded into the session with one query (so
 ``package_dictize`` reads are fetched for the whole batch (``dictize_batch``),
 plugins may load what they add for the whole batch at once (the
 ``before_batch_index`` signal), and the batch's rows go to the database in
-one round trip.
+one round trip, written on a second connection while the next batch is built
+(``_Writer``).
 
 Every document is still made by core's ``package_show_default_and_custom_schemas``
 and every plugin's ``before_dataset_index``: the rows are exactly those of
@@ -18,6 +19,7 @@ while the backend is installed; a single dataset still goes through core.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import sys
 from typing import Any, Callable, Collection, Iterator, Optional
@@ -63,8 +65,52 @@ def _ids_to_index(only_missing: bool) -> list[str]:
     return ids
 
 
-def index_batch(ids: list[str], force: bool = False) -> None:
-    """Index these datasets; the caller commits."""
+class _Writer:
+    """Writes a batch's rows on its own connection and thread while the next
+    batch is being built.
+
+    Building a row is Python (dictize, validation, plugins); writing it is
+    PostgreSQL's work (tsvectors, GIN entries, the facet-count trigger), about
+    a fifth of the time when done in turn. Overlapped, the database works on
+    the other core meanwhile. One batch in flight at most; each is committed
+    on its own, as the batches of the sequential path were. The caller commits
+    its session before waiting here, so the writer never waits on locks held
+    by the thread that waits for it (a deleted dataset's row removed by the
+    caller counts facets down on the rows the writer counts up).
+    """
+
+    def __init__(self) -> None:
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="satudata-search-writer")
+        self._pending: Optional[concurrent.futures.Future] = None
+
+    def submit(self, rows: list[dict[str, Any]]) -> None:
+        self.wait()
+        if rows:
+            self._pending = self._pool.submit(self._write, rows)
+
+    @staticmethod
+    def _write(rows: list[dict[str, Any]]) -> None:
+        from .index import PostgresPackageSearchIndex
+        with model.Session.get_bind().begin() as connection:
+            PostgresPackageSearchIndex().write_rows(rows, connection)
+
+    def wait(self) -> None:
+        """Until the batch in flight is written; its error is raised here."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown()
+
+
+def build_rows(ids: list[str], force: bool = False) -> list[dict[str, Any]]:
+    """The index rows of these datasets, built as one batch (nothing written
+    but the removal of deleted datasets, in the caller's session)."""
     from .index import PostgresPackageSearchIndex
     index = PostgresPackageSearchIndex()
     # kept referenced while the batch runs: the session's identity map is weak
@@ -85,10 +131,10 @@ def index_batch(ids: list[str], force: bool = False) -> None:
                     continue
                 if row is not None:
                     rows.append(row)
-        index.write_rows(rows)
     finally:
         after_batch_index.send(ids)
         del loaded
+    return rows
 
 
 def rebuild(package_id: Optional[str] = None, only_missing: bool = False,
@@ -114,14 +160,19 @@ def rebuild(package_id: Optional[str] = None, only_missing: bool = False,
         if clear and not only_missing:
             index_for(model.Package).clear()
     done = 0
-    for batch in _batches(ids, batch_size()):
-        index_batch(batch, force)
-        # per batch, as Solr keeps what it was sent: a failure later does not
-        # undo the batches before it, and the session stays small
-        model.Session.commit()
-        done += len(batch)
-        if not quiet:
-            sys.stdout.write("\rIndexing dataset {0}/{1}".format(done, len(ids)))
-            sys.stdout.flush()
+    writer = _Writer()
+    try:
+        for batch in _batches(ids, batch_size()):
+            rows = build_rows(batch, force)
+            # per batch, as Solr keeps what it was sent: a failure later does
+            # not undo the batches before it, and the session stays small
+            model.Session.commit()
+            writer.submit(rows)
+            done += len(batch)
+            if not quiet:
+                sys.stdout.write("\rIndexing dataset {0}/{1}".format(done, len(ids)))
+                sys.stdout.flush()
+    finally:
+        writer.close()
     model.Session.commit()
     log.info("Finished rebuilding search index.")

@@ -205,3 +205,91 @@ def test_batch_size_0_is_cores_rebuild(catalogue):
     finally:
         signal.disconnect(receiver)
     assert batches == [] and len(rows()) == 4
+
+
+COUNTS = sa.text("SELECT labels, dataset_type, capacity, key, value, n "
+                 "FROM satudata_search_facet_count WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5, 6")
+
+
+@pytest.mark.ckan_config(BATCH, "2")
+def test_rows_are_written_while_the_next_batch_is_built(catalogue, monkeypatch):
+    """The writer thread writes batch k while batch k+1 is built; a deleted
+    dataset in batch k+1 has its (counted) row removed by the building thread,
+    on the facet counts the writer is raising: no deadlock, counts exact."""
+    import threading
+    from ckanext.satudata.search import index as search_index
+    from ckanext.satudata.search import rebuild as search_rebuild
+    # the worst interleaving, made certain: a batch's write waits until the
+    # building thread has removed the deleted dataset's row (at most 5 s)
+    removed = threading.Event()
+    delete_package = search_index.PostgresPackageSearchIndex.delete_package
+    write = search_rebuild._Writer._write
+
+    def removing(self, pkg_dict):
+        delete_package(self, pkg_dict)
+        removed.set()
+
+    def late_write(rows):
+        removed.wait(5)
+        write(rows)
+    monkeypatch.setattr(search_index.PostgresPackageSearchIndex, "delete_package", removing)
+    monkeypatch.setattr(search_rebuild._Writer, "_write", staticmethod(late_write))
+    deleted = model.Package.get("data-dihapus").id
+    # batch 2 holds two published datasets: rows whose counts the deleted
+    # dataset's row (a copy of a published one) shares
+    others = [model.Package.get(name).id for name in (
+        "rencana-data", "jumlah-puskesmas", "jumlah-penduduk", "angka-kematian-bayi")]
+    # the deleted dataset's row back in the index, counted as active
+    model.Session.execute(sa.text(
+        "INSERT INTO satudata_search_index (package_id, site_id, name, title_sort, state, "
+        "capacity, permission_labels, fields, facet_fields, data_dict, validated_data_dict, "
+        "search_vector, words_vector, indexed_at) "
+        "SELECT :id, site_id, 'data-dihapus', title_sort, 'active', capacity, "
+        "permission_labels, fields, facet_fields, data_dict, validated_data_dict, "
+        "search_vector, words_vector, indexed_at FROM satudata_search_index "
+        "WHERE name = 'jumlah-penduduk'"), {"id": deleted})
+    # the others to be written anew: their inserts raise the counts
+    model.Session.execute(sa.text("DELETE FROM satudata_search_index WHERE package_id <> :id"),
+                          {"id": deleted})
+    model.Session.commit()
+    failed = []
+
+    def run():
+        try:
+            search.rebuild(package_ids=others + [deleted], quiet=True)
+        except Exception as e:  # reported below
+            failed.append(e)
+        finally:
+            model.Session.remove()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(60)
+    if thread.is_alive():
+        # free the stuck connections so the rest of the suite can go on
+        model.Session.execute(sa.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        pytest.fail("the rebuild is stuck: writer and builder wait on each other")
+    assert not failed, failed
+    assert sorted(r[0] for r in rows()) == sorted(others)
+    written = model.Session.execute(COUNTS).all()
+    search_index.recount_facets()
+    assert model.Session.execute(COUNTS).all() == written
+    model.Session.rollback()
+
+
+@pytest.mark.ckan_config(BATCH, "2")
+def test_a_failing_write_fails_the_rebuild(catalogue):
+    ids = sorted(r[0] for r in rows())
+    model.Session.execute(sa.text(
+        "ALTER TABLE satudata_search_index ADD CONSTRAINT satudata_test_no_puskesmas "
+        "CHECK (name <> 'jumlah-puskesmas') NOT VALID"))
+    model.Session.commit()
+    try:
+        with pytest.raises(sa.exc.IntegrityError):
+            search.rebuild(package_ids=ids, quiet=True)
+    finally:
+        model.Session.rollback()
+        model.Session.execute(sa.text(
+            "ALTER TABLE satudata_search_index DROP CONSTRAINT satudata_test_no_puskesmas"))
+        model.Session.commit()
