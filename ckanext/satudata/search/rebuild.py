@@ -80,6 +80,8 @@ class _Writer:
     """
 
     def __init__(self) -> None:
+        # the engine, taken here: the scoped session is per thread
+        self._engine = model.Session.get_bind()
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="satudata-search-writer")
         self._pending: Optional[concurrent.futures.Future] = None
@@ -87,12 +89,12 @@ class _Writer:
     def submit(self, rows: list[dict[str, Any]]) -> None:
         self.wait()
         if rows:
-            self._pending = self._pool.submit(self._write, rows)
+            self._pending = self._pool.submit(self._write, self._engine, rows)
 
     @staticmethod
-    def _write(rows: list[dict[str, Any]]) -> None:
+    def _write(engine: Any, rows: list[dict[str, Any]]) -> None:
         from .index import PostgresPackageSearchIndex
-        with model.Session.get_bind().begin() as connection:
+        with engine.begin() as connection:
             PostgresPackageSearchIndex().write_rows(rows, connection)
 
     def wait(self) -> None:

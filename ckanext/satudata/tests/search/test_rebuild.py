@@ -229,9 +229,9 @@ def test_rows_are_written_while_the_next_batch_is_built(catalogue, monkeypatch):
         delete_package(self, pkg_dict)
         removed.set()
 
-    def late_write(rows):
+    def late_write(engine, rows):
         removed.wait(5)
-        write(rows)
+        write(engine, rows)
     monkeypatch.setattr(search_index.PostgresPackageSearchIndex, "delete_package", removing)
     monkeypatch.setattr(search_rebuild._Writer, "_write", staticmethod(late_write))
     deleted = model.Package.get("data-dihapus").id
