@@ -6,6 +6,11 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import factories
 
+# CKAN's factories fill titles and notes with random English words: seeded
+# per test (from its node id), so a test's data is the same on every run.
+from ckanext.satudata.tests.search.ckan_core_plugin import (  # noqa: F401
+    pytest_runtest_setup)
+
 
 @pytest.fixture
 def satudata_db(clean_db, migrate_db_for, with_plugins):

@@ -62,7 +62,8 @@ def pytest_runtest_setup(item):
     expects ``title:peace`` to find nothing, yet "peace" is one of the list's
     971 words, so about one run in 200 fails — on Solr as well. A seed per test
     keeps each test's data random-looking but the same on every run, so a pass
-    means the behaviour, not the dice."""
+    means the behaviour, not the dice. The extension's own tests use it too
+    (tests/conftest.py)."""
     import zlib
 
     from faker import Faker
