@@ -11,12 +11,14 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata import search
+from ckanext.satudata.search import name_check
 
 
 @tk.blanket.config_declarations
 class SatudataSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
+    p.implements(p.IValidators)
 
     # IConfigurer: the backend is chosen before CKAN's search is first used
     def update_config(self, config):
@@ -25,3 +27,7 @@ class SatudataSearchPlugin(p.SingletonPlugin):
     # IConfigurable
     def configure(self, config):
         search.install()
+
+    # IValidators: core's name check, answered per batch during a rebuild
+    def get_validators(self):
+        return {"package_name_validator": name_check.package_name_validator}

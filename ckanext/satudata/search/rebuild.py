@@ -6,6 +6,7 @@ row is written, and the next dataset starts with a new round of queries. Here
 the datasets of a batch are loaded into the session with one query (so
 ``package_show`` and the permission labels find them there), the rows core's
 ``package_dictize`` reads are fetched for the whole batch (``dictize_batch``),
+so are the names core's validation checks for uniqueness (``name_check``),
 plugins may load what they add for the whole batch at once (the
 ``before_batch_index`` signal), and the batch's rows go to the database in
 one round trip, written on a second connection while the next batch is built
@@ -29,7 +30,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import config
 
-from . import dictize_batch
+from . import dictize_batch, name_check
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ def build_rows(ids: list[str], force: bool = False) -> list[dict[str, Any]]:
     before_batch_index.send(ids)
     rows: list[dict[str, Any]] = []
     try:
-        with dictize_batch.prefetched(loaded):
+        with dictize_batch.prefetched(loaded), name_check.batch(loaded):
             for package_id in ids:
                 try:
                     both = logic.package_show_default_and_custom_schemas(

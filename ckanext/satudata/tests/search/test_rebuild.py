@@ -13,6 +13,7 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
 
 from ckanext.satudata import search as satudata_search
+from ckanext.satudata.search import name_check
 from ckanext.satudata.tests.helpers import SdiDataset, as_user, site_context, walk
 
 pytestmark = pytest.mark.usefixtures("satudata_db")
@@ -123,11 +124,54 @@ def test_the_cli_rebuild_goes_in_batches_with_one_read_each(catalogue, cli):
     # what package_dictize reads (resources, tags, groups, organization,
     # relationships) once per batch too
     assert len([s for s in statements if "_satudata_batch_key" in s]) == 2 * 6
+    # and the names core's validation checks for uniqueness
+    assert len([s for s in statements if "package.name IN (" in s]) == 2
+    assert not [s for s in statements if "package.name = %(name_1)s" in s]
     for one_dataset in ("resource.package_id = %(package_id_1)s",
                         "package_tag.package_id = %(package_id_1)s",
                         "member.table_id = %(table_id_1)s",
                         "package_relationship.subject_package_id = %(subject_package_id_1)s"):
         assert not [s for s in statements if one_dataset in s], one_dataset
+
+
+def test_the_name_check_of_a_batch_answers_as_cores(catalogue):
+    """Within a batch the name check reads the batch's names, not the database,
+    and says what core's validator says; outside a batch it is core's."""
+    validator = tk.get_validator("package_name_validator")
+    assert validator is name_check.package_name_validator
+    schema = {"id": [], "name": [validator]}
+    own_id = model.Package.get("jumlah-penduduk").id
+    cases = [{"name": "jumlah-penduduk"},                   # taken by another
+             {"name": "jumlah-penduduk", "id": own_id},     # its own name
+             {"name": "jumlah-penduduk", "id": "lain"},
+             {"name": "data-dihapus"},                      # deleted: free again
+             {"name": "x"}, {"name": "n" * 101},            # too short, too long
+             {"name": "belum-ada"}]                         # not in the batch: core
+
+    def errors():
+        context = {"model": model, "session": model.Session}
+        return [tk.navl_validate(dict(case), schema, context)[1] for case in cases]
+    by_core = errors()
+    assert by_core[0] == by_core[2] == {"name": ["That URL is already in use."]}
+    assert by_core[1] == by_core[3] == by_core[6] == {}
+    assert "less than minimum" in by_core[4]["name"][0]
+    assert "more than maximum" in by_core[5]["name"][0]
+    batch = model.Session.query(model.Package).all() + [
+        model.Package(name="x"), model.Package(name="n" * 101)]
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        with name_check.batch(batch):
+            statements.clear()
+            in_batch = errors()
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+    assert in_batch == by_core
+    # only the name that is not in the batch went to the database
+    assert len(statements) == 1 and "EXISTS" in statements[0], statements
 
 
 def test_a_single_dataset_and_the_held_revision_state(catalogue):
