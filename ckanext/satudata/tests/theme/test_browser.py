@@ -142,6 +142,10 @@ def portal(satudata_db, monkeypatch):
     model.repo.commit()
 
     ini = browser_ini(token, port)
+    # the JavaScript's strings in Indonesian (/api/i18n/id), as scripts/portal
+    # up builds them with `ckan translation js`; same storage as the server's
+    from ckan.lib.i18n import build_js_translations
+    build_js_translations()
     # a Redis database of its own as well: a `clean_redis` (FLUSHDB) of another
     # test run on this Redis never empties this server's queue
     redis_url = re.sub(r"/\d+$", "", tk.config["ckan.redis.url"]) + "/%d" % (2 + port % 14)
@@ -299,6 +303,13 @@ def test_dataset_walked_to_terbit_in_the_browser(portal, browser):
     anon.goto(resource_url + "?view_id=" + views["datatables_view"])
     frame = anon.frame_locator("iframe").first
     expect(frame.locator("td", has_text="Glagah").first).to_be_visible(timeout=30000)
+    # CKAN's table controls speak Indonesian too (its JavaScript strings and
+    # its template): none of them is left in English
+    expect(frame.locator("#sortinfoicon").locator("xpath=..")).to_contain_text("Urutkan")
+    titles = [t for t in frame.locator("[title]").evaluate_all("els => els.map(e => e.title)")]
+    assert {"Salin ke papan klip", "Cetak", "Sesuaikan lebar kolom"} <= set(titles), titles
+    assert not {"Copy to clipboard", "Print", "Refit", "Sort"} & set(titles), titles
+    expect(anon.get_by_text("Tambah Filter", exact=True)).to_be_visible()
     shot(anon, "dataset-preview-table")
 
     # the chart view draws the table: a Chart.js chart with the rows, pixels on the canvas
