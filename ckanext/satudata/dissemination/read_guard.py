@@ -41,7 +41,19 @@ def _search_context(context) -> dict[str, Any]:
 
 
 def _caller(context) -> Optional[model.User]:
-    return model.User.get(context.get("user") or "") if context.get("user") else None
+    """The user the context names: the one the request already identified
+    (views pass it as ``auth_user_obj``; core's auth reads ``current_user``)
+    before a query by name."""
+    name = context.get("user")
+    if not name:
+        return None
+    for known in (context.get("auth_user_obj"), tk.current_user):
+        try:
+            if known is not None and known.is_authenticated and name in (known.name, known.id):
+                return known
+        except (AttributeError, RuntimeError):  # anonymous, or no request
+            continue
+    return model.User.get(name)
 
 
 def _sees_everything(context) -> bool:

@@ -354,3 +354,29 @@ class TestIndexFields:
             assert result["results"][0]["satudata_state"] == "konsep"
             assert result["results"][0]["permission_labels"]
             assert result["facets"]["satudata_state"] == {"konsep": 1}
+
+
+def test_the_caller_is_the_named_user_and_read_once_per_request():
+    """read_guard takes the user the request already identified, never
+    another one: a context naming one user with another's object is answered
+    with the named user, from the database."""
+    import sqlalchemy as sa
+    from ckanext.satudata.dissemination import read_guard
+    staf = model.User.get(factories.User(name="staf-kenal")["id"])
+    other = model.User.get(factories.User(name="orang-lain")["id"])
+    model.Session.commit()
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        assert read_guard._caller({"user": "staf-kenal", "auth_user_obj": staf}) is staf
+        assert read_guard._caller({"user": staf.id, "auth_user_obj": staf}) is staf
+        assert statements == []
+        named = read_guard._caller({"user": "staf-kenal", "auth_user_obj": other})
+        assert named.id == staf.id and len(statements) == 1
+        assert read_guard._caller({"user": "orang-lain"}).id == other.id
+        assert read_guard._caller({"user": ""}) is None
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
