@@ -178,4 +178,22 @@ def rebuild(package_id: Optional[str] = None, only_missing: bool = False,
     finally:
         writer.close()
     model.Session.commit()
+    if package_ids is None:
+        tidy_after_bulk_write()
     log.info("Finished rebuilding search index.")
+
+
+def tidy_after_bulk_write() -> None:
+    """VACUUM ANALYZE the index tables after a rebuild of the catalogue.
+
+    Every row has just been rewritten: half the table is dead rows, the GIN
+    indexes' pending lists (fastupdate) are full and every text search scans
+    them, and the planner's statistics are those of before. Left to
+    autovacuum, the first minutes of searches after a rebuild pay for it, and
+    the vacuum competes with them for the CPU. (``rebuild-fast`` rebuilds in
+    subsets and leaves this to autovacuum.)"""
+    import sqlalchemy as sa
+    engine = model.Session.get_bind()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in ("satudata_search_index", "satudata_search_facet_count"):
+            connection.execute(sa.text("VACUUM (ANALYZE) %s" % table))

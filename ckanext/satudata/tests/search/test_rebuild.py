@@ -337,3 +337,25 @@ def test_a_failing_write_fails_the_rebuild(catalogue):
         model.Session.execute(sa.text(
             "ALTER TABLE satudata_search_index DROP CONSTRAINT satudata_test_no_puskesmas"))
         model.Session.commit()
+
+
+@pytest.mark.ckan_config(BATCH, "2")
+def test_a_rebuild_of_the_catalogue_leaves_the_index_tidy(catalogue):
+    """After a rebuild of everything the GIN indexes' pending lists are merged
+    (VACUUM ANALYZE): searches do not scan them until autovacuum comes by.
+    A rebuild of some datasets leaves that to autovacuum."""
+    pending = sa.text("SELECT gin_clean_pending_list('satudata_search_index_vector_idx'::regclass)"
+                      " + gin_clean_pending_list('satudata_search_index_words_idx'::regclass)")
+
+    def pending_pages():
+        model.Session.remove()
+        pages = model.Session.execute(pending).scalar()  # and merges them
+        model.Session.commit()
+        return pages
+    pending_pages()
+    ids = [r[0] for r in model.Session.execute(sa.text("SELECT id FROM package"))]
+    search.rebuild(package_ids=ids, quiet=True)
+    assert pending_pages() > 0
+    search.rebuild(quiet=True)
+    assert pending_pages() == 0
+    assert len(rows()) == 4
