@@ -25,6 +25,8 @@ import logging
 import sys
 from typing import Any, Callable, Collection, Iterator, Optional
 
+import sqlalchemy as sa
+
 import ckan.logic as logic
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -178,7 +180,8 @@ def rebuild(package_id: Optional[str] = None, only_missing: bool = False,
     finally:
         writer.close()
     model.Session.commit()
-    if package_ids is None:
+    if package_ids is None and not only_missing:
+        # every row rewritten (rebuild -o writes only the missing few)
         tidy_after_bulk_write()
     log.info("Finished rebuilding search index.")
 
@@ -192,7 +195,6 @@ def tidy_after_bulk_write() -> None:
     autovacuum, the first minutes of searches after a rebuild pay for it, and
     the vacuum competes with them for the CPU. (``rebuild-fast`` rebuilds in
     subsets and leaves this to autovacuum.)"""
-    import sqlalchemy as sa
     engine = model.Session.get_bind()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for table in ("satudata_search_index", "satudata_search_facet_count"):
