@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
+import re
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -42,12 +44,13 @@ FACET_KEYS = ("organization", "owner_org", "groups", "tags", "res_format", "lice
 # prefix queries (`kese*`) match the unstemmed word.
 # The facet counts (satudata_search_facet_count, migration 0002) follow
 # every write of this table through its trigger.
-_UPSERT = sa.text("""
+_INSERT = """
 INSERT INTO satudata_search_index (
     package_id, site_id, name, title_sort, state, capacity, permission_labels,
     metadata_created, metadata_modified, fields, facet_fields, data_dict,
     validated_data_dict, search_vector, words_vector, indexed_at)
-VALUES (
+VALUES"""
+_ROW = """ (
     :package_id, :site_id, :name, :title_sort, :state, :capacity, :permission_labels,
     :metadata_created, :metadata_modified, CAST(:fields AS jsonb),
     CAST(:facet_fields AS jsonb), :data_dict, :validated_data_dict,
@@ -57,7 +60,8 @@ VALUES (
       || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_c), 'C')
       || setweight(to_tsvector(CAST(:cfg AS regconfig), :text_d), 'D'),
     to_tsvector('simple', :text_a || ' ' || :text_b || ' ' || :text_c || ' ' || :text_d),
-    now())
+    now())"""
+_ON_CONFLICT = """
 ON CONFLICT (package_id) DO UPDATE SET
     site_id = EXCLUDED.site_id, name = EXCLUDED.name, title_sort = EXCLUDED.title_sort,
     state = EXCLUDED.state, capacity = EXCLUDED.capacity,
@@ -68,7 +72,22 @@ ON CONFLICT (package_id) DO UPDATE SET
     data_dict = EXCLUDED.data_dict, validated_data_dict = EXCLUDED.validated_data_dict,
     search_vector = EXCLUDED.search_vector, words_vector = EXCLUDED.words_vector,
     indexed_at = EXCLUDED.indexed_at
-""")
+"""
+_UPSERT = sa.text(_INSERT + _ROW + _ON_CONFLICT)
+_PARAM = re.compile(r"(?<![:\w]):(\w+)")
+
+
+@functools.lru_cache(maxsize=4)
+def _upsert_of(n: int) -> Any:
+    """One statement for `n` rows, their parameters suffixed `_0`... `_n-1`.
+
+    A list of rows handed to `execute` is psycopg2's executemany: a round trip
+    per row, after each of which the rebuild's writer thread waits for the GIL
+    (up to the 5 ms switch interval) while the main thread builds the next
+    batch. Writing took 4x PostgreSQL's own work (3.7 ms a row, not 0.9)."""
+    rows = ",".join(_PARAM.sub(lambda m: ":%s_%d" % (m.group(1), i), _ROW) for i in range(n))
+    return sa.text(_INSERT + rows + _ON_CONFLICT)
+
 
 RECOUNT = """
 INSERT INTO satudata_search_facet_count (site_id, labels, dataset_type, capacity, key, value, n)
@@ -274,9 +293,13 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
 
     def write_rows(self, rows: list[dict[str, Any]], connection: Any = None) -> None:
         """Upsert rows, in the caller's session or on `connection` (the
-        rebuild's writer); several in one call go as one batch."""
-        if rows:
-            (connection or model.Session).execute(_UPSERT, rows)
+        rebuild's writer); several in one call go as one statement."""
+        if len(rows) == 1:
+            (connection or model.Session).execute(_UPSERT, rows[0])
+        elif rows:
+            params = {"%s_%d" % (key, i): value
+                      for i, row in enumerate(rows) for key, value in row.items()}
+            (connection or model.Session).execute(_upsert_of(len(rows)), params)
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         model.Session.execute(
