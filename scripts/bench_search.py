@@ -529,6 +529,65 @@ def cli_rebuild(config_path: str, command: str) -> dict[str, Any]:
             "mode": "update (upsert over existing rows)" if rows_before else "insert (empty index)"}
 
 
+def rebuild_phases(n: int) -> dict[str, Any]:
+    """Where a batched rebuild's time goes, per dataset, over the first `n`
+    active datasets: the steps of core's ``package_show_default_and_custom_schemas``
+    (dictize, then validation against the default and the plugin's show
+    schema, then ``after_dataset_show``) timed one by one, inside the batch
+    the rebuild opens (rows prefetched, names checked per batch), then the
+    backend's index row (plugins' ``before_dataset_index`` included). Nothing
+    is written. The sum of core's steps bounds a single process's rate."""
+    import ckan.logic as logic
+    import ckan.model as model
+    from ckan.lib.plugins import lookup_package_plugin, plugin_validate
+    from ckan.logic.schema import default_show_package_schema
+    from ckanext.satudata.search import dictize_batch, name_check, rebuild
+    from ckanext.satudata.search.index import PostgresPackageSearchIndex
+    ids = [r[0] for r in model.Session.query(model.Package.id).filter(
+        model.Package.state == "active").order_by(model.Package.name).limit(n)]
+    index = PostgresPackageSearchIndex()
+    spent = dict.fromkeys(("dictize", "validate_default", "validate_custom",
+                           "after_dataset_show", "index_row"), 0.0)
+    clock = time.perf_counter
+    started = clock()
+    for batch in [ids[i:i + rebuild.batch_size()] for i in range(0, len(ids),
+                                                                  rebuild.batch_size())]:
+        loaded = model.Session.query(model.Package).filter(model.Package.id.in_(batch)).all()
+        rebuild.before_batch_index.send(batch)
+        with dictize_batch.prefetched(loaded), name_check.batch(loaded):
+            for package_id in batch:
+                t0 = clock()
+                context = logic.fresh_context({"ignore_auth": True}, ignore_auth=True,
+                                              use_cache=False, validate=False)
+                dictized = logic.get_action("package_show")(context, {"id": package_id})
+                t1 = clock()
+                default, _ = plugin_validate(object(), context, dictized,
+                                             default_show_package_schema(), "package_show")
+                t2 = clock()
+                plugin = lookup_package_plugin(dictized["type"])
+                custom, _ = plugin_validate(plugin, context, dictized,
+                                            plugin.show_package_schema(), "package_show")
+                t3 = clock()
+                logic.apply_after_dataset_show_plugins(context, custom)
+                t4 = clock()
+                index.row_for(dict(default, with_custom_schema=custom))
+                t5 = clock()
+                for step, seconds in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+                    spent[step] += seconds
+        rebuild.after_batch_index.send(batch)
+        model.Session.rollback()
+        del loaded
+    total = clock() - started
+    model.Session.remove()
+    per = {step: round(seconds / len(ids) * 1000, 3) for step, seconds in spent.items()}
+    core_ms = per["dictize"] + per["validate_default"] + per["validate_custom"] \
+        + per["after_dataset_show"]
+    return {"datasets": len(ids), "ms_per_dataset": per,
+            "total_ms_per_dataset": round(total / len(ids) * 1000, 3),
+            "core_ms_per_dataset": round(core_ms, 3),
+            "core_only_ceiling_per_s": round(1000 / core_ms, 1)}
+
+
 def core_rebuild_config(config_path: str) -> str:
     """The bench ini with batching off: core's one-by-one rebuild, the baseline."""
     path = os.path.join(os.path.dirname(os.path.abspath(config_path)), "bench-core-rebuild.ini")
@@ -911,6 +970,26 @@ def markdown(report: dict[str, Any]) -> str:
               "the identification and the action call (auth, permission labels, SQL, JSON "
               "decoding of results, facet titles), not HTTP." % (
                   report["iterations"], report["warmup"])]
+    ph = report.get("rebuild_phases")
+    if ph:
+        steps = ph["ms_per_dataset"]
+        lines += ["", "Batched rebuild, time per dataset by step (%d datasets, in process, "
+                  "nothing written):" % ph["datasets"], "",
+                  "| step | whose code | ms per dataset | share |", "|---|---|---:|---:|"]
+        whose = {"dictize": "core `package_show` / `package_dictize` (rows prefetched)",
+                 "validate_default": "core: validation, default show schema",
+                 "validate_custom": "core + scheming: validation, the dataset type's show schema",
+                 "after_dataset_show": "plugins' `after_dataset_show`",
+                 "index_row": "this backend's document and row, plugins' `before_dataset_index`"}
+        for step, ms in steps.items():
+            lines.append("| %s | %s | %.2f | %.0f %% |" % (
+                step, whose[step], ms, 100 * ms / ph["total_ms_per_dataset"]))
+        lines += ["| total | | %.2f | %.0f datasets/s |" % (
+            ph["total_ms_per_dataset"], 1000 / ph["total_ms_per_dataset"]),
+            "", "Core's steps alone (dictize, both validations, `after_dataset_show`): "
+            "%.2f ms per dataset, a ceiling of %.0f datasets/s for one process even "
+            "with the index row free." % (ph["core_ms_per_dataset"],
+                                           ph["core_only_ceiling_per_s"])]
     return "\n".join(lines)
 
 
@@ -962,6 +1041,7 @@ def run(args: argparse.Namespace) -> int:
     rebuild_result: Optional[dict[str, Any]] = None
     core_result: Optional[dict[str, Any]] = None
     parallel: Optional[dict[str, Any]] = None
+    phases: Optional[dict[str, Any]] = None
     if not args.no_rebuild:
         model.Session.remove()
         print("ckan search-index rebuild, core's one by one (baseline)...", file=sys.stderr)
@@ -976,6 +1056,9 @@ def run(args: argparse.Namespace) -> int:
             parallel = cli_rebuild(args.config, "rebuild-fast")
             print("rebuild-fast: %.1f s (%.0f datasets/s)" % (
                 parallel["seconds"], parallel["datasets_per_s"]), file=sys.stderr)
+        if args.rebuild_phases > 0:
+            print("rebuild, time per step...", file=sys.stderr)
+            phases = rebuild_phases(args.rebuild_phases)
     # Fresh statistics after a bulk load, as autovacuum would do shortly.
     with model.meta.engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(
@@ -1012,6 +1095,7 @@ def run(args: argparse.Namespace) -> int:
         "machine": machine, "catalogue": catalogue_stats(visible), "seeding": seeding,
         "rebuild": rebuild_result, "rebuild_core": core_result,
         "rebuild_parallel": parallel,
+        "rebuild_phases": phases,
         "queries": queries, "harvest": harvest,
         "iterations": args.iterations, "warmup": args.warmup,
         "targets": {"p95_ms_free_text": TARGET_FREE_TEXT_P95_MS,
@@ -1048,6 +1132,8 @@ def main() -> int:
                         help="do not time an index rebuild (the index must be complete)")
     parser.add_argument("--explain", action="store_true",
                         help="print EXPLAIN (ANALYZE, BUFFERS) of each scenario's SQL")
+    parser.add_argument("--rebuild-phases", type=int, default=2000,
+                        help="datasets whose rebuild is timed step by step (0: skip)")
     parser.add_argument("--rebuild-workers", type=int, default=2,
                         help="1: do not also time CKAN's `search-index rebuild-fast`")
     parser.add_argument("--pg-port", type=int)
