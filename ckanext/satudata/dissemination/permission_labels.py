@@ -1,7 +1,10 @@
 """Permission labels: the Walidata team sees every dataset in every search
-backend, on top of CKAN's defaults (public / member of the owning OPD / creator)."""
+backend, on top of CKAN's defaults (public / member of the owning OPD / creator /
+collaborator)."""
 from __future__ import annotations
 
+import ckan.authz as authz
+import ckan.logic as logic
 from ckan.lib.plugins import DefaultPermissionLabels
 
 from ckanext.satudata.workflow import roles
@@ -15,8 +18,29 @@ class SatudataPermissionLabels(DefaultPermissionLabels):
         return super().get_dataset_labels(dataset_obj) + [WALIDATA_LABEL]
 
     def get_user_dataset_labels(self, user_obj):
-        labels = super().get_user_dataset_labels(user_obj)
+        labels = _core_user_labels(user_obj)
         if user_obj is not None and getattr(user_obj, "id", None) \
                 and roles.is_walidata_team(user_obj.id):
             labels.append(WALIDATA_LABEL)
         return labels
+
+
+def _core_user_labels(user_obj) -> list[str]:
+    """CKAN 2.12's ``DefaultPermissionLabels.get_user_dataset_labels``, with
+    the organizations asked for by the user's name and object instead of the
+    id: authz recognises the logged-in user by name only, so core's call read
+    the user from the database four more times on every search and page of a
+    logged-in user (tests/dissemination/test_permission_labels.py compares
+    the two)."""
+    labels = ["public"]
+    if not user_obj or user_obj.is_anonymous:
+        return labels
+    labels.append("creator-%s" % user_obj.id)
+    orgs = logic.get_action("organization_list_for_user")(
+        {"user": user_obj.name, "auth_user_obj": user_obj}, {"permission": "read"})
+    labels.extend("member-%s" % o["id"] for o in orgs)
+    if authz.check_config_permission("allow_dataset_collaborators"):
+        datasets = logic.get_action("package_collaborator_list_for_user")(
+            {"ignore_auth": True}, {"id": user_obj.id})
+        labels.extend("collaborator-%s" % d["package_id"] for d in datasets)
+    return labels
