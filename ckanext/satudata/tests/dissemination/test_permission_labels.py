@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 import ckan.lib.plugins as lib_plugins
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.tests import factories, helpers
 
@@ -47,35 +48,50 @@ def people(walidata):
     return people
 
 
-def _labels(user_name):
-    user = model.User.get(user_name) if user_name else None
-    ours = lib_plugins.get_permission_labels().get_user_dataset_labels(user)
-    core = DefaultPermissionLabels().get_user_dataset_labels(user)
-    return ours, core
+@pytest.fixture
+def labels(app):
+    """(the portal's labels, core's) of a user, in a request of theirs (the
+    user logged in, as CKAN identifies a cookie or an API token) and outside
+    any request; both must agree."""
+    import flask_login
+
+    def labels_of(user_name):
+        user = user_name if isinstance(user_name, model.User) else \
+            model.User.get(user_name) if user_name else None
+        plugin = lib_plugins.get_permission_labels()
+        outside = plugin.get_user_dataset_labels(user)
+        with app.flask_app.test_request_context():
+            if user:
+                flask_login.login_user(user)
+            ours = plugin.get_user_dataset_labels(user)
+            core = DefaultPermissionLabels().get_user_dataset_labels(user)
+        assert outside == ours, user_name
+        return ours, core
+    return labels_of
 
 
-def test_the_labels_are_cores_and_the_team_label(people):
+def test_the_labels_are_cores_and_the_team_label(people, labels):
     for who, user in list(people.items()) + [("anonymous", None)]:
-        ours, core = _labels(user["name"] if user else None)
+        ours, core = labels(user["name"] if user else None)
         expected = core + ([WALIDATA_LABEL] if who in ("staf", "subkoord", "kabid") else [])
         assert ours == expected, who
     # and they say what they should: the editor reads dinkes, the left member
     # and the deleted OPD's admin read nothing of theirs, the sysadmin all OPDs
     dinkes = model.Group.get("dinkes").id
-    assert "member-%s" % dinkes in _labels("opd-editor")[0]
-    assert _labels("pindah-tugas")[0] == ["public", "creator-%s" % people["left"]["id"]]
-    assert _labels("dinas-lama-staf")[0] == ["public", "creator-%s" % people["closed"]["id"]]
-    assert len([label for label in _labels(people["sysadmin"]["name"])[0]
+    assert "member-%s" % dinkes in labels("opd-editor")[0]
+    assert labels("pindah-tugas")[0] == ["public", "creator-%s" % people["left"]["id"]]
+    assert labels("dinas-lama-staf")[0] == ["public", "creator-%s" % people["closed"]["id"]]
+    assert len([label for label in labels(people["sysadmin"]["name"])[0]
                 if label.startswith("member-")]) == 2
 
 
 @pytest.mark.ckan_config("ckan.auth.allow_dataset_collaborators", "true")
-def test_a_collaborator_label_as_core_gives_it(people):
+def test_a_collaborator_label_as_core_gives_it(people, labels):
     dataset = SdiDataset(owner_org=model.Group.get("dinkes").id)
     helpers.call_action("package_collaborator_create", context=site_context(),
                         id=dataset["id"], user_id=people["collaborator"]["id"],
                         capacity="editor")
-    ours, core = _labels("kolaborator")
+    ours, core = labels("kolaborator")
     assert ours == core
     assert "collaborator-%s" % dataset["id"] in ours
 
@@ -99,3 +115,18 @@ def test_a_logged_in_users_labels_read_the_user_no_more(app, people):
     user_reads = [s for s in statements if "FROM \"user\"" in s]
     assert user_reads == []
     assert [s for s in statements if "FROM member" in s]
+
+
+def test_a_user_named_after_a_sysadmins_id_gets_their_own_labels(people, labels):
+    """CKAN finds a user by `name = X OR id = X`. Its validators refuse a
+    name that is another user's id, but an account made before, or in the
+    database, can carry one: the labels never look a user up by name, so the
+    namesake of a sysadmin's id reads what is theirs, not every OPD's."""
+    sysadmin = people["sysadmin"]
+    with pytest.raises(tk.ValidationError):
+        factories.User(name=sysadmin["id"])
+    namesake = model.User(name=sysadmin["id"], email="namesake@example.org")
+    model.Session.add(namesake)
+    model.repo.commit()
+    ours, core = labels(namesake)
+    assert ours == ["public", "creator-%s" % namesake.id]
