@@ -15,7 +15,7 @@ from flask_babel import force_locale, get_translations
 from ckan.lib import i18n
 from ckan.tests import factories
 
-from ckanext.satudata.tests.helpers import SdiDataset
+from ckanext.satudata.tests.helpers import REPO_ROOT, SdiDataset
 
 # where the messages of the pages this portal serves come from: CKAN itself
 # and the core plugins it enables (test.ini, scripts/portal's ckan.ini)
@@ -85,6 +85,11 @@ def test_the_portal_says_sumber_data_as_everywhere(indonesian):
             if re.search(r"sumber ?daya(?! air)|kumpulan data\b", v, re.I)]
     assert said == []
     assert indonesian["Resources"] == "Sumber data"
+    # and the portal's own schema labels ("Jenis Sumber Daya" on the resource form)
+    schemas = REPO_ROOT / "ckanext" / "satudata" / "sdi" / "schemas"
+    for schema in schemas.glob("*.yaml"):
+        assert not re.search(r"sumber ?daya(?! air)|kumpulan data\b", schema.read_text(),
+                             re.I), schema.name
     assert indonesian[("{num} Dataset", 1)] == "{num} Dataset"
 
 
