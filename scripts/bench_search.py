@@ -541,20 +541,18 @@ def rebuild_phases(n: int) -> dict[str, Any]:
     import ckan.model as model
     from ckan.lib.plugins import lookup_package_plugin, plugin_validate
     from ckan.logic.schema import default_show_package_schema
-    from ckanext.satudata.search import dictize_batch, name_check, rebuild
+    from ckanext.satudata.search import rebuild
     from ckanext.satudata.search.index import PostgresPackageSearchIndex
     ids = [r[0] for r in model.Session.query(model.Package.id).filter(
         model.Package.state == "active").order_by(model.Package.name).limit(n)]
     index = PostgresPackageSearchIndex()
     spent = dict.fromkeys(("dictize", "validate_default", "validate_custom",
                            "after_dataset_show", "index_row"), 0.0)
+    rows = []
     clock = time.perf_counter
     started = clock()
-    for batch in [ids[i:i + rebuild.batch_size()] for i in range(0, len(ids),
-                                                                  rebuild.batch_size())]:
-        loaded = model.Session.query(model.Package).filter(model.Package.id.in_(batch)).all()
-        rebuild.before_batch_index.send(batch)
-        with dictize_batch.prefetched(loaded), name_check.batch(loaded):
+    for batch in rebuild._batches(ids, rebuild.batch_size()):
+        with rebuild.batch_opened(batch):
             for package_id in batch:
                 t0 = clock()
                 context = logic.fresh_context({"ignore_auth": True}, ignore_auth=True,
@@ -570,13 +568,11 @@ def rebuild_phases(n: int) -> dict[str, Any]:
                 t3 = clock()
                 logic.apply_after_dataset_show_plugins(context, custom)
                 t4 = clock()
-                index.row_for(dict(default, with_custom_schema=custom))
+                rows.append(index.row_for(dict(default, with_custom_schema=custom)))
                 t5 = clock()
                 for step, seconds in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
                     spent[step] += seconds
-        rebuild.after_batch_index.send(batch)
         model.Session.rollback()
-        del loaded
     total = clock() - started
     model.Session.remove()
     per = {step: round(seconds / len(ids) * 1000, 3) for step, seconds in spent.items()}
@@ -585,7 +581,48 @@ def rebuild_phases(n: int) -> dict[str, Any]:
     return {"datasets": len(ids), "ms_per_dataset": per,
             "total_ms_per_dataset": round(total / len(ids) * 1000, 3),
             "core_ms_per_dataset": round(core_ms, 3),
-            "core_only_ceiling_per_s": round(1000 / core_ms, 1)}
+            "core_only_ceiling_per_s": round(1000 / core_ms, 1),
+            "writing_ms_per_row": writing_times(rows)}
+
+
+def writing_times(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """The rebuild's writer thread writing these rows (a batch at a time, on
+    its own connection), ms per row: alone, and beside a thread busy in
+    Python as the rebuild's builder is, as one statement per batch (the
+    backend's write) and as psycopg2's executemany (a round trip per row,
+    each followed by a wait for the GIL)."""
+    import threading
+    import ckan.model as model
+    from ckanext.satudata.search import index, rebuild
+    rows = [row for row in rows if row]
+    engine = model.Session.get_bind()
+    size = rebuild.batch_size()
+
+    def write(many: bool) -> float:
+        t0 = time.perf_counter()
+        for start in range(0, len(rows), size):
+            batch = rows[start:start + size]
+            with engine.begin() as connection:
+                if many:
+                    connection.execute(index._UPSERT, batch)
+                else:
+                    index.PostgresPackageSearchIndex().write_rows(batch, connection)
+        return round((time.perf_counter() - t0) * 1000 / len(rows), 2)
+
+    def in_writer_thread(many: bool, busy: bool) -> float:
+        result: list[float] = []
+        done = threading.Event()
+        writer = threading.Thread(target=lambda: (result.append(write(many)), done.set()))
+        writer.start()
+        while busy and not done.is_set():
+            sum(range(1000))   # the builder: pure Python, holding the GIL
+        writer.join()
+        return result[0]
+    write(False)   # warm-up: statements compiled, pages in cache
+    return {"one_statement_alone": in_writer_thread(False, busy=False),
+            "one_statement_beside_busy_thread": in_writer_thread(False, busy=True),
+            "executemany_alone": in_writer_thread(True, busy=False),
+            "executemany_beside_busy_thread": in_writer_thread(True, busy=True)}
 
 
 def core_rebuild_config(config_path: str) -> str:
@@ -990,6 +1027,16 @@ def markdown(report: dict[str, Any]) -> str:
             "%.2f ms per dataset, a ceiling of %.0f datasets/s for one process even "
             "with the index row free." % (ph["core_ms_per_dataset"],
                                            ph["core_only_ceiling_per_s"])]
+        w = ph.get("writing_ms_per_row")
+        if w:
+            lines += ["", "The rebuild's writer thread writing those rows, ms per row: one "
+                      "statement per batch %.2f alone, %.2f beside a busy Python thread; "
+                      "psycopg2's executemany (the write before 2026-11-26) %.2f alone, "
+                      "%.2f beside a busy thread (%.1f×)." % (
+                          w["one_statement_alone"], w["one_statement_beside_busy_thread"],
+                          w["executemany_alone"], w["executemany_beside_busy_thread"],
+                          w["executemany_beside_busy_thread"]
+                          / w["one_statement_beside_busy_thread"])]
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ while the backend is installed; a single dataset still goes through core.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
 import sys
 from typing import Any, Callable, Collection, Iterator, Optional
@@ -113,32 +114,42 @@ class _Writer:
             self._pool.shutdown()
 
 
+@contextlib.contextmanager
+def batch_opened(ids: list[str]) -> Iterator[None]:
+    """While open, these datasets are in the session, the rows core's
+    ``package_dictize`` reads and the names its validation checks are
+    answered from one query each, and plugins have loaded their own rows
+    (``before_batch_index``)."""
+    # kept referenced while the batch runs: the session's identity map is weak
+    loaded = model.Session.query(model.Package).filter(model.Package.id.in_(ids)).all()
+    before_batch_index.send(ids)
+    try:
+        with dictize_batch.prefetched(loaded), name_check.batch(loaded):
+            yield
+    finally:
+        after_batch_index.send(ids)
+        del loaded
+
+
 def build_rows(ids: list[str], force: bool = False) -> list[dict[str, Any]]:
     """The index rows of these datasets, built as one batch (nothing written
     but the removal of deleted datasets, in the caller's session)."""
     from .index import PostgresPackageSearchIndex
     index = PostgresPackageSearchIndex()
-    # kept referenced while the batch runs: the session's identity map is weak
-    loaded = model.Session.query(model.Package).filter(model.Package.id.in_(ids)).all()
-    before_batch_index.send(ids)
     rows: list[dict[str, Any]] = []
-    try:
-        with dictize_batch.prefetched(loaded), name_check.batch(loaded):
-            for package_id in ids:
-                try:
-                    both = logic.package_show_default_and_custom_schemas(
-                        {"ignore_auth": True}, package_id)
-                    row = index.row_for(dict(both[0], with_custom_schema=both[1]))
-                except Exception as e:
-                    log.error("Error while indexing dataset %s: %r", package_id, e)
-                    if not force:
-                        raise
-                    continue
-                if row is not None:
-                    rows.append(row)
-    finally:
-        after_batch_index.send(ids)
-        del loaded
+    with batch_opened(ids):
+        for package_id in ids:
+            try:
+                both = logic.package_show_default_and_custom_schemas(
+                    {"ignore_auth": True}, package_id)
+                row = index.row_for(dict(both[0], with_custom_schema=both[1]))
+            except Exception as e:
+                log.error("Error while indexing dataset %s: %r", package_id, e)
+                if not force:
+                    raise
+                continue
+            if row is not None:
+                rows.append(row)
     return rows
 
 
