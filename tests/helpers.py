@@ -1,0 +1,127 @@
+"""Helpers the satudata tests share (fixtures live in conftest.py)."""
+import contextlib
+import email
+import email.policy
+import pathlib
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import requests
+
+import ckan.lib.jobs as jobs
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+# The repository root: scripts/, config/ and test.ini live there.
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def site_context():
+    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": user["name"], "ignore_auth": True}
+
+
+class SdiDataset(factories.Dataset):
+    """A dataset carrying the SDI fields the schema requires."""
+    topic = "pemerintahan_umum"
+    update_frequency = "tahunan"
+    period_start = "2025"
+    presentation_level = "kecamatan"
+    unit = "jiwa"
+    classification = "terbuka"
+
+
+def as_user(user):
+    return {"user": user["name"] if user else "", "ignore_auth": False}
+
+
+def transition(user, dataset, name, **kw):
+    from ckan.tests import helpers
+    return helpers.call_action("satudata_dataset_transition", context=as_user(user),
+                               id=dataset, transition=name, **kw)
+
+
+def walk(dataset, team, until="terbit"):
+    """Take a dataset along the SOP chain with the team's users."""
+    steps = [("assign", "subkoord", {"assignee": team["staf"]["name"]}),
+             ("submit", "staf", {}), ("approve", "subkoord", {}),
+             ("approve", "kabid", {}), ("publish", "staf", {})]
+    result = None
+    for name, role, extra in steps:
+        result = transition(team[role], dataset, name, **extra)
+        if result["state"] == until:
+            break
+    return result
+
+
+class MailSink:
+    """aiosmtpd handler keeping every message it is given (the smtp_sink fixture)."""
+
+    def __init__(self):
+        self.messages = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append({
+                "to": list(envelope.rcpt_tos), "from": envelope.mail_from,
+                "subject": str(msg["subject"]), "body": msg.get_content(),
+            })
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        with self._lock:
+            return [m for m in self.messages if address in m["to"]]
+
+    def recipients(self):
+        with self._lock:
+            return {r for m in self.messages for r in m["to"]}
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_worker():
+    """CKAN's RQ worker (it forks per job), burst mode: run what is queued."""
+    worker = jobs.Worker(["default"])
+    worker.work(burst=True)
+    failed = jobs.get_queue().failed_job_registry
+    assert failed.count == 0, "failed jobs: %s" % failed.get_job_ids()
+
+
+@contextlib.contextmanager
+def gunicorn_on_loopback(port, env, log_name, *gunicorn_args):
+    """CKAN as deployed (gunicorn, config/wsgi.py) on a loopback port, with the
+    given environment (its ini, database, Redis); yields the URL once it answers."""
+    url = "http://127.0.0.1:%d" % port
+    log = open(REPO_ROOT / ".run" / log_name, "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:%d" % port, "--timeout", "120",
+         *gunicorn_args, "--pythonpath", str(REPO_ROOT / "config"), "wsgi:application"],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                if requests.get(url + "/api/3/action/status_show", timeout=5).ok:
+                    break
+            except requests.RequestException:
+                pass
+            assert proc.poll() is None, "server exited, see .run/%s" % log_name
+            assert time.time() < deadline, "server did not start"
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

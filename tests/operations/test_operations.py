@@ -1,0 +1,175 @@
+"""Running the portal (issue 16): the health endpoint against the real
+services and a real background worker process, and the sysadmin page of mail
+that a real SMTP sink (aiosmtpd writing a Maildir) received."""
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ckan.tests import factories, helpers
+
+from tests.helpers import free_port, run_worker
+from tests.requests.helpers import SITI as REQUESTER
+
+pytestmark = pytest.mark.usefixtures("satudata_db", "clean_redis")
+
+
+@pytest.fixture(autouse=True)
+def no_jobs_left_behind():
+    """Jobs queued here without a worker must not run in later tests."""
+    yield
+    from ckan.lib.redis import connect_to_redis
+    connect_to_redis().flushdb()
+
+
+def health(app):
+    resp = app.get("/satudata/health")
+    return resp.status_code, resp.json
+
+
+def test_health_names_the_missing_worker_then_passes_with_one(app, ckan_config):
+    status, body = health(app)
+    assert status == 503 and body["failing"] == ["worker"]
+    assert body["checks"]["database"]["ok"] and body["checks"]["redis"]["ok"]
+
+    # CKAN's own worker command, as supervisord runs it
+    worker = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", ckan_config["__file__"],
+         "jobs", "worker"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            status, body = health(app)
+            if status == 200:
+                break
+            time.sleep(0.5)
+        assert status == 200, body
+        assert body["status"] == "ok" and body["checks"]["worker"]["workers"] >= 1
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    status, body = health(app)
+    assert status == 503 and "worker" in body["failing"]
+
+
+def test_health_names_redis_when_it_is_down(app, ckan_config, monkeypatch):
+    from ckanext.satudata.requests import ratelimit
+    monkeypatch.setitem(ckan_config, "ckan.redis.url", "redis://127.0.0.1:1/0")
+    monkeypatch.setattr(ratelimit, "_clients", {})
+    status, body = health(app)
+    assert status == 503 and {"redis", "worker"} <= set(body["failing"])
+    assert "database" not in body["failing"]
+
+
+def test_health_names_a_stuck_outbox(app, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.satudata.health_outbox_max_age", 0)
+    monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:%d" % free_port())
+    helpers.call_action("satudata_request_create", context={"user": ""}, **REQUESTER)
+    time.sleep(1.1)
+    status, body = health(app)
+    assert "outbox" in body["failing"] and body["checks"]["outbox"]["waiting"] >= 1
+
+
+@pytest.fixture
+def maildir_sink(tmp_path, ckan_config, monkeypatch):
+    """aiosmtpd's Maildir handler on a free port: the demo's sink."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Mailbox
+    maildir = tmp_path / "mail"
+    controller = Controller(Mailbox(str(maildir)), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:%d" % controller.port)
+    monkeypatch.setitem(ckan_config, "smtp.mail_from", "satudata@banyuwangikab.go.id")
+    monkeypatch.setitem(ckan_config, "smtp.starttls", False)
+    monkeypatch.setitem(ckan_config, "smtp.user", None)
+    monkeypatch.setitem(ckan_config, "ckanext.satudata.mail_sink_dir", str(maildir))
+    yield maildir
+    controller.stop()
+
+
+def test_a_filed_request_is_mailed_and_readable_by_sysadmins(app, maildir_sink, walidata):
+    created = helpers.call_action("satudata_request_create", context={"user": ""},
+                                  **REQUESTER)
+    run_worker()
+    sysadmin = factories.Sysadmin()
+    token = factories.APIToken(user=sysadmin["name"])["token"]
+    index = app.get("/ckan-admin/satudata/mail", headers={"Authorization": token})
+    assert index.status_code == 200 and created["number"] in index.body
+    assert REQUESTER["email"] in index.body
+    import bs4
+    link = [a["href"] for a in bs4.BeautifulSoup(index.body, "html.parser").find_all("a")
+            if "/ckan-admin/satudata/mail/" in a.get("href", "")][0]
+    body = app.get(link, headers={"Authorization": token}).body
+    assert created["number"] in body
+    # nobody else reads the requesters' mail
+    for user in (None, walidata["kabid"], factories.User()):
+        headers = {} if user is None else {
+            "Authorization": factories.APIToken(user=user["name"])["token"]}
+        assert app.get("/ckan-admin/satudata/mail", headers=headers).status_code == 403
+        assert app.get(link, headers=headers).status_code == 403
+
+
+# -- the outbox: backoff, failure, resend ------------------------------------------------
+
+def _outbox():
+    import sqlalchemy as sa
+    import ckan.model as model
+    from ckanext.satudata.model import outbox
+    return model.Session.execute(sa.select(outbox).order_by(outbox.c.id)).all()
+
+
+@pytest.mark.ckan_config("ckanext.satudata.outbox_max_attempts", "3")
+def test_outbox_backs_off_then_fails_then_resends(app, ckan_config, monkeypatch, cli,
+                                                  maildir_sink):
+    import datetime
+    import json
+    import ckan.model as model
+    from ckan.cli.cli import ckan
+    from ckanext.satudata.workflow import clock
+    from ckanext.satudata.notifications import outbox as notify
+
+    good = ckan_config["smtp.server"]
+    monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:%d" % free_port())
+    notify.queue("test", ["warga@example.org"], "Nomor permintaan", "Isi surat")
+    model.Session.commit()
+    start = clock.now()
+
+    assert notify.deliver_outbox() == {"sent": 0, "failed": 1}
+    row = _outbox()[0]
+    assert row.attempts == 1 and row.failed_at is None
+    assert 55 <= (row.next_attempt_at - start).total_seconds() <= 65      # 1 × base
+    # not due yet: nothing is tried again
+    assert notify.deliver_outbox() == {"sent": 0, "failed": 0}
+
+    def time_passes():
+        from ckanext.satudata.model import outbox
+        import sqlalchemy as sa
+        model.Session.execute(sa.update(outbox).values(
+            next_attempt_at=clock.now() - datetime.timedelta(seconds=1)))
+        model.Session.commit()
+
+    time_passes()
+    assert notify.deliver_outbox()["failed"] == 1
+    row = _outbox()[0]
+    assert 115 <= (row.next_attempt_at - clock.now()).total_seconds() <= 125  # 2 × base
+    time_passes()
+    notify.deliver_outbox()
+    row = _outbox()[0]
+    assert row.attempts == 3 and row.failed_at is not None                    # the last try
+    result = cli.invoke(ckan, ["satudata", "outbox", "status"])
+    assert json.loads(result.output.strip().splitlines()[-1]) == {
+        "sent": 0, "waiting": 0, "failed": 1}
+
+    # the sysadmin sees it and resends it once the mail server is back
+    sysadmin = factories.Sysadmin()
+    token = {"Authorization": factories.APIToken(user=sysadmin["name"])["token"]}
+    page = app.get("/ckan-admin/satudata/outbox", headers=token)
+    assert "warga@example.org" in page.body and "Failed" in page.body
+    assert app.get("/ckan-admin/satudata/outbox").status_code == 403
+    monkeypatch.setitem(ckan_config, "smtp.server", good)
+    app.post("/ckan-admin/satudata/outbox", data={"id": row.id}, headers=token)
+    notify.deliver_outbox()
+    assert notify.status() == {"sent": 1, "waiting": 0, "failed": 0}
+    assert len(list((maildir_sink / "new").iterdir())) == 1
