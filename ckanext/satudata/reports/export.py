@@ -3,29 +3,44 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
+# A spreadsheet runs a cell that starts with = + - @ (OWASP "CSV injection").
+# Which character splits cells is the reader's choice, not ours: Excel with
+# the Indonesian locale splits on ';', others on ',' or tab, and a reader that
+# splits on another separator than the writer used ignores our quotes. So
+# every place where any reader could start a cell (the cell's start, or after
+# ; , tab or a line break, past spaces and quote marks) gets a ' before a
+# formula character: the cell shows text, whatever the separator.
+_CELL_STARTS = re.compile(r"(^|[;,\t\r\n])(?=[\s\"]*[=+\-@])")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        return "'" + value   # no formula injection in a spreadsheet
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell no spreadsheet runs (numbers stay numbers)."""
+    if not isinstance(value, str) or _NUMBER.fullmatch(value):
+        return value
+    if value[:1] in ("\t", "\r"):   # OWASP: a reader may strip them, then see '='
+        value = "'" + value
+    return _CELL_STARTS.sub(r"\1'", value)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    # in XLSX a cell is a cell: only a leading '=' makes openpyxl write a formula
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _NUMBER.fullmatch(
+            value):
+        return "'" + value
     return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-        return True
-    except ValueError:
-        return False
 
 
 def to_csv(table: dict[str, Any]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label for _key, label in table["columns"]])
+    # every text cell quoted, so a reader honouring quotes keeps it one cell
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow([csv_cell(label) for _key, label in table["columns"]])
     for row in table["rows"]:
-        writer.writerow([_cell("" if row.get(k) is None else row.get(k))
+        writer.writerow([csv_cell("" if row.get(k) is None else row.get(k))
                          for k, _label in table["columns"]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")   # BOM: Excel reads UTF-8
 
@@ -41,7 +56,7 @@ def to_xlsx(tables: list[dict[str, Any]]) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table["rows"]:
-            sheet.append([_cell(row.get(k)) for k, _label in table["columns"]])
+            sheet.append([_xlsx_cell(row.get(k)) for k, _label in table["columns"]])
         for i, (_key, label) in enumerate(table["columns"], start=1):
             width = max([len(str(label))] + [len(str(r.get(_key) or "")) for r in table["rows"]])
             sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(
