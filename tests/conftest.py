@@ -80,3 +80,4 @@ def smtp_sink(ckan_config, monkeypatch):
     monkeypatch.setitem(ckan_config, "smtp.user", None)
     yield sink
     controller.stop()
+    assert not sink.refused, "the portal sent mail a relay refuses: %s" % sink.refused

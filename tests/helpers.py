@@ -62,14 +62,24 @@ class MailSink:
 
     def __init__(self):
         self.messages = []
+        self.refused = []   # the smtp_sink fixture fails a test that made any
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        # a relay's strictness: a malformed header is refused (550), not kept
+        from ckanext.satudata.operations.mail_sink import refusal
+        raw = envelope.original_content or envelope.content
+        reply = refusal(raw)
+        if reply:
+            with self._lock:
+                self.refused.append(reply)
+            return reply
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
         with self._lock:
             self.messages.append({
                 "to": list(envelope.rcpt_tos), "from": envelope.mail_from,
                 "subject": str(msg["subject"]), "body": msg.get_content(),
+                "message": msg,
             })
         return "250 Message accepted for delivery"
 

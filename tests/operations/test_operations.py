@@ -74,11 +74,12 @@ def test_health_names_a_stuck_outbox(app, ckan_config, monkeypatch):
 
 @pytest.fixture
 def maildir_sink(tmp_path, ckan_config, monkeypatch):
-    """aiosmtpd's Maildir handler on a free port: the demo's sink."""
+    """The demo's sink (aiosmtpd's Maildir, refusing malformed mail) on a free port."""
     from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Mailbox
+    from ckanext.satudata.operations.mail_sink import StrictMailbox
     maildir = tmp_path / "mail"
-    controller = Controller(Mailbox(str(maildir)), hostname="127.0.0.1", port=free_port())
+    controller = Controller(StrictMailbox(str(maildir)), hostname="127.0.0.1",
+                            port=free_port())
     controller.start()
     monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:%d" % controller.port)
     monkeypatch.setitem(ckan_config, "smtp.mail_from", "satudata@banyuwangikab.go.id")

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import email.headerregistry
+import email.utils
 import functools
+import logging
 from typing import Any, Optional
 
 import jinja2
@@ -16,7 +19,44 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.workflow import clock
 
+log = logging.getLogger(__name__)
+
 _app = None   # built once per process for rendering outside a request
+
+
+def check_sender(config) -> None:
+    """At startup: `smtp.mail_from` must be a bare address. CKAN's mailer puts
+    `ckan.site_title` in front of it, so a display name there gave every mail
+    `From: Title <Name <address>>`, which relays refuse. A display name is
+    dropped (with a warning); anything that is not one address stops the
+    start, as every mail would fail."""
+    for key in ("smtp.mail_from", "smtp.reply_to"):
+        raw = (config.get(key) or "").strip()
+        if not raw:
+            continue
+        try:
+            header = email.headerregistry.HeaderRegistry()("Reply-To", raw)
+            addresses = header.addresses
+            if header.defects or len(addresses) != 1 or not addresses[0].domain:
+                raise ValueError(", ".join(str(d) for d in header.defects) or raw)
+        except (ValueError, IndexError) as e:
+            raise ValueError("%s harus satu alamat surel / must be one mail address "
+                             "(%s): %r" % (key, e, raw))
+        if key == "smtp.mail_from" and raw != addresses[0].addr_spec:
+            log.warning("satudata: smtp.mail_from %r has a display name; CKAN adds "
+                        "ckan.site_title, so only %s is used", raw, addresses[0].addr_spec)
+            config[key] = addresses[0].addr_spec
+
+
+def send(recipient: str, subject: str, body: str) -> None:
+    """One mail through CKAN's mailer (its SMTP settings, INotifier plugins),
+    with the Message-ID CKAN leaves out, on the sender's domain."""
+    from ckan.lib.mailer import mail_recipient
+    check_sender(tk.config)   # the config may have changed since startup
+    sender = tk.config.get("smtp.mail_from") or ""
+    domain = sender.rpartition("@")[2].strip("> ") or None
+    mail_recipient("", recipient, subject, body,
+                   headers={"Message-ID": email.utils.make_msgid(domain=domain)})
 
 
 def fmt_deadline(value: Optional[dt.datetime]) -> str:

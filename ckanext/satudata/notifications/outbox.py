@@ -70,7 +70,7 @@ def deliver_outbox(limit: int = 200) -> dict:
     before the next one. A crash re-sends at most one mail, and a row that
     cannot be mailed (whatever the error) is counted as an attempt instead of
     stopping the rows after it."""
-    from ckan.lib.mailer import mail_recipient
+    from ckanext.satudata.notifications.mail import send
     sent = failed = 0
     last_id = 0
     for _ in range(limit):
@@ -81,7 +81,7 @@ def deliver_outbox(limit: int = 200) -> dict:
             break
         last_id = row.id
         try:
-            mail_recipient(row.recipient, row.recipient, row.subject, row.body)
+            send(row.recipient, row.subject, row.body)
         except Exception as e:  # MailerException, OSError, a malformed address...
             failed += 1
             attempts = row.attempts + 1

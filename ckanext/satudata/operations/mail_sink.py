@@ -1,13 +1,67 @@
-"""The mails the demo portal's local SMTP sink received (a Maildir)."""
+"""The demo portal's local SMTP sink: what it accepts (StrictMailbox, a Maildir
+that refuses a mail a real relay would refuse) and the mails it received."""
 from __future__ import annotations
 
+import email.errors
 import email.header
 import email.policy
 import mailbox
 import os
 from typing import Any, Optional
 
+from aiosmtpd.handlers import Mailbox
+
 import ckan.plugins.toolkit as tk
+
+# headers a relay wants once each; a mail without them is spam or refused
+REQUIRED_ONCE = ("From", "Date", "Message-ID")
+_STRICT = email.policy.default.clone(raise_on_defect=True)
+
+
+def header_problems(raw: bytes) -> list[str]:
+    """What a strict relay finds wrong in a message's header ([] if nothing):
+    a defect in any header (Python parses headers lazily, so each parsed
+    header's own defects are read), a required header missing or repeated,
+    a From that is not exactly one address, an address without a domain."""
+    try:
+        message = email.message_from_bytes(raw, policy=_STRICT)
+    except (email.errors.MessageError, ValueError) as e:
+        return ["message: %s" % e]
+    problems = ["message: %s" % d for d in message.defects]
+    for name in REQUIRED_ONCE:
+        count = len(message.get_all(name) or [])
+        if count != 1:
+            problems.append("%s: %d found, one expected" % (name, count))
+    for name, value in message.items():
+        problems.extend("%s: %s" % (name, d) for d in getattr(value, "defects", ()))
+        for address in getattr(value, "addresses", ()):
+            if not address.username or not address.domain:
+                problems.append("%s: not an address: %s" % (name, address))
+    from_ = message["From"]
+    if from_ is not None and len(getattr(from_, "addresses", ())) != 1:
+        problems.append("From: %d addresses, one expected" % len(from_.addresses))
+    return problems
+
+
+def refusal(raw: bytes) -> Optional[str]:
+    """The SMTP reply refusing a malformed message, None to accept it."""
+    problems = header_problems(raw)
+    if not problems:
+        return None
+    return "550 5.6.0 Malformed header: %s" % "; ".join(problems)[:400].replace("\r", " ").replace(
+        "\n", " ")
+
+
+class StrictMailbox(Mailbox):
+    """aiosmtpd's Maildir handler, refusing (550 5.6.0, nothing kept) what a
+    relay refuses. The demo runs it: `python -m aiosmtpd -c
+    ckanext.satudata.operations.mail_sink.StrictMailbox <maildir>`."""
+
+    async def handle_DATA(self, server, session, envelope):
+        reply = refusal(envelope.original_content or envelope.content)
+        if reply:
+            return reply
+        return await super().handle_DATA(server, session, envelope)
 
 
 def _directory() -> Optional[str]:
