@@ -18,6 +18,7 @@ from ckanext.satudata.dissemination import (finding_work, index_sync, read_guard
 from ckanext.satudata.dissemination import service as dissemination
 from ckanext.satudata.dissemination import views as dissemination_views
 from ckanext.satudata.dissemination.permission_labels import SatudataPermissionLabels
+from ckanext.satudata.notifications import mail
 from ckanext.satudata.operations import csrf_guard, middleware
 from ckanext.satudata.operations import views as operations_views
 from ckanext.satudata.reports import views as report_views
@@ -66,6 +67,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
                           "notifications/templates", "operations/templates"):
             tk.add_template_directory(config, templates)
         reports.install(config)
+        mail.check_sender(config)
 
     # IActions
     def get_actions(self):
