@@ -165,7 +165,8 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             validators.satudata_at_most,
             validators.satudata_one_of,
             validators.satudata_iso_date,
-            validators.satudata_clean_text)
+            validators.satudata_clean_text,
+            validators.satudata_resource_url)
 
     # ITemplateHelpers
     def get_helpers(self):

@@ -1,9 +1,11 @@
-"""The web app behind a reverse proxy, and bounded request bodies."""
+"""The web app behind a reverse proxy, bounded request bodies, and the safety
+headers of every answer (operations/headers.py)."""
 from __future__ import annotations
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import ckan.plugins.toolkit as tk
+from ckanext.satudata.operations import headers
 
 
 def max_upload_bytes() -> int:
@@ -20,4 +22,8 @@ def make_middleware(app, config):
     # a body larger than the largest allowed upload (plus the form around it)
     # is refused with 413 before it is read
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes() + 1024 * 1024
+    # registered after CKAN's own hooks: the download check runs once CKAN
+    # knows the user, the headers before CKAN's after-request hook
+    app.before_request(headers.refuse_unservable_download)
+    app.after_request(headers.secure_response)
     return app

@@ -216,6 +216,28 @@ def satudata_iso_date(value):
         raise Invalid(bilingual('Invalid date (YYYY-MM-DD): %s', value))
 
 
+# URL types whose URL the portal builds itself (an upload's file name; the
+# DataStore's placeholder), never a link a visitor follows as given
+_MANAGED_URL_TYPES = ("upload", "datastore")
+
+
+def satudata_resource_url(key, data, errors, context):
+    """A linked resource's URL is http(s): a ``javascript:``/``data:``/``file:``
+    link would run or leak in the visitor's browser (and broke downloads)."""
+    from urllib.parse import urlsplit
+    value = data.get(key)
+    if _empty(value) or data.get(key[:-1] + ("url_type",)) in _MANAGED_URL_TYPES:
+        return
+    try:
+        parts = urlsplit(str(value).strip())
+        scheme, host = parts.scheme.lower(), parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host:
+        errors[key].append(bilingual('The link must be an http:// or https:// address'))
+        raise StopOnError
+
+
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 MSG_UNSTORABLE = bilingual('The text contains invalid characters')
 
