@@ -7,8 +7,10 @@ Pure: no database, no CKAN. Everything else asks `decide()`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
+from urllib.parse import urlsplit
 
 from ckanext.satudata.workflow.clock import wib_date
 from ckanext.satudata.i18n import N_
@@ -302,3 +304,48 @@ TRANSITION_LABELS = {
     "withdraw": N_('Withdraw the request'),
     "extend": N_('Extend the deadline (7 working days)'),
 }
+
+
+# -- the delivered-data link -----------------------------------------------------------
+
+_LOCALE_PREFIX = re.compile(r"^/[a-z]{2}(?:_[A-Z]{2})?(?=/)")
+_PORTAL_RESOURCE_PATH = re.compile(
+    r"^/dataset/(?P<dataset>[A-Za-z0-9_-]{1,100})/resource/"
+    r"(?P<resource>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+    r"(?:/download(?:/[A-Za-z0-9._~%+-]{1,255})?)?/?$")
+# what a browser reads differently from urllib (``https://portal\@evil``),
+# or treats as invisible
+_AMBIGUOUS = re.compile(r"[\\\s\x00-\x1f\x7f]")
+
+
+def _origin(parts) -> tuple[str, str, int]:
+    scheme = parts.scheme.lower()
+    return (scheme, (parts.hostname or "").lower(),
+            parts.port or {"http": 80, "https": 443}.get(scheme, 0))
+
+
+def portal_resource_link(url: str, site_url: str) -> Optional[tuple[str, str]]:
+    """(dataset, resource id) when `url` is a link to a resource page (or its
+    download) on the portal at `site_url`: http(s), the portal's own host
+    and port, no user name, the path ``/dataset/<dataset>/resource/<id>``
+    (after the site's own path and an optional locale such as ``/id`` or
+    ``/en``), optionally ``/download[/<file>]``. Anything else is None: a
+    link is parsed, never searched for an id."""
+    if not isinstance(url, str) or not url or len(url) > 2000 or _AMBIGUOUS.search(url):
+        return None
+    try:
+        parts, site = urlsplit(url), urlsplit(site_url or "")
+        origin, site_origin = _origin(parts), _origin(site)
+    except ValueError:  # a port out of range, an unclosed IPv6 bracket
+        return None
+    if origin[0] not in ("http", "https") or not origin[1] or origin != site_origin \
+            or parts.username is not None or parts.password is not None:
+        return None
+    path, root = parts.path, site.path.rstrip("/")
+    if root:
+        if not path.startswith(root + "/"):
+            return None
+        path = path[len(root):]
+    path = _LOCALE_PREFIX.sub("", path, count=1)
+    match = _PORTAL_RESOURCE_PATH.match(path)
+    return (match.group("dataset"), match.group("resource")) if match else None

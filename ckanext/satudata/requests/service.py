@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import logging
 import os
-import re
 import secrets
 import uuid
 from typing import Any, Optional
@@ -313,20 +312,19 @@ def published_dataset(ref: str):
     return pkg if row is not None and row.published else None
 
 
-_RESOURCE_PATH = re.compile(r"/dataset/([^/]+)/resource/([0-9a-f-]{36})")
-
-
 def published_resource_url(url: str) -> bool:
-    """A link to a resource of a published dataset on this portal."""
-    match = _RESOURCE_PATH.search(url or "")
-    resource = None
-    if match:
-        resource = model.Resource.get(match.group(2))
-    if resource is None:
-        resource = model.Session.query(model.Resource).filter(
-            model.Resource.url == url, model.Resource.state == "active").first()
-    return bool(resource is not None and resource.state == "active"
-                and published_dataset(resource.package_id))
+    """A link to a resource of a published dataset on this portal: parsed
+    (``rules.portal_resource_link``), never searched for an id, so
+    ``javascript:…/resource/<id>`` or another host is no delivered link."""
+    link = p.portal_resource_link(url, tk.config.get("ckan.site_url") or "")
+    if link is None:
+        return False
+    dataset, resource_id = link
+    resource = model.Resource.get(resource_id)
+    if resource is None or resource.state != "active":
+        return False
+    pkg = published_dataset(resource.package_id)
+    return bool(pkg is not None and dataset in (pkg.id, pkg.name))
 
 
 def request_storage() -> str:
