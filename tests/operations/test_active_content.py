@@ -50,6 +50,10 @@ def published_with(team, files):
     return shown, {r["name"]: r for r in shown["resources"]}
 
 
+# an inline event handler, htmx's hx-on too (htmx evaluates it)
+INLINE_HANDLER = r"\s(on[a-z]+|hx-on[:a-z-]*)\s*=\s*[\"']"
+
+
 def assert_safety_headers(response):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
@@ -84,7 +88,23 @@ def test_the_portals_pages_have_no_inline_script(app):
         body = app.get(path).body
         for tag in re.findall(r"<script\b[^>]*>", body, flags=re.I):
             assert "src=" in tag or re.search(r"type=\"?application/(ld\+)?json", tag), (path, tag)
-        assert not re.search(r"\son[a-z]+\s*=\s*[\"']", body), path
+        assert not re.search(INLINE_HANDLER, body), path
+
+
+def test_the_resource_form_and_token_pages_have_no_inline_handler(app, opd_team):
+    """CKAN's resource upload field and API token pages had onclick/
+    onchange/hx-on handlers: the theme's templates move them to theme.js."""
+    import re
+    ds = SdiDataset(owner_org=opd_team["org"]["id"])
+    editor = opd_team["opd"]["name"]
+    token = helpers.call_action("api_token_create", context=site_context(), user=editor,
+                                name="uji")["token"]
+    for path in ("/dataset/%s/resource/new" % ds["name"], "/user/%s/api-tokens" % editor):
+        body = app.get(path, headers={"Authorization": token}).body
+        assert "data-satudata-" in body, path
+        assert not re.search(INLINE_HANDLER, body), (path, re.search(INLINE_HANDLER, body))
+        for tag in re.findall(r"<script\b[^>]*>", body, flags=re.I):
+            assert "src=" in tag or "application/json" in tag, (path, tag)
 
 
 # -- uploaded files --------------------------------------------------------------------

@@ -44,3 +44,36 @@ document.querySelectorAll(".table-responsive").forEach(function (el) {
   }).observe(document.body, {childList: true, subtree: true, attributes: true,
                               attributeFilter: ["aria-label"]});
 })();
+
+/* CKAN's inline event handlers, moved here (the portal's Content-Security-
+   Policy runs scripts from files only; templates/package/snippets/
+   resource_upload_field.html and user/snippets/api_token_*.html). */
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-satudata-check]");
+  if (!button) { return; }
+  var byId = function (name) { return name ? document.getElementById(name) : null; };
+  var check = byId(button.getAttribute("data-satudata-check"));
+  if (check) { check.checked = true; }
+  var clear = byId(button.getAttribute("data-satudata-clear"));
+  if (clear) { clear.value = ""; }
+  var click = byId(button.getAttribute("data-satudata-click"));
+  if (click) { click.click(); }
+  var focus = byId(button.getAttribute("data-satudata-focus"));
+  if (focus) { focus.focus(); }
+});
+document.addEventListener("change", function (event) {
+  if (!event.target.matches || !event.target.matches("input[name=token]")) { return; }
+  var revoke = document.getElementById("revoke-tokens-button");
+  if (revoke) { revoke.disabled = !document.querySelector("input[name=token]:checked"); }
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  if (!event.target.closest || !event.target.closest("[data-satudata-token-revoke]")) { return; }
+  var revoke = document.getElementById("revoke-tokens-button");
+  if (revoke) { revoke.disabled = true; }
+});
+document.addEventListener("htmx:afterSettle", function () {
+  var created = document.querySelector("#api-tokens-table tbody tr");
+  if (created && document.querySelector("[data-satudata-token-created]")) {
+    created.scrollIntoView(false);
+  }
+});
