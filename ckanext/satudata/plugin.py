@@ -19,7 +19,7 @@ from ckanext.satudata.dissemination import service as dissemination
 from ckanext.satudata.dissemination import views as dissemination_views
 from ckanext.satudata.dissemination.permission_labels import SatudataPermissionLabels
 from ckanext.satudata.notifications import mail
-from ckanext.satudata.operations import csrf_guard, middleware
+from ckanext.satudata.operations import core_inputs, csrf_guard, middleware
 from ckanext.satudata.operations import views as operations_views
 from ckanext.satudata.reports import views as report_views
 from ckanext.satudata.requests import actions as request_actions
@@ -103,6 +103,8 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             request_actions.satudata_request_list, request_actions.satudata_request_transition,
             request_actions.satudata_request_dataset_create,
             objection.satudata_objection_file, objection.satudata_objection_decide,
+            # core actions that answered 500 to a missing parameter
+            core_inputs.group_autocomplete, core_inputs.organization_autocomplete,
         )
         # read guard outside, held revision inside: an outsider never reaches it
         actions["package_show"] = chained(read_guard.package_show, revision_edits.package_show)
@@ -110,7 +112,12 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
                                            revision_edits.resource_show)
         if p.plugin_loaded("activity"):
             actions.update(_by_name(read_guard.package_activity_list, read_guard.activity_show,
-                                    read_guard.activity_data_show, read_guard.activity_diff))
+                                    read_guard.activity_data_show, read_guard.activity_diff,
+                                    read_guard.user_activity_list,
+                                    read_guard.dashboard_activity_list,
+                                    read_guard.organization_activity_list,
+                                    read_guard.group_activity_list,
+                                    read_guard.recently_changed_packages_activity_list))
         if p.plugin_loaded("dcat"):
             actions.update(_by_name(read_guard.dcat_dataset_show))
         return actions
@@ -131,6 +138,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             dissemination_auth.package_relationship_create,
             dissemination_auth.package_relationship_update,
             dissemination_auth.package_relationship_delete,
+            dissemination_auth.organization_update, dissemination_auth.group_update,
             revision_edits.auth_resource_show, revision_edits.auth_resource_update,
             revision_edits.auth_resource_patch, revision_edits.auth_resource_delete,
             request_auth.satudata_request_create, request_auth.satudata_request_show,

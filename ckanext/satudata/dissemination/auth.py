@@ -115,11 +115,68 @@ package_relationship_create = _relationships_refused("package_relationship_creat
 package_relationship_update = _relationships_refused("package_relationship_update")
 package_relationship_delete = _relationships_refused("package_relationship_delete")
 resource_view_create = _view_guard("resource_view_create", lambda d: d.get("resource_id"))
-resource_view_update = _view_guard("resource_view_update", lambda d: d.get("resource_id"))
 resource_view_reorder = _view_guard("resource_view_reorder", lambda d: d.get("resource_id"))
 resource_view_delete = _view_guard("resource_view_delete", _view_resource)
 
 
+@tk.chained_auth_function
+def resource_view_update(next_auth, context, data_dict):
+    """Against the view's own resource, not the ``resource_id`` the caller
+    sends (core's check: an editor of one OPD naming their own resource could
+    change another OPD's views). A view moved to another resource needs the
+    right to both."""
+    data_dict = data_dict or {}
+    stored = _view_resource(data_dict)
+    if stored is None:
+        raise tk.ObjectNotFound(bilingual('View not found'))
+    sent = data_dict.get("resource_id")
+    resources = [stored] + ([sent] if sent not in (None, "", stored) else [])
+    for resource_id in resources:
+        if _published_resource(resource_id):
+            return _VIEW_REFUSED
+        result = next_auth(context, dict(data_dict, resource_id=resource_id))
+        if not result.get("success"):
+            return result
+    return {"success": True}
+
+
+
+# What makes an OPD an OPD: its datasets' pages, permission labels and the
+# chain all hang on it. Only sysadmins (who skip auth functions) change them.
+_OPD_IDENTITY = ("state", "is_organization", "type", "approval_status")
+_OPD_IDENTITY_REFUSED = bilingual("Only sysadmins can delete an organization, turn it into a group or change its type or approval")
+
+
+def _same(field, stored, sent) -> bool:
+    if field == "is_organization":
+        try:
+            return tk.asbool(sent) == bool(stored)
+        except ValueError:
+            return False
+    return sent == stored
+
+
+def _identity_guard(name):
+    """``organization_update``/``group_update`` (and their ``_patch``, which
+    sends the stored values back unchanged): an admin edits the title, the
+    description, the image, never the fields in ``_OPD_IDENTITY``."""
+    @tk.chained_auth_function
+    def auth(next_auth, context, data_dict):
+        data_dict = data_dict or {}
+        ref = data_dict.get("id") or data_dict.get("name")
+        group = model.Group.get(ref) if isinstance(ref, str) else None
+        if group is not None:
+            for field in _OPD_IDENTITY:
+                if field in data_dict and not _same(field, getattr(group, field),
+                                                    data_dict[field]):
+                    return {"success": False, "msg": _OPD_IDENTITY_REFUSED}
+        return next_auth(context, data_dict)
+    auth.__name__ = auth.__qualname__ = name
+    return auth
+
+
+organization_update = _identity_guard("organization_update")
+group_update = _identity_guard("group_update")
 
 
 satudata_sla_report = access.walidata_only(

@@ -167,6 +167,14 @@ def _activity(activity_id: Optional[str]):
     return model.Session.get(Activity, activity_id) if activity_id else None
 
 
+def _about_a_dataset(activity_type: Optional[str]) -> bool:
+    """Activities whose object is a dataset: its own ("new package", ...)
+    and its resources' views ("new resource view", ...: core gives those no
+    permission labels, so its label filter lets them through)."""
+    kind = activity_type or ""
+    return kind.endswith("package") or kind.endswith("resource view")
+
+
 def _activity_guard(up_func, context, data_dict):
     """An activity of a dataset the caller cannot read is as missing as an
     activity that never was; activities of groups, organizations and users
@@ -175,7 +183,7 @@ def _activity_guard(up_func, context, data_dict):
         return up_func(context, data_dict)
     except (tk.NotAuthorized, tk.ObjectNotFound):
         activity = _activity(_ref(data_dict))
-        if activity is not None and not (activity.activity_type or "").endswith("package"):
+        if activity is not None and not _about_a_dataset(activity.activity_type):
             raise
         if activity is not None and _can_read(context, activity.object_id):
             raise
@@ -190,6 +198,75 @@ def _named_activity_guard(name: str):
     return tk.chained_action(guard)
 
 
+def _activity_limit(data_dict) -> int:
+    """The number of activities core answers for ``data_dict``: its own
+    default and maximum (the schema of core's activity lists)."""
+    default = tk.asint(tk.config.get("ckan.activity_list_limit") or 31)
+    maximum = tk.asint(tk.config.get("ckan.activity_list_limit_max") or 100)
+    try:
+        asked = int(data_dict.get("limit")) if data_dict.get("limit") not in (None, "") \
+            else default
+    except (TypeError, ValueError):
+        asked = default   # core has already refused it
+    return min(max(asked, 0), maximum)
+
+
+# batches asked for beyond the first when filling a page of activities
+_MORE_BATCHES = 10
+
+
+def _readable_activities(up_func, context, data_dict):
+    """Core's activity list without the activities of datasets the caller
+    cannot read (core filters a dataset's own activities by the labels they
+    had when written; not its views', nor a dataset withdrawn since). A page
+    keeps its length: what is left out is made up from the following ones,
+    so core's "older" link (a page of ``limit + 1``) stays right."""
+    result = up_func(context, data_dict)
+    if _sees_everything(context) or not isinstance(result, list):
+        return result
+    readable: dict[str, bool] = {}
+
+    def shown(activity) -> bool:
+        if not _about_a_dataset(activity.get("activity_type")):
+            return True
+        ref = activity.get("object_id")
+        if ref not in readable:
+            readable[ref] = _can_read(context, ref)
+        return readable[ref]
+
+    kept = [a for a in result if shown(a)]
+    if len(kept) == len(result):
+        return result
+    data_dict = dict(data_dict or {})
+    limit = _activity_limit(data_dict)
+    # "after" without "before": core counts from the oldest, answers newest first
+    oldest_first = bool(data_dict.get("after")) and not data_dict.get("before")
+    offset = tk.asint(data_dict.get("offset") or 0)
+    batch = result
+    for _ in range(_MORE_BATCHES):
+        if len(kept) >= limit or not limit or len(batch) < limit:
+            break
+        offset += len(batch)
+        batch = up_func(context, dict(data_dict, offset=offset, limit=limit))
+        more = [a for a in batch if shown(a)]
+        kept = more + kept if oldest_first else kept + more
+    return kept[-limit:] if oldest_first else kept[:limit]
+
+
+def _activity_list_guard(name: str):
+    @tk.side_effect_free
+    def guard(up_func, context, data_dict):
+        return _readable_activities(up_func, context, data_dict)
+    guard.__name__ = guard.__qualname__ = name
+    return tk.chained_action(guard)
+
+
+user_activity_list = _activity_list_guard("user_activity_list")
+dashboard_activity_list = _activity_list_guard("dashboard_activity_list")
+organization_activity_list = _activity_list_guard("organization_activity_list")
+group_activity_list = _activity_list_guard("group_activity_list")
+recently_changed_packages_activity_list = _activity_list_guard(
+    "recently_changed_packages_activity_list")
 activity_show = _named_activity_guard("activity_show")
 activity_data_show = _named_activity_guard("activity_data_show")
 activity_diff = _named_activity_guard("activity_diff")
