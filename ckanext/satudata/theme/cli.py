@@ -16,13 +16,21 @@ def preview():
 
 @preview.command()
 def token():
-    """Print a fresh API token of the site user for ckanext-xloader (older
-    tokens of that name are revoked)."""
+    """Print a fresh API token for ckanext-xloader's worker and revoke the
+    older ones: the token of the loader's own account (neither sysadmin nor
+    member of any OPD; dissemination/live_data.py says what it may do). Run it
+    again to rotate, then restart the web server and the worker."""
+    from ckanext.satudata.dissemination import live_data
+    loader = live_data.ensure_loader_user()
     site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     ctx = {"ignore_auth": True, "user": site["name"]}
-    for old in model.Session.query(model.ApiToken).filter_by(user_id=site["id"], name=TOKEN_NAME):
+    # the site user's tokens of that name came from earlier versions: a
+    # sysadmin's token must not stay valid in an old configuration file
+    for old in model.Session.query(model.ApiToken).filter(
+            model.ApiToken.name == TOKEN_NAME,
+            model.ApiToken.user_id.in_([site["id"], loader.id])):
         tk.get_action("api_token_revoke")(ctx, {"jti": old.id})
-    made = tk.get_action("api_token_create")(ctx, {"user": site["name"], "name": TOKEN_NAME})
+    made = tk.get_action("api_token_create")(ctx, {"user": loader.name, "name": TOKEN_NAME})
     click.echo(made["token"])
 
 

@@ -8,6 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckanext.xloader.interfaces import IXloader
 
+from ckanext.satudata.dissemination import live_data
 from ckanext.satudata.theme import chart_view, cli, helpers, preview
 
 
@@ -22,10 +23,19 @@ class SatudataThemePlugin(p.SingletonPlugin):
         tk.add_resource("assets", "satudata_theme")
 
 
-@tk.blanket.actions(preview.get_actions)
 class SatudataPreviewPlugin(p.SingletonPlugin):
+    """The preview's plugin also holds the DataStore/xloader seams of the
+    live version (dissemination/live_data.py): they exist only with them."""
     p.implements(IXloader, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+
+    def get_actions(self):
+        return dict(preview.get_actions(), **live_data.get_actions())
+
+    def get_auth_functions(self):
+        return live_data.get_auth_functions()
 
     def can_upload(self, resource_id):
         return preview.can_upload(resource_id)

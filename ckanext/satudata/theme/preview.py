@@ -7,10 +7,10 @@ public dataset is (re)submitted to ckanext-xloader, after the approved bytes
 are in place. A withdrawn dataset is private again, so CKAN's datastore auth
 (resource_show) refuses its tables to everyone outside the team and the OPD.
 
-The DataStore's own bookkeeping flags (`datastore_active`) are not content:
-an edit of a published dataset is held as a revision and these flags are
-volatile there, so the patch the DataStore and xloader send as the site user
-is written onto the live resource directly."""
+What the loader and the DataStore keep on a resource (hash, last_modified,
+flags) is written onto the live resource directly, never as a revision; direct
+DataStore writes, hidden tables and the loader's token are guarded in
+dissemination/live_data.py."""
 from __future__ import annotations
 
 import logging
@@ -82,30 +82,6 @@ def satudata_dataset_transition(next_action, context, data_dict):
     return result
 
 
-_DATASTORE_FLAGS = ("datastore_active", "datastore_contains_all_records_of_source_file")
-
-
-@tk.chained_action
-def resource_patch(next_action, context, data_dict):
-    data_dict = data_dict or {}
-    res = model.Resource.get(data_dict.get("id") or "")
-    if (res is None or "datastore_active" not in data_dict
-            or context.get("user") != _site_user() or not published(res.id)):
-        return next_action(context, data_dict)
-    import ckan.logic as logic
-    tk.check_access("resource_patch", context, data_dict)
-    extras = dict(res.extras or {})
-    for key in _DATASTORE_FLAGS:
-        if key in data_dict:
-            extras[key] = tk.asbool(data_dict[key])
-    res.extras = extras
-    model.Session.add(res)
-    model.Session.flush()
-    logic.index_update_package({"ignore_auth": True}, res.package_id)
-    model.repo.commit()
-    return tk.get_action("resource_show")({"ignore_auth": True}, {"id": res.id})
-
-
 @tk.chained_action
 def xloader_submit(next_action, context, data_dict):
     """ckanext-xloader 2.5's duplicate check reads a resource id out of the
@@ -148,7 +124,6 @@ def before_resource_show(resource: dict) -> dict:
 def get_actions():
     import ckan.plugins as plugins
     actions = {"satudata_dataset_transition": satudata_dataset_transition,
-               "resource_patch": resource_patch,
                "resource_create_default_resource_views": resource_create_default_resource_views}
     if plugins.plugin_loaded("xloader"):
         actions["xloader_submit"] = xloader_submit
