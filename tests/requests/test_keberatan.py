@@ -10,7 +10,9 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.satudata.workflow import clock
+import ckan.model as model
+
+from ckanext.satudata.workflow import clock, roles
 from ckanext.satudata.requests import objection_rules as k, rules as p
 
 from tests.helpers import as_user
@@ -105,8 +107,15 @@ def test_too_late_and_configurable_role(rejected, walidata, ckan_config, monkeyp
     with pytest.raises(NotAuthorized):
         helpers.call_action("satudata_objection_decide", context=as_user(walidata["kabid"]),
                             id=filed["id"], decision="uphold", comment="x")
+    with pytest.raises(NotAuthorized):   # the Subkoord who rejected it (issue 22)
+        helpers.call_action("satudata_objection_decide",
+                            context=as_user(walidata["subkoord"]), id=filed["id"],
+                            decision="uphold", comment="x")
+    other = factories.User(name="subkoord-lain")
+    roles.grant(other["id"], "subkoord", None)
+    model.repo.commit()
     decided = helpers.call_action("satudata_objection_decide",
-                                  context=as_user(walidata["subkoord"]), id=filed["id"],
+                                  context=as_user(other), id=filed["id"],
                                   decision="uphold", comment="Dibuka sebagian")
     assert decided["objections"][0]["status"] == "diterima"
 

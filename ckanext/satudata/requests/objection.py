@@ -66,7 +66,8 @@ def view(row, actor: p.Actor, who: str) -> dict[str, Any]:
         if not facts.pending_objection:
             may_file = {g: d.isoformat() for g, d in k.grounds(facts, today(), cal).items()}
     may_decide = bool(who == dr.INTERNAL and atasan_role() in actor.roles
-                      and any(o["status"] == k.DIAJUKAN for o in out))
+                      and any(o["status"] == k.DIAJUKAN for o in out)
+                      and actor.user_id not in answered_by(row.id))
     return {"objections": out, "objection_grounds": may_file,
             "may_decide_objection": may_decide}
 
@@ -83,7 +84,9 @@ def satudata_objection_file(context, data_dict):
     """
     tk.check_access("satudata_objection_file", context, data_dict)
     data = schema.validate(data_dict, schema.objection_file_schema(), context)
-    row = _row(data["id"])
+    # the request's row stays locked until the commit: two filings at once
+    # (one token, two tabs) queue here, and the second sees the first pending
+    row = _row(data["id"], lock=True)
     actor = dr.actor_for(context, row, data.get("access_token"))
     now = clock.now()
     with schema.refusals_as_ckan_errors():
@@ -120,7 +123,8 @@ def satudata_objection_decide(context, data_dict):
         table.c.request_id == row.id, table.c.status == k.DIAJUKAN).with_for_update()).first()
     with schema.refusals_as_ckan_errors():
         status = k.check_decision(pending.status if pending else "", actor.roles, atasan_role(),
-                                  data["decision"], data.get("comment") or "")
+                                  data["decision"], data.get("comment") or "",
+                                  decider=actor.user_id, answered_by=answered_by(row.id))
     now = clock.now()
     model.Session.execute(sa.update(table).where(table.c.id == pending.id).values(
         status=status, decided_at=now, decided_by=actor.user_id,
@@ -137,8 +141,20 @@ def satudata_objection_decide(context, data_dict):
     return _after(context, row, None)
 
 
-def _row(ref):
-    row = dr.get(ref or "")
+def answered_by(request_id: str) -> frozenset:
+    """Who took the answer an objection is about: the actors of the log's
+    events that closed the request (rejected it, delivered it, closed it as
+    unavailable), at any time; not the objections' own decisions."""
+    from ckanext.satudata.model import request_event
+    return frozenset(model.Session.execute(sa.select(request_event.c.actor_id).where(
+        request_event.c.request_id == request_id,
+        request_event.c.to_status.in_(p.CLOSED),
+        sa.not_(request_event.c.transition.startswith("keberatan_")),
+        request_event.c.actor_id.isnot(None))).scalars())
+
+
+def _row(ref, lock=False):
+    row = dr.get(ref or "", lock)
     if row is None:
         raise tk.ObjectNotFound(bilingual('Request not found'))
     return row

@@ -74,10 +74,16 @@ def check_filing(facts: Facts, is_requester: bool, ground: str, reason: str,
 
 
 def check_decision(status: str, roles: frozenset, atasan_role: str, decision: str,
-                   comment: str) -> str:
-    """The objection's new status, or `Refused` saying why."""
+                   comment: str, decider: Optional[str] = None,
+                   answered_by: frozenset = frozenset()) -> str:
+    """The objection's new status, or `Refused` saying why. `answered_by`:
+    who took the answer objected to (art. 36: the objection goes to the
+    superior of whoever answered): they never decide it, whatever roles they
+    also hold (separation of duties)."""
     if atasan_role not in roles:
         raise _forbid('Only the atasan PPID can decide an objection')
+    if decider is not None and decider in answered_by:
+        raise _forbid('Whoever took the decision objected to cannot decide the objection')
     if decision not in DECISIONS:
         raise _invalid('Unknown decision: %s', decision)
     if status != DIAJUKAN:
