@@ -136,7 +136,7 @@ auth_datastore_records_delete = _refused("datastore_records_delete")
 
 # -- the loader's own account ----------------------------------------------------
 
-def _is_loader(context) -> bool:
+def is_loader(context) -> bool:
     user = read_guard._caller(context)
     return user is not None and user.name == LOADER_USER and not user.sysadmin
 
@@ -151,7 +151,7 @@ def auth_xloader_submit(next_auth, context, data_dict):
     """xloader's callback (``xloader_hook``) reports a load with the loader's
     token and is checked as ``xloader_submit``."""
     resource_id = (data_dict or {}).get("resource_id") or (data_dict or {}).get("id")
-    if _is_loader(context) and _published_resource(resource_id) \
+    if is_loader(context) and _published_resource(resource_id) \
             and not (data_dict or {}).get("queue"):
         return {"success": True}
     return next_auth(context, data_dict)
@@ -160,19 +160,7 @@ def auth_xloader_submit(next_auth, context, data_dict):
 @tk.chained_auth_function
 def auth_resource_create_default_resource_views(next_auth, context, data_dict):
     resource = (data_dict or {}).get("resource") or {}
-    if _is_loader(context) and _published_resource(resource.get("id")):
-        return {"success": True}
-    return next_auth(context, data_dict)
-
-
-@tk.chained_auth_function
-def auth_resource_view_create(next_auth, context, data_dict):
-    """The default views of a loaded table (core creates them with the
-    callback's context): only the configured default view types."""
-    data_dict = data_dict or {}
-    default_types = tk.aslist(tk.config.get("ckan.views.default_views"))
-    if (_is_loader(context) and _published_resource(data_dict.get("resource_id"))
-            and data_dict.get("view_type") in default_types):
+    if is_loader(context) and _published_resource(resource.get("id")):
         return {"success": True}
     return next_auth(context, data_dict)
 
@@ -281,5 +269,4 @@ def get_auth_functions() -> dict:
         auth["xloader_submit"] = auth_xloader_submit
         auth["resource_create_default_resource_views"] = \
             auth_resource_create_default_resource_views
-        auth["resource_view_create"] = auth_resource_view_create
     return auth

@@ -105,6 +105,12 @@ def resource_create_default_resource_views(next_action, context, data_dict):
     if resource.get("id") and model.Resource.get(resource["id"]) is None:
         tk.check_access("resource_create_default_resource_views", context, data_dict)
         return []
+    from ckanext.satudata.dissemination import live_data
+    if live_data.is_loader(context):
+        # the loader reports a load of a published resource (live_data's auth):
+        # its default views are the portal's configured ones, made internally
+        tk.check_access("resource_create_default_resource_views", context, data_dict)
+        context = dict(context, ignore_auth=True)
     return next_action(context, data_dict)
 
 
