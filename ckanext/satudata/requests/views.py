@@ -10,10 +10,11 @@ contract / Workflow 2"); these views only collect input and show results.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 
-from flask import Blueprint, jsonify, make_response, send_file, session
+from flask import Blueprint, current_app, jsonify, make_response, send_file, session
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
@@ -27,8 +28,8 @@ satudata_requests = Blueprint("satudata_requests", __name__)
 
 # Where anonymous submissions arrive: the API action and the public form.
 FORM_PATH = "/permintaan-data/baru"
-SUBMIT_PATHS = {"/api/action/satudata_request_create",
-                "/api/3/action/satudata_request_create", FORM_PATH}
+FORM_ENDPOINT = "satudata_requests.new"
+SUBMIT_ACTION = "satudata_request_create"
 
 # The fields of the public form; `website` is the honeypot people never see.
 FORM_FIELDS = ("name", "email", "phone", "institution", "identity_number", "title",
@@ -104,6 +105,21 @@ def _exchange_token(number, token) -> None:
                               "request; you see the public page."))
 
 
+def _csrf_required(view):
+    """For the POSTs that put a request's token into the browser's session
+    (the form, the token box): CKAN lets anonymous POSTs through CSRF, so a
+    cross-site page could file a request or plant a token of its choosing in
+    a fresh visitor's session (login CSRF). The form on the page carries the
+    token (``h.csrf_input``)."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if tk.request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED"):
+            from ckan.config.middleware.flask_app import csrf
+            csrf.protect()   # CSRFError: 400
+        return view(*args, **kwargs)
+    return wrapper
+
+
 def _login():
     return tk.redirect_to(tk.h.url_for("user.login", came_from=tk.request.full_path))
 
@@ -125,20 +141,37 @@ def _render_form(data, errors=None, message=None):
     })
 
 
+def _api_call(request) -> bool:
+    return request.endpoint == "api.action"
+
+
+def _submission(request) -> bool:
+    """A POST that files a request: the form, or the action by whatever URL
+    reaches it (CKAN's routes: ``/api/action/<name>``, ``/api/<ver>/action/<name>``
+    with any version it accepts, ``/api/03/`` included), found by the route
+    Flask matched rather than by the path's spelling."""
+    if request.method != "POST":
+        return False
+    if request.endpoint == FORM_ENDPOINT:
+        return True
+    return _api_call(request) and (request.view_args or {}).get("logic_function") \
+        == SUBMIT_ACTION
+
+
 @satudata_requests.before_app_request
 def limit_submissions():
     request = tk.request
-    if request.method != "POST" or request.path not in SUBMIT_PATHS:
+    if not _submission(request):
         return None
     wait = ratelimit.retry_after(ratelimit.client_key(request, tk.current_user))
     if wait is None:
         return None
     message = ("Terlalu banyak permintaan terkirim; coba lagi dalam %d detik. / "
                "Too many requests submitted; try again in %d seconds." % (wait, wait))
-    if request.path.startswith("/api/"):
+    if _api_call(request):
         response = jsonify({"success": False, "error": {
             "__type": "Rate Limit", "message": message}})
-    elif request.path == FORM_PATH:
+    elif request.endpoint == FORM_ENDPOINT:
         # the form comes back with everything typed in: nothing is lost
         data = dict(_form_data(request.form), website="")
         response = _private_page(_render_form(data, message=message))
@@ -155,14 +188,15 @@ def count_accepted_submissions(response):
     """Only an accepted submission counts toward the limit: a refused one
     (a typo, a missing field) costs the citizen nothing."""
     request = tk.request
-    accepted = (response.status_code == 200 if request.path.startswith("/api/")
+    accepted = (response.status_code == 200 if _api_call(request)
                 else response.status_code in (302, 303))
-    if request.method == "POST" and request.path in SUBMIT_PATHS and accepted:
+    if _submission(request) and accepted:
         ratelimit.record(ratelimit.client_key(request, tk.current_user))
     return response
 
 
 @satudata_requests.route(FORM_PATH, methods=["GET", "POST"])
+@_csrf_required
 def new():
     """The public request form (anonymous allowed) and its confirmation."""
     if tk.request.method != "POST":
@@ -308,6 +342,7 @@ def track(number):
 
 
 @satudata_requests.route("/permintaan-data/<number>/token", methods=["POST"])
+@_csrf_required
 def open_with_token(number):
     """The requester types the access token from the email (a POST: the token
     stays out of URLs) and follows the request in this browser from then on."""

@@ -178,23 +178,38 @@ def satudata_identity_number(value):
 
 
 def _as_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError, OverflowError):
+    """An integer, or its decimal digits as text; not a bool, a fraction, a
+    blank, a list or an object (``int()`` takes some of those, or fails
+    with something other than ValueError)."""
+    if isinstance(value, bool):
         raise Invalid(bilingual('Must be an integer'))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit() \
+            and value.strip().isascii():
+        return int(value)
+    raise Invalid(bilingual('Must be an integer'))
+
+
+def _natural(value) -> int:
+    number = _as_int(value)
+    if number < 0:
+        raise Invalid(bilingual('Must be zero or more'))
+    return number
 
 
 def satudata_limit(value):
-    number = _as_int(value)
+    """A page size: 0 to 1000 (a whole number, bilingual refusals)."""
+    number = _natural(value)
     if number > 1000:
         raise Invalid(bilingual('At most 1000'))
     return number
 
 
 def satudata_at_most(most: int):
-    """An integer no larger than ``most`` (PostgreSQL's OFFSET is a bigint)."""
+    """A whole number from 0 to ``most`` (PostgreSQL's OFFSET is a bigint)."""
     def validator(value):
-        number = _as_int(value)
+        number = _natural(value)
         if number > most:
             raise Invalid(bilingual('At most %d', most))
         return number
