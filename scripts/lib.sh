@@ -114,6 +114,40 @@ ensure_datastore() {
   "$VENV/bin/python" -c 'import sys; from ckanext.datastore.cli import permissions_sql; print(permissions_sql(*sys.argv[1:]))' \
     "$db" "$ds" "$DB_USER" "$DB_USER" "$DS_RO_USER" | psql_admin -q -d "$ds" -v ON_ERROR_STOP=1 >/dev/null
 }
+# The test databases are copies of one migrated template (CREATE DATABASE …
+# TEMPLATE …, tests/workers.py makes one per pytest process), so no run
+# migrates from scratch. The template's name carries a hash of every migration
+# script and of test.ini's plugins: a new revision makes a new template, built
+# once (under a lock) by `ckan db upgrade`, core and the plugins' chains.
+test_template_key() {
+  local site; site="$("$VENV/bin/python" -c 'import ckan, os; print(os.path.dirname(ckan.__file__))')"
+  { grep '^ckan.plugins' "$ROOT/test.ini"
+    find "$site/migration" "$(dirname "$site")/ckanext/activity/migration" \
+         "$ROOT/ckanext/satudata/migration" -name '*.py' -print0 | sort -z | xargs -0 cat
+  } | md5sum | cut -c1-12
+}
+ensure_test_template() {
+  local tpl tmp old
+  tpl="satudata_tpl_$(test_template_key)"
+  exec 9>"$RUN/test-template.lock"
+  flock 9
+  if ! psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname='$tpl'" | grep -q 1; then
+    log "migrating the test template database $tpl (once per set of migrations)"
+    tmp="${tpl}_new$$"
+    psql_admin -qc "DROP DATABASE IF EXISTS $tmp"
+    psql_admin -qc "CREATE DATABASE $tmp OWNER $DB_USER ENCODING 'UTF8' TEMPLATE template0"
+    CKAN_SQLALCHEMY_URL="$(db_url "$tmp")" CKAN_REDIS_URL="$(redis_url 1)" \
+      "$VENV/bin/ckan" -c "$ROOT/test.ini" db upgrade >"$RUN/test-template.log" 2>&1 \
+      || { psql_admin -qc "DROP DATABASE IF EXISTS $tmp"; die "template migration failed, see $RUN/test-template.log"; }
+    psql_admin -qc "ALTER DATABASE $tmp RENAME TO $tpl"
+    # templates of older migrations: dropped unless a clone is being made from one
+    for old in $(psql_admin -tAc "SELECT datname FROM pg_database WHERE datname ~ '^satudata_tpl_[0-9a-f]{12}\$' AND datname <> '$tpl'"); do
+      psql_admin -qc "DROP DATABASE IF EXISTS $old" 2>/dev/null || true
+    done
+  fi
+  flock -u 9
+  echo "$tpl"
+}
 datastore_write_url() { db_url "$(datastore_db "$1")"; }
 datastore_read_url() { echo "postgresql://$DS_RO_USER:$DS_RO_USER@127.0.0.1:$PG_PORT/$(datastore_db "$1")"; }
 

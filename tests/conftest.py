@@ -6,27 +6,69 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import factories
 
+from tests import shims, workers
+
 # CKAN's factories fill titles and notes with random English words: seeded
 # per test (from its node id), so a test's data is the same on every run.
 from tests.search.ckan_core_plugin import (  # noqa: F401
     pytest_runtest_setup)
 
 
+# Each pytest process its databases (a copy of a migrated template) and Redis
+# database, so scripts/test can run the suite under pytest-xdist: tests/workers.py.
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    workers.own_databases(config)
+    shims.install()   # plugins load ~3x faster (each test loads them)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    workers.mark_migrated()   # after CKAN's own sessionstart loaded the config
+
+
+@pytest.fixture(scope="session")
+def reset_db():
+    """CKAN's fixture (behind ``clean_db``), emptying every table, ours too,
+    in a round trip or two (workers.reset_database)."""
+    factories.fake.unique.clear()
+    return workers.reset_database
+
+
+PLUGINS_WITH_TABLES = ("activity", "satudata", "satudata_search")
+_heads: dict = {}
+
+
+def behind_head(plugins=PLUGINS_WITH_TABLES):
+    """The plugins whose tables are not at their migrations' head: a test of
+    the migrations themselves may have left them down (a query, where running
+    alembic to find out takes ~100 ms a plugin)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from ckan.cli.db import _resolve_alembic_config
+    present = set(model.Session.execute(sa.text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+        "AND tablename LIKE '%alembic_version'")).scalars())
+    behind = []
+    for plugin in plugins:
+        if plugin not in _heads:
+            script = ScriptDirectory.from_config(Config(_resolve_alembic_config(plugin)))
+            _heads[plugin] = set(script.get_heads())
+        table = "%s_alembic_version" % plugin
+        current = set(model.Session.execute(sa.text(
+            "SELECT version_num FROM %s" % table)).scalars()) if table in present else set()
+        if current != _heads[plugin]:
+            behind.append(plugin)
+    model.Session.remove()
+    return behind
+
+
 @pytest.fixture
 def satudata_db(clean_db, migrate_db_for, with_plugins):
-    """A clean CKAN database with the activity, satudata and satudata_search tables."""
-    migrate_db_for("activity")
-    migrate_db_for("satudata")
-    migrate_db_for("satudata_search")
-    # clean_db only drops tables the first time; later it deletes the rows of
-    # CKAN's own tables, so empty ours too.
-    tables = model.Session.execute(sa.text(
-        "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
-        "WHERE schemaname = 'public' AND tablename LIKE 'satudata%' "
-        "AND tablename NOT LIKE '%alembic_version'")).scalar()
-    if tables:
-        model.Session.execute(sa.text("TRUNCATE %s" % tables))
-        model.Session.commit()
+    """An empty CKAN database with the activity, satudata and satudata_search
+    tables at their heads (clean_db empties every table: reset_db above)."""
+    for plugin in behind_head():
+        migrate_db_for(plugin)
 
 
 @pytest.fixture
