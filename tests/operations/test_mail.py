@@ -120,17 +120,37 @@ def test_the_sink_refuses_a_malformed_header_like_a_relay(strict_maildir, header
     assert kept["Message-ID"] == "<uji.1@banyuwangikab.go.id>"
 
 
-def test_the_outbox_counts_a_refusal_as_a_failed_try(strict_maildir, ckan_config, monkeypatch):
-    port, maildir = strict_maildir
-    monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:%d" % port)
-    monkeypatch.setitem(ckan_config, "smtp.mail_from", "satudata@banyuwangikab.go.id")
-    monkeypatch.setitem(ckan_config, "smtp.starttls", False)
-    monkeypatch.setitem(ckan_config, "smtp.user", None)
-    # an address with no domain: the envelope passes, the To header does not
-    notify.queue("test", ["warga"], "Subjek", "Isi")
-    notify.queue("test", ["warga@example.org"], "Subjek", "Isi")
+class RefusingRelay:
+    """A relay that refuses every mail at DATA, as it would a malformed one."""
+
+    async def handle_DATA(self, server, session, envelope):
+        return "550 5.6.0 Malformed header"
+
+
+def test_the_outbox_counts_a_refusal_as_a_failed_try(ckan_config, monkeypatch):
+    from aiosmtpd.controller import Controller
+    controller = Controller(RefusingRelay(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:%d" % controller.port)
+        monkeypatch.setitem(ckan_config, "smtp.mail_from", "satudata@banyuwangikab.go.id")
+        monkeypatch.setitem(ckan_config, "smtp.starttls", False)
+        monkeypatch.setitem(ckan_config, "smtp.user", None)
+        notify.queue("test", ["warga@example.org"], "Subjek", "Isi")
+        model.Session.commit()
+        assert notify.deliver_outbox() == {"sent": 0, "failed": 1}
+    finally:
+        controller.stop()
+    [row] = notify.unsent()
+    assert row.attempts == 1 and row.failed_at is None and "550" in row.last_error
+    assert row.next_attempt_at is not None     # tried again later
+
+
+def test_an_address_with_a_line_break_never_reaches_the_relay(smtp_sink):
+    # a trailing line feed passes Python's header check and ends the header
+    # block early: the sender refuses it before SMTP
+    notify.queue("test", ["warga@example.org\n"], "Subjek", "Isi")
     model.Session.commit()
-    assert notify.deliver_outbox() == {"sent": 1, "failed": 1}
-    failed = [row for row in notify.unsent() if row.recipient == "warga"]
-    assert failed[0].attempts == 1 and "550" in failed[0].last_error
-    assert len(_kept(maildir)) == 1
+    assert notify.deliver_outbox() == {"sent": 0, "failed": 1}
+    assert "linefeed" in notify.unsent()[0].last_error
+    assert smtp_sink.messages == [] and smtp_sink.refused == []

@@ -54,6 +54,84 @@ def test_health_names_the_missing_worker_then_passes_with_one(app, ckan_config):
     assert status == 503 and "worker" in body["failing"]
 
 
+@pytest.fixture
+def worker_process(ckan_config, monkeypatch):
+    """`ckan jobs worker` as supervisord runs it, once it has registered, on a
+    Redis database of this runner's own (concurrent runners flush the shared
+    one, and a flushed worker key would come back only at the next heartbeat)."""
+    import zlib
+    from ckanext.satudata.requests import ratelimit
+    db = 8 + zlib.crc32(ckan_config["sqlalchemy.url"].encode()) % 8
+    url = ckan_config["ckan.redis.url"].rpartition("/")[0] + "/%d" % db
+    monkeypatch.setitem(ckan_config, "ckan.redis.url", url)
+    monkeypatch.setattr(ratelimit, "_clients", {})
+    redis = ratelimit.fast_redis()
+    redis.flushdb()
+    proc = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", ckan_config["__file__"],
+         "jobs", "worker"], env=dict(os.environ, CKAN_REDIS_URL=url),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while health_worker(redis, proc.pid) is None:
+            assert proc.poll() is None and time.time() < deadline, "the worker did not start"
+            time.sleep(0.3)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+        proc.wait(timeout=30)
+        redis.flushdb()
+
+
+def health_worker(redis, pid):
+    import rq
+    return next((w for w in rq.Worker.all(connection=redis) if w.pid == pid), None)
+
+
+def test_health_an_idle_worker_is_healthy_a_killed_one_is_not(app, ckan_config, monkeypatch,
+                                                             worker_process):
+    import signal
+    # the old check called a worker dead after this many seconds without a
+    # heartbeat; RQ's idle worker sends one every 405 s
+    monkeypatch.setitem(ckan_config, "ckanext.satudata.health_worker_max_silence", 1)
+    for _ in range(3):
+        time.sleep(1.5)
+        status, body = health(app)
+        assert status == 200, body
+        assert body["checks"]["worker"]["workers"] == 1
+    os.kill(worker_process.pid, signal.SIGKILL)   # no goodbye: its Redis key stays
+    worker_process.wait(timeout=30)
+    status, body = health(app)
+    assert status == 503 and body["failing"] == ["worker"]
+    assert body["checks"]["worker"]["gone"] == 1
+
+
+def test_health_a_worker_stuck_on_one_job_is_not_healthy(app, ckan_config, monkeypatch,
+                                                        worker_process):
+    import rq
+    from ckan.lib import jobs
+    from ckanext.satudata.requests.ratelimit import fast_redis
+    monkeypatch.setitem(ckan_config, "ckanext.satudata.health_worker_max_busy", 2)
+    rq.Queue(jobs.add_queue_name_prefix("default"), connection=fast_redis()).enqueue(
+        time.sleep, 8, job_timeout=60)   # a job that hangs
+    deadline = time.time() + 30
+    while True:
+        status, body = health(app)
+        if status == 503:
+            break
+        assert time.time() < deadline, body
+        time.sleep(0.5)
+    assert body["failing"] == ["worker"]
+    [stuck] = body["checks"]["worker"]["stuck"]
+    assert stuck["state"] == "busy" and stuck["busy_seconds"] >= 2
+    # the job ends: the worker is idle, and healthy, again
+    deadline = time.time() + 30
+    while health(app)[0] != 200:
+        assert time.time() < deadline
+        time.sleep(0.5)
+
+
 def test_health_names_redis_when_it_is_down(app, ckan_config, monkeypatch):
     from ckanext.satudata.requests import ratelimit
     monkeypatch.setitem(ckan_config, "ckan.redis.url", "redis://127.0.0.1:1/0")

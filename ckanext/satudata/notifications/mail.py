@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import email.errors
 import email.headerregistry
 import email.utils
 import functools
@@ -24,38 +25,55 @@ log = logging.getLogger(__name__)
 _app = None   # built once per process for rendering outside a request
 
 
+def one_address(raw: str) -> email.headerregistry.Address:
+    """The single mail address `raw` names, or ValueError. A line break is
+    refused first: a trailing one passes Python's header check and ends the
+    header block early (the rest of the header lands in the body)."""
+    if "\r" in raw or "\n" in raw:
+        raise ValueError("linefeed or carriage return in an address: %r" % raw)
+    try:
+        header = email.headerregistry.HeaderRegistry()("To", raw)
+    except (IndexError, email.errors.HeaderParseError) as e:   # Python's parser on "a@"
+        raise ValueError("not a mail address (%s): %r" % (type(e).__name__, raw))
+    addresses = header.addresses
+    if header.defects or len(addresses) != 1 or not addresses[0].username \
+            or not addresses[0].domain:
+        raise ValueError("not one mail address (%s): %r" % (
+            ", ".join(str(d) for d in header.defects) or "%d found" % len(addresses), raw))
+    return addresses[0]
+
+
 def check_sender(config) -> None:
     """At startup: `smtp.mail_from` must be a bare address. CKAN's mailer puts
     `ckan.site_title` in front of it, so a display name there gave every mail
     `From: Title <Name <address>>`, which relays refuse. A display name is
     dropped (with a warning); anything that is not one address stops the
-    start, as every mail would fail."""
+    start, as every mail would fail. `smtp.reply_to` must be one address."""
     for key in ("smtp.mail_from", "smtp.reply_to"):
         raw = (config.get(key) or "").strip()
         if not raw:
             continue
         try:
-            header = email.headerregistry.HeaderRegistry()("Reply-To", raw)
-            addresses = header.addresses
-            if header.defects or len(addresses) != 1 or not addresses[0].domain:
-                raise ValueError(", ".join(str(d) for d in header.defects) or raw)
-        except (ValueError, IndexError) as e:
-            raise ValueError("%s harus satu alamat surel / must be one mail address "
-                             "(%s): %r" % (key, e, raw))
-        if key == "smtp.mail_from" and raw != addresses[0].addr_spec:
+            address = one_address(raw)
+        except ValueError as e:
+            raise ValueError("%s harus satu alamat surel / must be one mail address: %s"
+                             % (key, e))
+        if key == "smtp.mail_from" and raw != address.addr_spec:
             log.warning("satudata: smtp.mail_from %r has a display name; CKAN adds "
-                        "ckan.site_title, so only %s is used", raw, addresses[0].addr_spec)
-            config[key] = addresses[0].addr_spec
+                        "ckan.site_title, so only %s is used", raw, address.addr_spec)
+            config[key] = address.addr_spec
 
 
 def send(recipient: str, subject: str, body: str) -> None:
     """One mail through CKAN's mailer (its SMTP settings, INotifier plugins),
-    with the Message-ID CKAN leaves out, on the sender's domain."""
+    to one checked address, with the Message-ID CKAN leaves out, on the
+    sender's domain."""
     from ckan.lib.mailer import mail_recipient
     check_sender(tk.config)   # the config may have changed since startup
+    address = one_address(recipient)
     sender = tk.config.get("smtp.mail_from") or ""
-    domain = sender.rpartition("@")[2].strip("> ") or None
-    mail_recipient("", recipient, subject, body,
+    domain = sender.rpartition("@")[2] or None
+    mail_recipient("", address.addr_spec, subject, body,
                    headers={"Message-ID": email.utils.make_msgid(domain=domain)})
 
 

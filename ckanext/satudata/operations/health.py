@@ -1,8 +1,10 @@
-"""`/satudata/health`: database, Redis, background worker heartbeat and the
-notification backlog, each named, so a monitor knows what to fix."""
+"""`/satudata/health`: database, Redis, the background worker (alive and not
+stuck) and the notification backlog, each named, so a monitor knows what to fix."""
 from __future__ import annotations
 
 import datetime
+import os
+import socket
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,22 +25,67 @@ def _redis() -> dict[str, Any]:
 
 
 def _worker() -> dict[str, Any]:
-    from rq import Worker
+    """At least one worker on the portal's queue that is alive and not stuck.
+
+    Alive is RQ's own promise, not the age of a heartbeat: an idle worker
+    blocks on Redis for worker_ttl - 15 s (405 s by default) between
+    heartbeats, and each heartbeat keeps its Redis key for worker_ttl + 60 s
+    (a busy one every job_monitoring_interval, 30 s). A worker whose heartbeats
+    stop vanishes with its key; one killed on this host is seen at once (its
+    process is gone). Stuck: busy with one job beyond the job's timeout plus
+    RQ's own minute of grace, or beyond ckanext.satudata.health_worker_max_busy."""
+    import rq
+    from ckan.lib import jobs
     from ckanext.satudata.requests.ratelimit import fast_redis
-    silence = tk.asint(tk.config.get("ckanext.satudata.health_worker_max_silence"))
+    redis = fast_redis()
+    queue = rq.Queue(jobs.add_queue_name_prefix(jobs.DEFAULT_QUEUE_NAME), connection=redis)
+    max_busy = tk.asint(tk.config.get("ckanext.satudata.health_worker_max_busy") or 0)
     now = datetime.datetime.now(datetime.timezone.utc)
-    ages = []
-    for worker in Worker.all(connection=fast_redis()):
-        beat = worker.last_heartbeat
-        if beat is not None:
-            if beat.tzinfo is None:
-                beat = beat.replace(tzinfo=datetime.timezone.utc)
-            ages.append((now - beat).total_seconds())
-    if not ages:
-        return {"ok": False, "detail": "no background worker is running"}
-    youngest = min(ages)
-    return {"ok": youngest <= silence, "workers": len(ages),
-            "last_heartbeat_seconds": round(youngest, 1)}
+    alive, stuck, gone = [], [], 0
+    for worker in rq.Worker.all(queue=queue):
+        if _process_gone(worker):
+            gone += 1
+            continue
+        state = worker.get_state()
+        busy_for = limit = None
+        if state == "busy":
+            job = worker.get_current_job()
+            if job is not None and job.started_at is not None:
+                busy_for = (now - _aware(job.started_at)).total_seconds()
+                own = job.timeout + 60 if job.timeout and job.timeout > 0 else 0
+                limits = [x for x in (max_busy, own) if x > 0]
+                limit = min(limits) if limits else None
+        entry = {"name": worker.name, "state": state}
+        if busy_for is not None:
+            entry["busy_seconds"] = round(busy_for)
+        (stuck if limit is not None and busy_for > limit else alive).append(entry)
+    result: dict[str, Any] = {"ok": bool(alive), "workers": len(alive)}
+    if stuck:
+        result["stuck"] = stuck
+    if not alive:
+        result["detail"] = ("background worker stuck on a job" if stuck else
+                            "no background worker is running")
+    if gone:
+        result["gone"] = gone
+    return result
+
+
+def _aware(value: datetime.datetime) -> datetime.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+
+
+def _process_gone(worker) -> bool:
+    """A worker registered from this host whose process no longer exists
+    (killed without unregistering: its key would linger for minutes)."""
+    if not worker.pid or worker.hostname != socket.gethostname():
+        return False
+    try:
+        os.kill(worker.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:   # alive, another user's
+        return False
+    return False
 
 
 def _outbox() -> dict[str, Any]:

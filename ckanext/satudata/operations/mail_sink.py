@@ -32,7 +32,11 @@ def header_problems(raw: bytes) -> list[str]:
         count = len(message.get_all(name) or [])
         if count != 1:
             problems.append("%s: %d found, one expected" % (name, count))
-    for name, value in message.items():
+    try:
+        headers = message.items()   # parsed here, header by header
+    except Exception as e:  # Python's own parser fails on some (e.g. "To: a@")
+        return problems + ["header: unparseable (%s)" % type(e).__name__]
+    for name, value in headers:
         problems.extend("%s: %s" % (name, d) for d in getattr(value, "defects", ()))
         for address in getattr(value, "addresses", ()):
             if not address.username or not address.domain:
