@@ -106,10 +106,13 @@ ensure_database() {
 # `ckan datastore set-permissions` SQL (rendered without needing a config).
 DS_RO_USER=datastore_ro
 datastore_db() { echo "${1}_datastore"; }
-ensure_datastore() {
-  local db="$1" ds; ds="$(datastore_db "$1")"
+ensure_datastore_role() {
   psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname='$DS_RO_USER'" | grep -q 1 \
     || psql_admin -qc "CREATE ROLE $DS_RO_USER LOGIN PASSWORD '$DS_RO_USER' NOSUPERUSER NOCREATEDB NOCREATEROLE"
+}
+ensure_datastore() {
+  local db="$1" ds; ds="$(datastore_db "$1")"
+  ensure_datastore_role
   ensure_database "$ds"
   "$VENV/bin/python" -c 'import sys; from ckanext.datastore.cli import permissions_sql; print(permissions_sql(*sys.argv[1:]))' \
     "$db" "$ds" "$DB_USER" "$DB_USER" "$DS_RO_USER" | psql_admin -q -d "$ds" -v ON_ERROR_STOP=1 >/dev/null

@@ -111,6 +111,9 @@ def gunicorn_on_loopback(port, env, log_name, *gunicorn_args):
     """CKAN as deployed (gunicorn, config/wsgi.py) on a loopback port, with the
     given environment (its ini, database, Redis); yields the URL once it answers."""
     url = "http://127.0.0.1:%d" % port
+    from tests.workers import WORKER
+    if WORKER:   # one log per xdist worker: test-dcat-server-gw1.log
+        log_name = log_name.replace(".log", "-%s.log" % WORKER)
     log = open(REPO_ROOT / ".run" / log_name, "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:%d" % port, "--timeout", "120",

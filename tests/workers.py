@@ -69,7 +69,13 @@ def own_databases(config) -> None:
     template = os.environ.get("SATUDATA_TEST_TEMPLATE")
     admin = os.environ.get("SATUDATA_TEST_ADMIN_URL")
     url = os.environ.get("CKAN_SQLALCHEMY_URL")
-    if not (template and admin and url) or _is_xdist_controller(config):
+    if _is_xdist_controller(config):
+        # CKAN's sessionstart builds an app (~5 s of a core) for tests it never runs
+        ckan_setup = config.pluginmanager.get_plugin("ckan")
+        if ckan_setup is not None and hasattr(ckan_setup, "_tests_test_request_context"):
+            config.pluginmanager.unregister(ckan_setup)
+        return
+    if not (template and admin and url):
         return
     assert worker_number() < MAX_WORKERS, "at most %d workers (Redis has 16 databases)" % (
         MAX_WORKERS)
