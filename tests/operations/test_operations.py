@@ -29,15 +29,13 @@ def health(app):
     return resp.status_code, resp.json
 
 
-def test_health_names_the_missing_worker_then_passes_with_one(app, ckan_config):
+def test_health_names_the_missing_worker_then_passes_with_one(app, ckan_config,
+                                                              private_redis):
     status, body = health(app)
     assert status == 503 and body["failing"] == ["worker"]
     assert body["checks"]["database"]["ok"] and body["checks"]["redis"]["ok"]
 
-    # CKAN's own worker command, as supervisord runs it
-    worker = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", ckan_config["__file__"],
-         "jobs", "worker"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = start_worker(ckan_config, private_redis[0])
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -55,10 +53,9 @@ def test_health_names_the_missing_worker_then_passes_with_one(app, ckan_config):
 
 
 @pytest.fixture
-def worker_process(ckan_config, monkeypatch):
-    """`ckan jobs worker` as supervisord runs it, once it has registered, on a
-    Redis database of this runner's own (concurrent runners flush the shared
-    one, and a flushed worker key would come back only at the next heartbeat)."""
+def private_redis(ckan_config, monkeypatch):
+    """A Redis database of this runner's own for the worker tests: concurrent
+    runners share the test Redis, flush it and run workers on it."""
     import zlib
     from ckanext.satudata.requests import ratelimit
     db = 8 + zlib.crc32(ckan_config["sqlalchemy.url"].encode()) % 8
@@ -67,10 +64,24 @@ def worker_process(ckan_config, monkeypatch):
     monkeypatch.setattr(ratelimit, "_clients", {})
     redis = ratelimit.fast_redis()
     redis.flushdb()
-    proc = subprocess.Popen(
+    yield url, redis
+    redis.flushdb()
+
+
+def start_worker(ckan_config, redis_url):
+    """CKAN's own worker command, as supervisord runs it."""
+    return subprocess.Popen(
         [os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", ckan_config["__file__"],
-         "jobs", "worker"], env=dict(os.environ, CKAN_REDIS_URL=url),
+         "jobs", "worker"], env=dict(os.environ, CKAN_REDIS_URL=redis_url),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def worker_process(ckan_config, private_redis):
+    """A worker, once it has registered (a flushed worker key would come
+    back only at its next heartbeat, minutes later)."""
+    url, redis = private_redis
+    proc = start_worker(ckan_config, url)
     try:
         deadline = time.time() + 60
         while health_worker(redis, proc.pid) is None:
@@ -81,7 +92,6 @@ def worker_process(ckan_config, monkeypatch):
         if proc.poll() is None:
             proc.terminate()
         proc.wait(timeout=30)
-        redis.flushdb()
 
 
 def health_worker(redis, pid):
