@@ -1,0 +1,111 @@
+"""What the citizen meets, in Debian's Chromium (the fixtures of
+tests/theme/test_browser.py): the default chart read from its Chart.js
+config at 390 px and 1366 px (measures only as series, the categories with
+the year that is shown), and on a phone the download of a resource near the
+top of the dataset page and no page wider than the screen."""
+import io
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from ckan.tests import helpers
+
+from tests.helpers import site_context, walk
+from tests.theme.test_browser import (PHONE, browser, new_page, portal, run_worker,  # noqa: F401
+                                      shot, upload, view_ids)
+
+pytestmark = [pytest.mark.usefixtures("satudata_db"), pytest.mark.xdist_group("browser")]
+
+WIDE = {"width": 1366, "height": 900}
+LONG = (b"kode_wilayah,kecamatan,tahun,nilai\n"
+        b"35.10.20,Glagah,2023,35900\n35.10.21,Licin,2023,29100\n35.10.16,Kabat,2023,67800\n"
+        b"35.10.20,Glagah,2024,36210\n35.10.21,Licin,2024,29340\n35.10.16,Kabat,2024,68120\n")
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember")
+MONTHLY = ("tahun,bulan,nilai\n" + "".join(
+    "%d,%s,%d\n" % (year, month, 300 + i) for year in (2023, 2024)
+    for i, month in enumerate(BULAN))).encode()
+
+CHART_CONFIG = """() => {
+    const chart = window.Chart.getChart(document.getElementById('satudata-chart-canvas'));
+    const scales = chart.options.scales;
+    return {type: chart.config.type, labels: chart.data.labels,
+            series: chart.data.datasets.map(d => d.label),
+            values: chart.data.datasets.map(d => d.data),
+            title: chart.options.plugins.title.text,
+            axes: Object.keys(scales).map(k => scales[k].title && scales[k].title.text),
+            heading: document.getElementById('satudata-chart-title').textContent.trim()};
+}"""
+
+
+def add_csv(ds, name, data):
+    return helpers.call_action("resource_create", context=site_context(), package_id=ds["id"],
+                               name=name, format="CSV", url=name + ".csv", url_type="upload",
+                               upload=upload(name + ".csv", data, "text/csv"))
+
+
+@pytest.fixture
+def published(portal):
+    """The portal's dataset with a long table (kecamatan × tahun × nilai)
+    and a monthly one, published and loaded by the real worker."""
+    ds = portal["dataset"]
+    helpers.call_action("package_patch", context=site_context(), id=ds["id"],
+                        measurement="Jumlah penduduk", unit="jiwa")
+    tables = {"long": add_csv(ds, "penduduk-kecamatan-tahunan", LONG),
+              "monthly": add_csv(ds, "kunjungan-bulanan", MONTHLY)}
+    walk(ds["id"], portal["people"])
+    token = helpers.call_action("api_token_create", context=site_context(),
+                                user=portal["people"]["admin"]["name"], name="uji")["token"]
+    import ckan.model as model
+    model.repo.commit()
+    # this process runs without xloader: the server queues the loads
+    for res in tables.values():
+        answer = requests.post(portal["url"] + "/api/3/action/xloader_submit",
+                               json={"resource_id": res["id"]}, timeout=30,
+                               headers={"Authorization": token})
+        assert answer.ok, answer.text
+    run_worker(portal)
+    return dict(portal, tables=tables)
+
+
+def open_chart(page, portal, resource_id):
+    url, ds = portal["url"], portal["dataset"]
+    views = view_ids(url, resource_id)
+    assert "satudata_chart" in views, views
+    page.goto("%s/dataset/%s/resource/%s?view_id=%s" % (url, ds["name"], resource_id,
+                                                        views["satudata_chart"]))
+    frame = page.locator("iframe").first.element_handle().content_frame()
+    frame.wait_for_selector("#satudata-chart[data-ready='1']", state="attached", timeout=30000)
+    return frame
+
+
+def test_the_default_chart_plots_measures_by_category_with_the_year(published, browser):
+    for viewport in (PHONE, WIDE):
+        page = new_page(browser, viewport)
+        frame = open_chart(page, published, published["tables"]["long"]["id"])
+        drawn = frame.evaluate(CHART_CONFIG)
+        # the measure only: no `tahun` (≈2,000) series, no code
+        assert drawn["series"] == ["Jumlah penduduk (jiwa)"], drawn
+        assert drawn["labels"] == ["Glagah", "Licin", "Kabat"], drawn
+        assert drawn["values"] == [[36210, 29340, 68120]], drawn
+        # what a reader quotes: the dataset, the year shown, the axes
+        assert drawn["title"] == drawn["heading"] == "Jumlah Penduduk per Kecamatan, 2024"
+        assert set(drawn["axes"]) == {"Kecamatan", "Jumlah penduduk (jiwa)"}, drawn
+        # the other year, from the selector
+        frame.select_option("#satudata-chart-option", "2023")
+        drawn = frame.evaluate(CHART_CONFIG)
+        assert drawn["values"] == [[35900, 29100, 67800]], drawn
+        assert drawn["heading"] == "Jumlah Penduduk per Kecamatan, 2023"
+        width = "phone" if viewport is PHONE else "wide"
+        shot(page, "citizen-chart-long-%s" % width)
+
+        frame = open_chart(page, published, published["tables"]["monthly"]["id"])
+        drawn = frame.evaluate(CHART_CONFIG)
+        assert drawn["series"] == ["Jumlah penduduk (jiwa)"], drawn
+        # 24 months, each with its year, in order
+        assert drawn["labels"] == ["%s %d" % (m, y) for y in (2023, 2024) for m in BULAN], drawn
+        assert drawn["values"] == [[300 + i for i in range(12)] * 2], drawn
+        assert drawn["heading"].endswith("Januari 2023 – Desember 2024"), drawn
+        shot(page, "citizen-chart-monthly-%s" % width)
+        page.context.close()
