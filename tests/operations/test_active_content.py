@@ -80,6 +80,24 @@ def test_every_answer_carries_the_safety_headers(app, path):
     assert script_src.split() == ["script-src", "'self'"]
 
 
+
+def test_the_portals_own_styles_scripts_and_images_keep_their_type(app):
+    """CKAN's static files and webassets are the portal's own code, sent
+    with werkzeug's send_file (which names the file in a Content-Disposition):
+    they are not downloads. Typed as a download (octet-stream, attachment)
+    under nosniff, the browser refused every stylesheet and script."""
+    import re
+    page = app.get("/").body
+    css = re.search(r'href="(/webassets/[^"]+\.css)"', page).group(1)
+    js = re.search(r'src="(/webassets/[^"]+\.js)"', page).group(1)
+    for path, kind in ((css, "text/css"), (js, "javascript"),
+                       ("/satudata/logo.svg", "image/svg+xml"),
+                       ("/base/images/ckan-logo.png", "image/png")):
+        response = app.get(path)
+        assert kind in response.headers["Content-Type"], (path, response.headers)
+        assert "attachment" not in response.headers.get("Content-Disposition", ""), path
+        assert_safety_headers(response)
+
 def test_the_portals_pages_have_no_inline_script(app):
     """The home page and the request form (what a visitor meets) carry no
     executable inline script and no inline event handler."""

@@ -9,6 +9,7 @@ Two hooks on the Flask app (wired by ``middleware.make_middleware``):
   become a redirect. Such a download answers 404 "no download".
 * `secure_response` (after the view, before CKAN's own after-request hook):
   the safety headers on every answer, and for every file the portal sends
+  (its own static files and webassets apart)
   (a resource download, a held revision's file, a request's file, an
   export) a disposition and type decided here: a file is shown inline only
   when its served type, its names (the link's and the stored upload's) and
@@ -78,6 +79,13 @@ DOCUMENT_TYPES = frozenset((
     "application/vnd.oasis.opendocument.presentation",
 ))
 UNSAFE_TYPE = "application/octet-stream"
+
+# The portal's own files (CKAN's and the plugins' public/ folders, the
+# webassets bundles): its code, styles and images, not files people sent.
+# werkzeug's send_file names them in a Content-Disposition as it does a
+# download; typed as one (octet-stream) under nosniff, the browser would
+# refuse every stylesheet and script of every page.
+OWN_FILE_ENDPOINTS = frozenset(("static", "webassets.index"))
 
 # what a download link may lead to outside the portal
 REDIRECT_SCHEMES = ("http", "https")
@@ -165,6 +173,8 @@ def _secure_file(response) -> None:
 
 
 def _is_file(response) -> bool:
+    if request.endpoint in OWN_FILE_ENDPOINTS:
+        return False
     if _resource_download(request.endpoint) and response.status_code in (200, 206, 304):
         return True
     return "Content-Disposition" in response.headers
