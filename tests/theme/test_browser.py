@@ -14,7 +14,10 @@ delivered to the requester, all through the pages; (3) every page of the
 extension, public and staff, in Bahasa Indonesia (default) and at /en/, with
 no string of the other language; (4) axe-core (from npm,
 tests/theme/vendor/axe.min.js) on those pages: no serious or
-critical WCAG 2.1 A/AA violation."""
+critical WCAG 2.1 A/AA violation; (5) every page any test opens, and the
+view frames inside it, passes the portal's Content-Security-Policy: no
+violation is reported (`watch_csp`), and the dataset page carries the
+policy and nosniff."""
 import glob
 import io
 import os
@@ -112,20 +115,23 @@ def portal(satudata_db, monkeypatch):
     # uploads' URLs are absolute and part of the signed content: this process
     # must build them as the server does
     monkeypatch.setitem(tk.config, "ckan.site_url", url)
-    org = factories.Organization(name="dinkes", title="Dinas Kesehatan",
+    # no picture: CKAN's factories link each user and organisation to a
+    # random third-party image (Faker), which the portal's img-src refuses;
+    # the portal's people and OPDs have uploaded pictures or CKAN's own
+    org = factories.Organization(name="dinkes", title="Dinas Kesehatan", image_url="",
                                  description="Dinas Kesehatan Kabupaten Banyuwangi.")
-    factories.Organization(name="dispendik", title="Dinas Pendidikan",
+    factories.Organization(name="dispendik", title="Dinas Pendidikan", image_url="",
                            description="Dinas Pendidikan Kabupaten Banyuwangi.")
     people = {}
     for role in ("staf", "subkoord", "kabid"):
         people[role] = factories.User(name="%s-uji" % role, fullname="%s Uji" % role.title(),
-                                      password=PASSWORD)
+                                      password=PASSWORD, image_url="")
         roles.grant(people[role]["id"], role, None)
     people["opd"] = factories.User(name="opd-dinkes-uji", fullname="Petugas Dinkes",
-                                   password=PASSWORD)
+                                   password=PASSWORD, image_url="")
     helpers.call_action("organization_member_create", context=site_context(), id=org["id"],
                         username=people["opd"]["name"], role="editor")
-    people["admin"] = factories.Sysadmin(name="admin-uji", password=PASSWORD)
+    people["admin"] = factories.Sysadmin(name="admin-uji", password=PASSWORD, image_url="")
     ds = SdiDataset(name="jumlah-penduduk-kecamatan", title="Jumlah Penduduk per Kecamatan",
                     owner_org=org["id"], narrative="Penduduk bertambah di semua kecamatan.",
                     notes="Jumlah penduduk per kecamatan di Kabupaten Banyuwangi, 2025.")
@@ -183,8 +189,44 @@ def shot(page, name):
     page.screenshot(path=os.path.join(SHOTS, name + ".png"), full_page=True)
 
 
+# Every violation of the portal's Content-Security-Policy seen by any page of
+# the running test (autouse fixture `no_csp_violation` empties and checks it).
+CSP_VIOLATIONS = []
+# In every document of the context, the view iframes included, before any
+# script of the page: each `securitypolicyviolation` goes to the test.
+CSP_WATCH = """document.addEventListener('securitypolicyviolation', e => window.__satudataCsp(
+  {page: location.href, directive: e.effectiveDirective, blocked: e.blockedURI,
+   source: e.sourceFile ? e.sourceFile + ':' + e.lineNumber : '', sample: e.sample}));"""
+
+
+# the browser's reports of a violation, and of a style or script refused for
+# its type under nosniff (which breaks a page as surely)
+REFUSED = re.compile(r"Content Security Policy|Refused to")
+
+
+def watch_csp(context):
+    """Record the context's CSP violations: the DOM event (in every frame)
+    and the browser's console report (which also covers the few a document
+    is not told of, such as frame-ancestors, and a refused MIME type)."""
+    context.expose_binding("__satudataCsp", lambda source, v: CSP_VIOLATIONS.append(
+        "%(page)s: %(directive)s blocked %(blocked)s %(source)s %(sample)s" % v))
+    context.add_init_script(CSP_WATCH)
+    context.on("console", lambda m: CSP_VIOLATIONS.append("%s: console: %s" % (
+        m.page.url if m.page else "?", m.text)) if REFUSED.search(m.text) else None)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, "Content-Security-Policy violations, refusals:\n" + "\n".join(
+        CSP_VIOLATIONS)
+
+
 def new_page(browser, viewport=DESKTOP):
-    page = browser.new_context(viewport=viewport).new_page()
+    context = browser.new_context(viewport=viewport)
+    watch_csp(context)
+    page = context.new_page()
     page.set_default_timeout(20000)
     return page
 
@@ -294,8 +336,12 @@ def test_dataset_walked_to_terbit_in_the_browser(portal, browser):
                            params={"resource_id": res["XLSX"]["id"]}, timeout=30).json()
     assert [int(r["sekolah_dasar"]) for r in sekolah["result"]["records"]] == [24, 17, 41]
 
-    # after: the public sees the dataset, the SDI block and the preview table
-    anon.goto(dataset_url)
+    # after: the public sees the dataset, the SDI block and the preview table;
+    # the page comes with the portal's policy and never sniffed
+    from ckanext.satudata.operations.headers import CONTENT_SECURITY_POLICY
+    headers = anon.goto(dataset_url).all_headers()
+    assert headers.get("content-security-policy") == CONTENT_SECURITY_POLICY, headers
+    assert headers.get("x-content-type-options") == "nosniff", headers
     expect(anon.locator("h1")).to_contain_text("Jumlah Penduduk per Kecamatan")
     expect(anon.locator(".satudata-sdi")).to_be_visible()
     assert anon.locator("#alur-diseminasi").count() == 0
@@ -313,6 +359,12 @@ def test_dataset_walked_to_terbit_in_the_browser(portal, browser):
     assert {"Salin ke papan klip", "Cetak", "Sesuaikan lebar kolom"} <= set(titles), titles
     assert not {"Copy to clipboard", "Print", "Refit", "Sort"} & set(titles), titles
     expect(anon.get_by_text("Tambah Filter", exact=True)).to_be_visible()
+    # sorting (server side, through the view's ajax) and the pager work
+    first_cell = frame.locator("#dtprv tbody tr").first.locator("td").nth(1)
+    expect(first_cell).to_have_text("Glagah")
+    frame.get_by_role("columnheader", name=re.compile("penduduk")).first.click()
+    expect(first_cell).to_have_text("Licin")
+    expect(frame.locator(".dataTables_paginate, .dt-paging").first).to_be_visible()
     shot(anon, "dataset-preview-table")
 
     # the chart view draws the table: a Chart.js chart with the rows, pixels on the canvas
@@ -348,6 +400,64 @@ def test_dataset_walked_to_terbit_in_the_browser(portal, browser):
         assert counts.count(one) == 2 and none in counts and "1 datasets" not in counts, \
             (prefix, counts)
 
+
+
+def test_resource_upload_field_and_api_tokens_in_the_browser(portal, browser):
+    """(5) The two CKAN forms whose inline handlers the theme moved into
+    theme.js work under the policy: the resource form's Upload / Link /
+    Remove switch, and a user's API token page (create, select, revoke)."""
+    url, people, ds = portal["url"], portal["people"], portal["dataset"]
+    admin = login(browser, url, people["admin"])
+    admin.goto(url + "/dataset/%s/resource/new" % ds["name"])
+    link, upload_field = admin.locator("#field-resource-url"), admin.locator("#field-resource-upload")
+    expect(link).to_be_hidden()
+    admin.click("#resource-link-button")
+    expect(link).to_be_visible()
+    expect(link).to_be_focused()
+    link.fill("https://example.org/penduduk.csv")
+    link.locator("xpath=ancestor::div[contains(@class,'select-type')]").locator(
+        ".btn-remove-url").click()
+    expect(link).to_be_hidden()
+    expect(link).to_have_value("")  # removed, not kept behind the switch
+    expect(admin.locator("#resource-upload-button")).to_be_focused()
+    with admin.expect_file_chooser() as chooser:
+        admin.click("#resource-upload-button")
+    chooser.value.set_files(files=[{"name": "penduduk-2026.csv", "mimeType": "text/csv",
+                                    "buffer": CSV}])
+    expect(upload_field).to_be_visible()
+    expect(admin.locator("#resource-url-upload")).to_be_checked()
+    expect(admin.locator("#field-name")).to_have_value("penduduk-2026.csv")
+    shot(admin, "resource-upload-field")
+    upload_field.locator("xpath=ancestor::div[contains(@class,'upload-type')]").locator(
+        ".btn-remove-url").click()
+    expect(upload_field).to_be_hidden()
+    assert upload_field.evaluate("el => el.value") == ""
+
+    opd = login(browser, url, people["opd"])
+    opd.goto(url + "/user/%s/api-tokens" % people["opd"]["name"])
+    opd.fill("#field-name", "token-uji-peramban")
+    opd.get_by_role("button", name=re.compile("Create API Token|Buat Token API", re.I)).click()
+    created = opd.locator("#api-tokens-table tbody tr").first
+    expect(created).to_contain_text("token-uji-peramban")
+    token = created.locator("code").nth(1).inner_text().strip()
+    assert len(token) > 40, token
+    shot(opd, "api-token-created")
+    listed = helpers.call_action("api_token_list", context=site_context(),
+                                 user_id=people["opd"]["id"])
+    assert [t["name"] for t in listed] == ["token-uji-peramban"], listed
+    revoke = opd.locator("#revoke-tokens-button")
+    expect(revoke).to_be_disabled()
+    created.locator("input[name=token]").check()
+    expect(revoke).to_be_enabled()
+    created.locator("input[name=token]").uncheck()
+    expect(revoke).to_be_disabled()
+    created.locator("input[name=token]").check()
+    revoke.click()
+    opd.locator(".modal.show .btn-primary").click()
+    expect(revoke).to_be_disabled()
+    listed = helpers.call_action("api_token_list", context=site_context(),
+                                 user_id=people["opd"]["id"])
+    assert listed == [], listed
 
 # -- (2) workflow 2 in the pages ------------------------------------------------------
 
@@ -606,7 +716,10 @@ AXE_RUN = ("axe.run(document, {runOnly: {type: 'tag', values: "
 
 def axe_serious(page):
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=AXE)
+        # evaluated by the test (DevTools), not a <script> element: the
+        # portal's policy rightly refuses an inline script tag
+        with open(AXE) as f:
+            page.evaluate(f.read() + "\n;undefined")
     result = page.evaluate(AXE_RUN)
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
