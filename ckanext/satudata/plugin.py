@@ -68,6 +68,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             tk.add_template_directory(config, templates)
         reports.install(config)
         mail.check_sender(config)
+        dissemination_views.route_after_login(config)   # staff land on their work
 
     # IActions
     def get_actions(self):

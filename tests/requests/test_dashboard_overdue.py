@@ -96,9 +96,11 @@ def test_own_overdue_items_come_first(app, walidata, frozen):
     assert "Terlambat Disposisi" in mine and waiting["number"] in mine
     assert "Baru Masuk" not in mine and at_opd["number"] not in mine
     assert fresh["name"]
-    # in the request list too, the Subkoord's own overdue request leads
+    # the request list holds the Subkoord's own step only, overdue first
+    # (the request at the OPD waits for the OPD: issue 23)
     listed = section[section.index("satudata-dashboard-requests"):]
-    assert listed.index(waiting["number"]) < listed.index(at_opd["number"])
+    assert waiting["number"] in listed and at_opd["number"] not in listed
+    assert listed.index(waiting["number"]) < listed.index("Baru saja")
 
     section = _section(app, opd)
     mine = section[section.index("satudata-dashboard-mine-overdue"):

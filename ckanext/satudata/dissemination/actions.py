@@ -79,6 +79,8 @@ def satudata_dataset_workflow_show(context, data_dict):
         "allowed_transitions": d.allowed_transitions(item, actor,
                                                      wf.sysadmin_acts_as_any_role()),
         "pending_revision": None,
+        # what the reviewer asked for, while the dataset is revised after it
+        "return_note": wf.return_notes([pkg.id]).get(pkg.id),
     }
     if row.pending_revision is not None:
         result["pending_revision"] = {
@@ -110,7 +112,10 @@ def satudata_dataset_history(context, data_dict):
 @schema.guarded
 @tk.side_effect_free
 def satudata_review_queue(context, data_dict):
-    """The datasets waiting for the calling user's action, oldest first."""
+    """The datasets whose SOP step waits for the calling user, oldest first:
+    ``tasks`` are that step's transitions they may take (rules.waiting_on);
+    what is merely possible on a live dataset (withdraw, discard) is no task.
+    ``return_note`` is the reviewer's note a returned dataset is revised after."""
     tk.check_access("satudata_review_queue", context, data_dict)
     actor = wf.actor_for(context.get("user"))
     if actor.user_id is None:
@@ -120,18 +125,24 @@ def satudata_review_queue(context, data_dict):
     rows = model.Session.execute(
         sa.select(wf_table, model.Package)
         .join(model.Package, model.Package.id == wf_table.c.package_id)
-        .where(wf_table.c.state != d.TERBIT, model.Package.state != "deleted")
+        .where(wf_table.c.state.in_(tuple(d.TASKS)), model.Package.state != "deleted")
         .order_by(wf_table.c.entered_at)).all()
     queue = []
     for row in rows:
         pkg = row.Package
-        allowed = d.allowed_transitions(wf.item_for(row, pkg.id), actor,
-                                        wf.sysadmin_acts_as_any_role())
-        if allowed:
+        item = wf.item_for(row, pkg.id)
+        tasks = d.waiting_on(item, actor, wf.sysadmin_acts_as_any_role())
+        if tasks:
             queue.append({"id": pkg.id, "name": pkg.name, "title": pkg.title,
                           "owner_org": pkg.owner_org, "state": row.state,
-                          "allowed_transitions": allowed, "sla": wf.sla(row),
+                          "tasks": tasks,
+                          "allowed_transitions": d.allowed_transitions(
+                              item, actor, wf.sysadmin_acts_as_any_role()),
+                          "sla": wf.sla(row),
                           "revision": row.pending_revision is not None})
+    notes = wf.return_notes(i["id"] for i in queue)
+    for entry in queue:
+        entry["return_note"] = notes.get(entry["id"])
     return queue
 
 

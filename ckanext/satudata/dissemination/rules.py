@@ -152,6 +152,34 @@ def allowed_transitions(item: Item, actor: Actor, sysadmin_acts_as_any_role: boo
         item, actor, Request(transition, **probe), sysadmin_acts_as_any_role))
 
 
+# The SOP step's own work in each state: what a work list counts. Withdrawing
+# and discarding are possible on every live dataset, so they are never "work
+# waiting" for anyone (a Kabid's list filled with every published dataset).
+TASKS = {
+    KONSEP: ("assign",),
+    PENYUSUNAN: ("submit",),
+    DIKEMBALIKAN: ("resume",),
+    DIAJUKAN: ("approve", "return"),
+    DISETUJUI_SUBKOORD: ("approve", "return"),
+    DISETUJUI_KABID: ("publish",),
+}
+
+
+def waiting_on(item: Item, actor: Actor, sysadmin_acts_as_any_role: bool = False,
+               ) -> list[str]:
+    """The step's transitions that wait for `actor` now (their work list).
+    Publishing is any Staf's right, but it waits on the assigned Staf; on any
+    Staf only while none is assigned."""
+    tasks = TASKS.get(item.state, ())
+    if not tasks:
+        return []
+    if (item.state == DISETUJUI_KABID and item.assignee_id
+            and actor.user_id != item.assignee_id):
+        return []
+    return [t for t in allowed_transitions(item, actor, sysadmin_acts_as_any_role)
+            if t in tasks]
+
+
 def approval_level(state: str) -> Optional[str]:
     """Which sign-off an `approve` in `state` records."""
     return REVIEWER.get(state)

@@ -426,6 +426,34 @@ def history(package_id: str) -> list[dict[str, Any]]:
     } for r in rows]
 
 
+# Log entries after which a reviewer's return note no longer applies: the
+# content went back for review, or the dataset left the chain's round.
+_ROUND_ENDS = ("submit", "publish", "withdraw", "discard", "revise", "assign")
+
+
+def return_notes(package_ids) -> dict[str, dict[str, Any]]:
+    """The reviewer's note (the `return` comment) each dataset is being
+    revised after, by package id: from the return until it is submitted
+    again. One query for a whole work list."""
+    ids = list(package_ids)
+    if not ids:
+        return {}
+    latest = (sa.select(log_table.c.package_id, log_table.c.transition, log_table.c.comment,
+                        log_table.c.actor_name, log_table.c.actor_id, log_table.c.at)
+              .where(log_table.c.package_id.in_(ids),
+                     log_table.c.transition.in_(("return",) + _ROUND_ENDS))
+              .distinct(log_table.c.package_id)
+              .order_by(log_table.c.package_id, log_table.c.id.desc()))
+    notes = {}
+    for r in model.Session.execute(latest):
+        if r.transition == "return" and r.comment:
+            reviewer = model.User.get(r.actor_id) if r.actor_id else None
+            notes[r.package_id] = {
+                "comment": r.comment, "at": clock.iso_wib(r.at),
+                "by": reviewer.display_name if reviewer else r.actor_name}
+    return notes
+
+
 def log_owner_org(package_ref: str) -> Optional[tuple[str, Optional[str]]]:
     """(package_id, owner_org) from the log, for datasets that are gone."""
     r = model.Session.execute(sa.select(log_table.c.package_id, log_table.c.owner_org).where(

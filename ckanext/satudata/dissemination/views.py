@@ -63,3 +63,27 @@ def review_queue():
     except tk.NotAuthorized:
         return tk.redirect_to("user.login")
     return tk.render("satudata/review_queue.html", {"queue": queue})
+
+
+# Where CKAN sends a person after logging in (`ckan.auth.route_after_login`,
+# set by the plugin while it is CKAN's default): the Walidata team and OPD
+# editors land on their work list (the /dashboard "Your work" block), everyone
+# else where CKAN would have sent them.
+AFTER_LOGIN = "satudata_workflow.after_login"
+CKAN_AFTER_LOGIN = "dashboard.datasets"
+
+
+def route_after_login(config) -> None:
+    """Take over CKAN's post-login route unless the site chose its own."""
+    if config.get("ckan.auth.route_after_login") in (None, "", CKAN_AFTER_LOGIN):
+        config["ckan.auth.route_after_login"] = AFTER_LOGIN
+
+
+@satudata_workflow.route("/dashboard/masuk")
+def after_login():
+    from ckanext.satudata import helpers as sh
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login")
+    if sh.satudata_is_walidata() or sh.satudata_is_opd_member():
+        return tk.redirect_to("activity.dashboard")
+    return tk.redirect_to(CKAN_AFTER_LOGIN)

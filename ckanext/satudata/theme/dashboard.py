@@ -39,7 +39,13 @@ def request_overdue(req: dict[str, Any]) -> bool:
 
 
 def satudata_my_work() -> dict[str, Any]:
-    work: dict[str, Any] = {"reviews": [], "requests": [], "count": 0, "mine_overdue": []}
+    """What waits for the logged-in person (their work list and the header
+    count): the datasets whose SOP step is theirs (`satudata_review_queue`)
+    and the open requests whose current step they hold (`holds_step`). What
+    they merely may do (withdraw a live dataset, read a request at another
+    desk) is not counted."""
+    work: dict[str, Any] = {"reviews": [], "requests": [], "count": 0, "mine_overdue": [],
+                            "overdue": 0}
     if not getattr(tk.g, "user", None):
         return work
     cached = getattr(tk.g, "_satudata_my_work", None)
@@ -52,29 +58,26 @@ def satudata_my_work() -> dict[str, Any]:
         reviews = []
     work["reviews"] = sorted(reviews, key=lambda r: not (r.get("sla") or {}).get("overdue"))
     if sh.satudata_is_walidata() or sh.satudata_is_opd_member():
+        import ckan.model as model
         from ckanext.satudata.requests import board
+        from ckanext.satudata.requests import service as dr
+        from ckanext.satudata.workflow import roles
         user = tk.current_user
         open_ = board.open_for(user.id, bool(user.sysadmin))  # one query, not one per request
-        from ckanext.satudata.workflow import roles
-        from ckanext.satudata.requests import service as dr
-        import ckan.model as model
         user_roles = frozenset(roles.roles_of(user.id))
         org_names = {g.name for g in (model.Group.get(i) for i in
                                       dr.organization_ids_of(user.id)) if g is not None}
-        for r in open_:
-            r["mine_overdue"] = (request_overdue(r)
-                                 and holds_step(r, user.name, user_roles, org_names))
+        waiting = [r for r in open_ if holds_step(r, user.name, user_roles, org_names)]
+        for r in waiting:
+            r["mine_overdue"] = request_overdue(r)
         work["requests"] = sorted(
-            open_, key=lambda r: (not r["mine_overdue"],
-                                  not (r.get("deadline") or {}).get("overdue"),
-                                  r.get("due_date") or ""))
-    # the review queue holds only datasets whose step the person may take now
+            waiting, key=lambda r: (not r["mine_overdue"],
+                                    not (r.get("deadline") or {}).get("overdue"),
+                                    r.get("due_date") or ""))
     work["mine_overdue"] = (
         [dict(r, kind="dataset") for r in work["reviews"] if (r.get("sla") or {}).get("overdue")]
         + [dict(r, kind="request") for r in work["requests"] if r.get("mine_overdue")])
     work["count"] = len(work["reviews"]) + len(work["requests"])
-    work["overdue"] = (sum(1 for r in work["reviews"] if (r.get("sla") or {}).get("overdue"))
-                       + sum(1 for r in work["requests"]
-                             if (r.get("deadline") or {}).get("overdue")))
+    work["overdue"] = len(work["mine_overdue"])
     tk.g._satudata_my_work = work
     return work
