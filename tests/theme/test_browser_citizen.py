@@ -60,7 +60,7 @@ def published(portal):
     import ckan.model as model
     model.repo.commit()
     # this process runs without xloader: the server queues the loads
-    for res in tables.values():
+    for res in helpers.call_action("package_show", id=ds["id"])["resources"]:
         answer = requests.post(portal["url"] + "/api/3/action/xloader_submit",
                                json={"resource_id": res["id"]}, timeout=30,
                                headers={"Authorization": token})
@@ -109,3 +109,60 @@ def test_the_default_chart_plots_measures_by_category_with_the_year(published, b
         assert drawn["heading"].endswith("Januari 2023 – Desember 2024"), drawn
         shot(page, "citizen-chart-monthly-%s" % width)
         page.context.close()
+
+
+# the elements wider than the screen, for the failure message
+OVERFLOW = """() => {
+    const width = window.innerWidth;
+    const wide = [];
+    for (const el of document.querySelectorAll('body *')) {
+        const box = el.getBoundingClientRect();
+        if (box.right > width + 0.5 && el.checkVisibility()) {
+            wide.push(el.tagName + '.' + (el.className || '').toString().slice(0, 40) +
+                      ' ' + Math.round(box.right));
+        }
+    }
+    return {scroll: document.documentElement.scrollWidth, inner: width,
+            wide: wide.slice(0, 8)};
+}"""
+
+
+def test_on_a_phone_the_download_comes_first_and_nothing_scrolls_sideways(published, browser):
+    url, ds = published["url"], published["dataset"]
+    res = published["tables"]["long"]
+    page = new_page(browser, PHONE)
+    pages = ["/", "/dataset/", "/dataset/" + ds["name"],
+             "/dataset/%s/resource/%s" % (ds["name"], res["id"]), "/permintaan-data"]
+    wide = {}
+    for path in pages:
+        page.goto(url + path)
+        page.wait_for_load_state("load")
+        found = page.evaluate(OVERFLOW)
+        if found["scroll"] > found["inner"]:
+            wide[path] = found
+    assert not wide, "\n".join("%s %s" % item for item in wide.items())
+
+    # the dataset page: title, description, last update and the first
+    # resource's download within the first screen or so
+    page.goto(url + "/dataset/" + ds["name"])
+    expect(page.locator(".satudata-updated")).to_contain_text("Terakhir diperbarui")
+    download = page.locator(".resource-item .satudata-download").first
+    expect(download).to_be_visible()
+    assert download.bounding_box()["y"] < 900, download.bounding_box()
+    # a resource the loader made a table of previews; its name follows for screen readers
+    previews = page.locator(".resource-item .satudata-preview").all_inner_texts()
+    assert "Pratinjau penduduk-kecamatan-tahunan" in [" ".join(t.split()) for t in previews], \
+        previews
+    answer = requests.get(download.get_attribute("href"), timeout=30)
+    assert answer.status_code == 200 and answer.content.startswith(b"kecamatan,penduduk")
+    shot(page, "citizen-dataset-phone")
+
+    # the resource page: the download and the preview before any table
+    page.goto("%s/dataset/%s/resource/%s" % (url, ds["name"], res["id"]))
+    button = page.locator(".module-resource .resource-url-analytics").first
+    expect(button).to_be_visible()
+    top = button.bounding_box()["y"]
+    assert top < 900, top
+    assert page.locator(".resource-view iframe").first.bounding_box()["y"] < min(
+        t.bounding_box()["y"] for t in page.locator("table").all() if t.is_visible())
+    shot(page, "citizen-resource-phone")
