@@ -59,6 +59,8 @@ SAFETY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
 
+_PAGE_MAY_TIGHTEN = ("Referrer-Policy", "X-Frame-Options")
+
 # Shown in the browser: a browser displays these and runs nothing in them
 # (with nosniff it never guesses another type).
 INLINE_TYPES = frozenset((
@@ -183,6 +185,10 @@ def _is_file(response) -> bool:
 def secure_response(response):
     """Flask after-request hook: the safety headers of every answer."""
     for name, value in SAFETY_HEADERS.items():
+        # a page that asked for a stricter policy keeps it (the request
+        # pages send `no-referrer`: their URL may carry the private token)
+        if name in _PAGE_MAY_TIGHTEN and name in response.headers:
+            continue
         response.headers[name] = value
     if _is_file(response):
         _secure_file(response)
