@@ -77,7 +77,9 @@ def browser_ini(token, port):
                         "ckan.site_logo = /satudata/logo.svg\n"
                         "ckan.site_title = Portal Satu Data Kabupaten Banyuwangi\n"
                         "ckan.site_id = satudata-browser-%d\n" % (token, ROOT, port), 1)
-    path = os.path.join(ROOT, ".run", "test-browser.ini")
+    # one file per server: two servers of concurrent runs (xdist, or another
+    # engineer's) never read each other's site id and queue
+    path = os.path.join(ROOT, ".run", "test-browser-%d.ini" % port)
     with open(path, "w") as f:
         f.write(text)
     return path
@@ -174,6 +176,7 @@ def portal(satudata_db, monkeypatch):
         import rq
         rq.Queue("ckan:satudata-browser-%d:default" % port,
                  connection=redis.Redis.from_url(redis_url)).empty()
+        os.remove(ini)
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +248,7 @@ def login(browser, url, user):
 
 def run_worker(portal):
     """The RQ worker as `ckan jobs worker` runs it, in burst mode (xloader jobs)."""
-    with open(os.path.join(ROOT, ".run", "test-browser-worker.log"), "wb") as log:
+    with open(portal["ini"][:-len(".ini")] + "-worker.log", "wb") as log:
         subprocess.run([os.path.join(os.path.dirname(sys.executable), "ckan"), "-c",
                         portal["ini"], "jobs", "worker", "--burst"], cwd=ROOT,
                        env=portal["env"], check=True, timeout=180, stdout=log,
@@ -435,7 +438,7 @@ def test_resource_upload_field_and_api_tokens_in_the_browser(portal, browser):
 
     opd = login(browser, url, people["opd"])
     opd.goto(url + "/user/%s/api-tokens" % people["opd"]["name"])
-    opd.fill("#field-name", "token-uji-peramban")
+    opd.fill("form[hx-post$='/api-tokens'] input[name=name]", "token-uji-peramban")
     opd.get_by_role("button", name=re.compile("Create API Token|Buat Token API", re.I)).click()
     created = opd.locator("#api-tokens-table tbody tr").first
     expect(created).to_contain_text("token-uji-peramban")
