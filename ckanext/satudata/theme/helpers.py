@@ -111,6 +111,52 @@ def satudata_sdi_rows(pkg: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+# the fields the SDI block shows, left out of the "Additional Info" table
+# below it (one place for each piece of metadata)
+SDI_SHOWN = ("owner_org", "topic", "update_frequency", "period_start", "period_end",
+             "geographic_coverage", "presentation_level", "region_code_kemendagri",
+             "region_code_bps", "unit", "measurement", "classification", "narrative")
+
+
+def satudata_sdi_field_names() -> list[str]:
+    return list(SDI_SHOWN)
+
+
+def satudata_related_datasets(pkg: dict[str, Any], limit: int = 4) -> list[dict[str, Any]]:
+    """Datasets of the same topic, then of the same OPD, that the visitor
+    may see: through package_search as the visitor, so nothing unpublished
+    appears."""
+    found: dict[str, dict[str, Any]] = {}
+    queries = []
+    if pkg.get("topic"):
+        queries.append('topic:"%s"' % str(pkg["topic"]).replace('"', ""))
+    org = (pkg.get("organization") or {}).get("name")
+    if org:
+        queries.append('organization:"%s"' % org.replace('"', ""))
+    for fq in queries:
+        for result in _search(fq=fq, rows=limit + 1, sort="metadata_modified desc")["results"]:
+            if result["id"] != pkg.get("id") and len(found) < limit:
+                found.setdefault(result["id"], result)
+    return list(found.values())
+
+
+def satudata_citation(pkg: dict[str, Any], year: str | None = None) -> str:
+    """How to cite the dataset: the OPD, the year, the title, the portal and
+    the address (a plain line a reader copies)."""
+    org = (pkg.get("organization") or {}).get("title") or ""
+    year = year or (pkg.get("metadata_modified") or "")[:4]
+    url = tk.url_for("dataset.read", id=pkg["name"], _external=True)
+    parts = [p for p in (org, "(%s)" % year if year else "", ) if p]
+    return "%s. %s. %s. %s" % (" ".join(parts), pkg.get("title") or pkg["name"],
+                                tk.config.get("ckan.site_title") or "", url)
+
+
+def satudata_whatsapp_link(pkg: dict[str, Any]) -> str:
+    from urllib.parse import quote
+    url = tk.url_for("dataset.read", id=pkg["name"], _external=True)
+    return "https://wa.me/?text=" + quote("%s %s" % (pkg.get("title") or pkg["name"], url))
+
+
 def satudata_infographic(pkg: dict[str, Any]) -> dict[str, Any] | None:
     return next((r for r in pkg.get("resources", []) if r.get("resource_type") == "infografis"),
                 None)

@@ -77,3 +77,17 @@ document.addEventListener("htmx:afterSettle", function () {
     created.scrollIntoView(false);
   }
 });
+
+/* The dataset page's "Copy link" button (no inline handler: CSP). */
+document.querySelectorAll(".satudata-copy-link").forEach(function (button) {
+  button.addEventListener("click", function () {
+    var url = button.getAttribute("data-url");
+    var status = button.parentNode.querySelector(".satudata-copy-status");
+    function done() { if (status) { status.textContent = button.getAttribute("data-copied"); } }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(url).then(done, function () { window.prompt("", url); });
+    } else {
+      window.prompt("", url);
+    }
+  });
+});
