@@ -200,8 +200,9 @@ class TestDiscard:
         for outsider in ("staf", "kabid", "stranger"):
             if outsider != who:
                 with pytest.raises(tk.NotAuthorized):
-                    transition(people[outsider], published["id"], "discard")
-        shown = transition(people[who], published["id"], "discard")
+                    transition(people[outsider], published["id"], "discard",
+                               comment="Tidak jadi.")
+        shown = transition(people[who], published["id"], "discard", comment="Tidak jadi.")
         assert shown["state"] == "terbit" and shown["pending_revision"] is None
         assert revision_files.held_file(published["id"], res_id) is None
         assert live(published["id"])["resources"][0]["url"].endswith("wisata.csv")

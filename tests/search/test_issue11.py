@@ -191,7 +191,7 @@ def test_held_discarded_and_published_revisions_keep_the_index_state(penduduk):
     assert "jumlah-penduduk" not in staff_finds(people, "terbit")
 
     # discarded: back to terbit
-    transition(people["subkoord"], "jumlah-penduduk", "discard")
+    transition(people["subkoord"], "jumlah-penduduk", "discard", comment="Tidak jadi.")
     assert workflow_state(pkg.id) == "terbit"
     assert indexed("jumlah-penduduk")["satudata_state"] == "terbit"
     assert "jumlah-penduduk" in staff_finds(people, "terbit")

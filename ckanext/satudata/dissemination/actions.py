@@ -46,6 +46,9 @@ def satudata_dataset_transition(context, data_dict):
         assignee_roles=frozenset(roles.roles_of(assignee.id)) if assignee else frozenset())
     with schema.refusals_as_ckan_errors():
         wf.transition(context, pkg.id, request, data.get("expected_state"))
+    # committed: the worker sends what the transition queued (the outbox)
+    from ckanext.satudata.notifications import outbox
+    outbox.dispatch()
     return satudata_dataset_workflow_show(dict(context, ignore_auth=True), {"id": pkg.id})
 
 

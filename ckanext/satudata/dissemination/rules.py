@@ -123,6 +123,9 @@ def decide(item: Item, actor: Actor, request: Request,
             raise _refuse('No revision is pending')
         if not (has(SUBKOORD) or (actor.user_id and actor.user_id == item.revision_by)):
             raise _forbid("Only the revision's author or the Subkoord can discard it")
+        # the author's work is lost: they are told why (the note is mailed)
+        if not request.comment.strip():
+            raise _refuse('A note is required to discard a revision')
     elif t == "withdraw":
         if not item.published:
             raise _refuse('Only a published dataset can be withdrawn')

@@ -383,6 +383,16 @@ def transition(context, package_id: str, request: d.Request,
                       pending_revision=None, pending_revision_by=None,
                       pending_revision_at=None)
     update_row(package_id, **values)
+    if t == "discard":
+        # queued in this transaction: the outbox sends it once it is committed
+        from ckanext.satudata.notifications import revision_mails
+        revision_mails.queue_discarded(package_id, row.pending_revision_by, actor.user_id,
+                                       request.comment)
+    # whoever must act next hears of it, in this transaction (issue 23)
+    from ckanext.satudata.notifications import dataset_mails
+    dataset_mails.queue_next_actor(
+        package_id, t, row.state, to_state, actor.user_id,
+        values.get("assignee_id", row.assignee_id), row.preparer_ids or (), request.comment)
     append_log(model.Package.get(package_id), t, row.state, to_state, actor.user_id,
                request.comment, row.content_hash, values.get("assignee_id", row.assignee_id),
                entered_at=row.entered_at)

@@ -24,6 +24,10 @@ def transition(id):
     outcome = {"ok": False, "transition": data["transition"]}
     if data["transition"] == "publish" and not form.get("confirm_publish"):
         outcome["message"] = tk._("Tick the confirmation: publishing makes the data public")
+    elif data["transition"] in ("discard", "withdraw") and \
+            form.get("confirm_" + data["transition"]) != "1":
+        # no one-click loss: the edits of a revision, or the public version
+        outcome["message"] = tk._("Tick the confirmation: this cannot be undone")
     else:
         try:
             tk.get_action("satudata_dataset_transition")(access.page_context(), data)
