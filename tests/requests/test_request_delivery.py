@@ -112,24 +112,25 @@ def test_notifications_through_the_real_worker(smtp_sink, walidata, opd_with_mem
     assert mine[0]["from"] == "portal@satudata.example.org"
     new = smtp_sink.to(subkoord["email"])
     assert len(new) == 1 and number in new[0]["subject"]
-    assert "New data request" in new[0]["subject"]
+    assert "Menunggu Anda" in new[0]["subject"] and "10 menit" in new[0]["subject"]
     assert token not in new[0]["body"]
     # Staf and Kabid are not disturbed by a new request
     assert smtp_sink.to(staf["email"]) == [] and smtp_sink.to(walidata["kabid"]["email"]) == []
     assert notify.pending_count() == 0
 
-    # assign: the Staf gets a task, the requester an update
+    # assign: the Staf gets the task; an internal step mails the requester nothing
     move(subkoord, number, "assign", assignee=staf["name"])
     run_worker()
     task = smtp_sink.to(staf["email"])
-    assert len(task) == 1 and number in task[0]["subject"] and "task" in task[0]["subject"]
-    mine = smtp_sink.to(REQUESTER["email"])
-    assert len(mine) == 2 and "Checking availability" in mine[1]["subject"]
+    assert len(task) == 1 and number in task[0]["subject"]
+    assert "Menunggu Anda" in task[0]["subject"] and "30 menit" in task[0]["subject"]
+    assert len(smtp_sink.to(REQUESTER["email"])) == 1
 
-    # not available at the Walidata: the requester is told
+    # not available at the Walidata: the Subkoord contacts the agency
     move(staf, number, "not_available")
     run_worker()
-    assert len(smtp_sink.to(REQUESTER["email"])) == 3
+    assert len(smtp_sink.to(REQUESTER["email"])) == 1
+    assert len(smtp_sink.to(subkoord["email"])) == 2
 
     # escalate: the OPD's members and its contact address get the task
     move(subkoord, number, "escalate", organization=org["name"])
@@ -138,16 +139,16 @@ def test_notifications_through_the_real_worker(smtp_sink, walidata, opd_with_mem
         to_opd = smtp_sink.to(address)
         assert len(to_opd) == 1, address
         assert number in to_opd[0]["subject"] and REQUESTER["title"] in to_opd[0]["body"]
-    assert len(smtp_sink.to(REQUESTER["email"])) == 4
+    assert len(smtp_sink.to(REQUESTER["email"])) == 1
 
-    # the OPD has nothing: the Subkoord is told, and so is the requester
+    # the OPD has nothing: the Subkoord is told; the requester hears the answer
     move(opd_member, number, "opd_decline")
     run_worker()
-    assert len(smtp_sink.to(subkoord["email"])) == 2
+    assert len(smtp_sink.to(subkoord["email"])) == 3
     move(subkoord, number, "close_unavailable", comment="Data belum pernah dikumpulkan")
     run_worker()
     mine = smtp_sink.to(REQUESTER["email"])
-    assert len(mine) == 6
+    assert len(mine) == 2
     assert "Data belum pernah dikumpulkan" in mine[-1]["body"]
 
     # nobody but the requester ever sees the requester's contact details
@@ -213,12 +214,12 @@ def test_redis_down_transition_mails_flushed_by_deliver_outbox(smtp_sink, walida
     with redis_down(ckan_config):
         move(walidata["subkoord"], created["number"], "assign",
              assignee=walidata["staf"]["name"])
-    assert notify.pending_count() == 2
+    assert notify.pending_count() == 1   # the Staf's task; nothing to the requester
     assert smtp_sink.to(walidata["staf"]["email"]) == []
-    assert notify.deliver_outbox() == {"sent": 2, "failed": 0}
+    assert notify.deliver_outbox() == {"sent": 1, "failed": 0}
     assert notify.pending_count() == 0
     assert len(smtp_sink.to(walidata["staf"]["email"])) == 1
-    assert len(smtp_sink.to(REQUESTER["email"])) == 2
+    assert len(smtp_sink.to(REQUESTER["email"])) == 1
 
 
 def test_redis_down_http_api_accepts(app, smtp_sink, walidata, ckan_config):
@@ -491,7 +492,7 @@ def test_a_bad_recipient_does_not_stop_the_worker(smtp_sink, walidata):
     run_worker()
     assert len(smtp_sink.to(member["email"])) == 1
     assert len(smtp_sink.to("data@dinsos.example.org")) == 1
-    assert len(smtp_sink.to(REQUESTER["email"])) == 4
+    assert len(smtp_sink.to(REQUESTER["email"])) == 1   # the receipt; the rest is internal
     assert notify.pending_count() == 1
 
 

@@ -156,14 +156,13 @@ def test_forward_confirmed_goes_to_the_new_opd_deadline_kept(at_dinkes, smtp_sin
     run_worker()
     new = smtp_sink.messages[before:]
     mine = [m for m in new if REQUESTER["email"] in m["to"]]
-    assert len(mine) == 3      # proposal, confirmation, then Dispendik's opd_confirm
-    told = [m for m in mine if "Forwarded to: Dinas Pendidikan" in m["body"]]
-    assert len(told) == 1 and due in told[0]["body"]
+    assert mine == []      # forwarding between agencies is internal (issue 23)
     to = {r for m in new for r in m["to"]}
     assert o["subkoord"]["email"] in to                         # told of the proposal
     assert o["other_opd"]["email"] in to and o["opd"]["email"] in to   # both OPDs
     away = [m for m in new if o["opd"]["email"] in m["to"]]
-    assert "Forward confirmed" in away[0]["subject"]
+    assert "Penerusan dikonfirmasi" in away[0]["subject"]
+    assert "Dinas Pendidikan" in away[0]["subject"]
     # the requester's contact details go to nobody else
     for m in new:
         if REQUESTER["email"] not in m["to"]:

@@ -88,13 +88,70 @@ def fmt_minutes(minutes: Optional[int]) -> str:
     return "%d:%02d" % (hours, mins)
 
 
+_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+_DAY = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def fmt_date(value, locale: str = "id") -> str:
+    """A date (or datetime, in WIB) as a reader says it: "Jumat, 14 Maret 2025"
+    or "Friday 14 March 2025"; the day name avoids misreading 03/04."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = clock.to_wib(value).date()
+    if locale == "id":
+        return "%s, %d %s %d" % (_HARI[value.weekday()], value.day, _BULAN[value.month - 1],
+                                 value.year)
+    return "%s %d %s %d" % (_DAY[value.weekday()], value.day, _MONTH[value.month - 1],
+                            value.year)
+
+
+def fmt_time(value: Optional[dt.datetime], locale: str = "id") -> str:
+    """A moment in WIB with its date: "Senin, 3 Maret 2025 pukul 10:15 WIB"."""
+    if value is None:
+        return "—"
+    value = clock.to_wib(value)
+    return "%s %s %s WIB" % (fmt_date(value, locale), "pukul" if locale == "id" else "at",
+                             value.strftime("%H:%M"))
+
+
+def fmt_duration(minutes: Optional[int], locale: str = "id") -> str:
+    """A standard time in words: "30 menit", "2 jam", "4 jam 20 menit"."""
+    if minutes is None:
+        return "—"
+    hours, mins = divmod(int(minutes), 60)
+    words = ("jam", "menit") if locale == "id" else ("hour", "minute")
+    parts = []
+    if hours:
+        parts.append("%d %s%s" % (hours, words[0], "s" if locale != "id" and hours > 1 else ""))
+    if mins or not hours:
+        parts.append("%d %s%s" % (mins, words[1], "s" if locale != "id" and mins != 1 else ""))
+    return " ".join(parts)
+
+
 def render_mail(name: str, locale: Optional[str] = None, **extra_vars: Any) -> tuple[str, str]:
     """(subject, body) from templates/emails/satudata_<name>[.<locale>].txt."""
-    extra_vars = dict(extra_vars, fmt_minutes=fmt_minutes, fmt_deadline=fmt_deadline)
+    extra_vars = dict(extra_vars, fmt_minutes=fmt_minutes, fmt_deadline=fmt_deadline,
+                      fmt_date=fmt_date, fmt_time=fmt_time, fmt_duration=fmt_duration)
     template = "emails/satudata_%s%s.txt" % (name, "." + locale if locale else "")
     text = _render(template, extra_vars)
     subject, _sep, body = text.lstrip("\n").partition("\n")
     return subject.strip(), body.lstrip("\n").rstrip() + "\n"
+
+
+def queue_to_people(name: str, people, item_id: Optional[str], **extra_vars: Any) -> int:
+    """Queue templates/emails/satudata_<name>.<locale>.txt to each person
+    (notifications.people.Person) in their language, as `who`; no commit."""
+    from ckanext.satudata.notifications import outbox
+    queued = 0
+    for who in sorted({p.email: p for p in people}.values(), key=lambda p: p.email):
+        subject, body = render_mail(name, who.locale, who=who, **extra_vars)
+        queued += outbox.queue(name, [who.email], subject, body, item_id)
+    return queued
 
 
 def _render(template: str, extra_vars: dict) -> str:

@@ -25,7 +25,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.workflow import clock, roles
-from ckanext.satudata.notifications import mail, outbox as notify
+from ckanext.satudata.notifications import mail, outbox as notify, people
 from ckanext.satudata.requests import rules as permintaan
 from ckanext.satudata.dissemination import rules as dissemination
 from ckanext.satudata.requests import service as data_request
@@ -36,55 +36,16 @@ from ckanext.satudata.model import reminder_log
 
 log = logging.getLogger(__name__)
 
-LOCALES = ("id", "en")
 SOON, OVERDUE = "soon", "overdue"
 DEADLINE_SOON, DEADLINE_PASSED = "deadline_soon", "deadline_passed"
 DEADLINE_SOON_DAYS = 2   # working days left, counting the due date
 
 
-# -- who, in which language ---------------------------------------------------------
+# -- who, in which language (notifications/people.py) ------------------------------
 
-class Person:
-    def __init__(self, email: str, name: str = "", locale: Optional[str] = None,
-                 user_id: Optional[str] = None):
-        self.email, self.name, self.user_id = email, name or email, user_id
-        self.locale = locale if locale in LOCALES else default_locale()
-
-
-def default_locale() -> str:
-    value = tk.config.get("ckanext.satudata.mail_locale") or "id"
-    return value if value in LOCALES else "id"
-
-
-def person(user_id: Optional[str]) -> Optional[Person]:
-    user = model.User.get(user_id) if user_id else None
-    if user is None or not user.email or user.state != "active":
-        return None
-    extras = (user.plugin_extras or {}).get("satudata") or {}
-    return Person(user.email, user.fullname or user.name, extras.get("locale"), user.id)
-
-
-def role_holders(role: str) -> list[Person]:
-    people = (person(r["user_id"]) for r in roles.assignments() if r["role"] == role)
-    return [x for x in people if x is not None]
-
-
-def org_people(org_id: Optional[str]) -> list[Person]:
-    if not org_id:
-        return []
-    members = model.Session.query(model.Member.table_id).filter(
-        model.Member.group_id == org_id, model.Member.table_name == "user",
-        model.Member.state == "active", model.Member.capacity.in_(("admin", "editor")))
-    people = [x for x in (person(m[0]) for m in members) if x is not None]
-    org = model.Group.get(org_id)
-    contact = org.extras.get("contact_email") if org is not None else None
-    if contact and contact not in {x.email for x in people}:
-        people.append(Person(contact, org.title))
-    return people
-
-
-def site_url(path: str) -> str:
-    return tk.config.get("ckan.site_url", "").rstrip("/") + path
+LOCALES = people.LOCALES
+Person, default_locale, person = people.Person, people.default_locale, people.person
+role_holders, org_people, site_url = people.role_holders, people.org_people, people.site_url
 
 
 # -- exactly once -------------------------------------------------------------------

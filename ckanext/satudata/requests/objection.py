@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.workflow import clock
 from ckanext.satudata.requests import objection_rules as k, rules as p
-from ckanext.satudata.notifications import outbox as notify
+from ckanext.satudata.notifications import mail, outbox as notify, people
 from ckanext.satudata.requests import service as dr
 from ckanext.satudata.workflow import schema
 from ckanext.satudata.i18n import bilingual, translate
@@ -100,9 +100,12 @@ def satudata_objection_file(context, data_dict):
               "requester", data["reason"], None)
     link = dr.tracking_url(row.number)
     ground = k.GROUNDS[data["ground"]]
-    dr.queue_mail("objection_filed", dr._role_emails(atasan_role()), row.id, row=row,
-                      ground_id=translate(ground, "id"), ground_en=ground, due_date=due, link=link)
-    dr.queue_mail("objection_received", row.email, row.id, row=row, due_date=due, link=link)
+    mail.queue_to_people("objection_filed", people.role_holders(atasan_role()), row.id,
+                         row=row, ground_id=translate(ground, "id"), ground_en=ground,
+                         due_date=due, link=link)
+    # the requester's receipt of the objection and its decision date
+    dr.queue_mail("objection_received", row.email, row.id, row=row, due_date=due, link=link,
+                  ground_id=translate(ground, "id"), ground_en=ground)
     model.repo.commit()
     notify.dispatch()
     return _after(context, row, data.get("access_token"))

@@ -17,9 +17,9 @@ from werkzeug.utils import secure_filename
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata.i18n import bilingual
+from ckanext.satudata.i18n import bilingual, translate
 from ckanext.satudata.workflow import clock, roles, sla as workflow_sla
-from ckanext.satudata.notifications import mail, outbox as notify
+from ckanext.satudata.notifications import mail, outbox as notify, people
 from ckanext.satudata.requests import rules as p
 from ckanext.satudata.model import data_request, request_event, request_number
 from ckanext.satudata.model import dataset_workflow
@@ -430,40 +430,34 @@ def split(row, org_id: str, actor: p.Actor):
     _event(new_id, "split_from", None, p.DI_OPD, actor.user_id, "staff", row.number, None)
     new = get(new_id)
     queue_mail("request_split", row.email, new_id, row=row, number=number,
-                   due_date=new.due_date, link=tracking_url(number), token=token)
-    _notify_opd(new)
+               due_date=new.due_date, token=token,
+               private_link=private_tracking_url(number, token))
+    _notify_next(new, "split_from")
     return new, token
 
 
 # -- notifications -------------------------------------------------------------------
+# The requester hears of what is owed to them (the receipt, a question, the
+# extension, the answer, an objection's decision); internal steps mail only
+# the people whose turn it is, naming the SOP step and its standard time.
 
 def _emails_of(user_ids) -> list[str]:
-    emails = []
-    for user_id in user_ids:
-        user = model.User.get(user_id)
-        if user is not None and user.email and user.state == "active":
-            emails.append(user.email)
-    return emails
+    return [x.email for x in people.people(user_ids)]
 
 
 def _role_emails(role: str) -> list[str]:
-    return _emails_of(r["user_id"] for r in roles.assignments() if r["role"] == role)
-
-
-def _org_emails(org_id: str) -> list[str]:
-    members = model.Session.query(model.Member.table_id).filter(
-        model.Member.group_id == org_id, model.Member.table_name == "user",
-        model.Member.state == "active")
-    emails = _emails_of(m[0] for m in members)
-    org = tk.get_action("organization_show")({"ignore_auth": True},
-                                             {"id": org_id, "include_datasets": False})
-    contact = org.get("contact_email")
-    return emails + ([contact] if contact else [])
+    return [x.email for x in people.role_holders(role)]
 
 
 def _org_title(org_id) -> str:
     org = model.Group.get(org_id) if org_id else None
     return (org.title or org.name) if org else ""
+
+
+def private_tracking_url(number: str, token: str) -> str:
+    """The tracking page with the access token (exchanged for the session on
+    the first visit): only ever in the requester's own mail."""
+    return tk.url_for("satudata_requests.track", number=number, token=token, _external=True)
 
 
 def queue_mail(kind: str, to, item_id: str, **template_vars) -> None:
@@ -472,33 +466,101 @@ def queue_mail(kind: str, to, item_id: str, **template_vars) -> None:
     notify.queue(kind, [to] if isinstance(to, str) else to, subject, body, item_id)
 
 
-def _notify_opd(row) -> None:
-    queue_mail("request_to_opd", _org_emails(row.organization_id), row.id, row=row,
-                   link=tracking_url(row.number))
+def next_actors(row) -> list:
+    """Whose turn it is in `row`'s state (notifications.people.Person)."""
+    actor = p.STEPS[row.status].actor
+    if actor == p.OPD:
+        return people.org_people(row.organization_id)
+    if actor == p.STAF and row.assignee_id:
+        return people.people([row.assignee_id])
+    if actor in roles.ROLES:
+        return people.role_holders(actor)
+    return []
+
+
+# What just happened, for the mail to whoever acts next (id, en).
+HAPPENED = {
+    "create": ("Permintaan data baru masuk.", "A new data request has arrived."),
+    "assign": ("Subkoordinator menugaskan permintaan ini kepada Anda.",
+               "The Subkoord assigned this request to you."),
+    "not_available": ("Staf menyatakan data tidak tersedia di portal.",
+                      "The staff found the data is not on the portal."),
+    "escalate": ("Walidata meminta data ini kepada Perangkat Daerah Anda.",
+                 "The Walidata asks your agency for this data."),
+    "forward": ("Permintaan ini diteruskan kepada Perangkat Daerah Anda.",
+                "This request has been forwarded to your agency."),
+    "forward_refuse": ("Subkoordinator menolak penerusan; permintaan tetap pada Perangkat "
+                       "Daerah Anda.", "The Subkoord refused the forward; the request stays "
+                       "with your agency."),
+    "split_from": ("Sebagian permintaan data dipisahkan dan dikirim kepada Perangkat Daerah Anda.",
+                   "Part of a data request was split off and sent to your agency."),
+    "opd_forward": ("Perangkat Daerah mengusulkan penerusan ke Perangkat Daerah lain.",
+                    "The agency proposes forwarding the request to another agency."),
+    "opd_decline": ("Perangkat Daerah menyatakan tidak memiliki data ini.",
+                    "The agency says it does not hold this data."),
+    "opd_send": ("Perangkat Daerah telah mengirim data.", "The agency has sent the data."),
+    "handover": ("Subkoordinator menyerahkan data kepada Anda untuk dikirim ke pemohon.",
+                 "The Subkoord handed you the data to deliver to the requester."),
+    "clarify": ("Pemohon telah mengirim klarifikasi.", "The requester sent the clarification."),
+}
+# Steps whose note the next actor needs (the reason of a forward or its refusal).
+NOTE_FOR_NEXT = {"opd_forward", "forward_refuse", "clarify"}
+
+
+def _notify_next(row, transition: str, comment: str = "") -> None:
+    step = p.STEPS[row.status]
+    happened_id, happened_en = HAPPENED[transition]
+    step_due = (calendar().add_office_minutes(row.status_entered_at, step.standard_minutes)
+                if step.standard_minutes is not None else None)
+    mail.queue_to_people(
+        "request_task", next_actors(row), row.id, row=row, step=step, step_due=step_due,
+        happened_id=happened_id, happened_en=happened_en, link=tracking_url(row.number),
+        note=comment if transition in NOTE_FOR_NEXT else "",
+        show_description=step.actor == p.OPD)
+
+
+def _objection_until(row):
+    """The last day to object to `row`'s answer, if any ground is open."""
+    from ckanext.satudata.requests import objection, objection_rules
+    open_grounds = objection_rules.grounds(objection.facts_for(row), objection.today(),
+                                           calendar())
+    return max(open_grounds.values()) if open_grounds else None
 
 
 def _notify_created(row, token: str) -> None:
+    queue_mail("request_created", row.email, row.id, row=row, token=token,
+               private_link=private_tracking_url(row.number, token),
+               extended_due=calendar().add_working_days(row.due_date, p.EXTENSION_DAYS))
+    _notify_next(row, "create")
+
+
+def _notify_requester(row, transition: str, comment: str) -> None:
     link = tracking_url(row.number)
-    queue_mail("request_created", row.email, row.id, row=row, link=link, token=token)
-    queue_mail("request_new_for_subkoord", _role_emails(p.SUBKOORD), row.id, row=row,
-                   link=link)
+    if transition == "ask_clarification":
+        queue_mail("request_question", row.email, row.id, row=row, comment=comment, link=link)
+    elif transition == "extend":
+        queue_mail("request_extended", row.email, row.id, row=row, comment=comment, link=link)
+    elif transition == "deliver":
+        delivered = _delivered(row) or {}
+        queue_mail("request_answered", row.email, row.id, row=row, comment=comment, link=link,
+                   partial=bool(row.delivered_partial),
+                   dataset_url=delivered.get("dataset_url"),
+                   resource_url=delivered.get("resource_url"),
+                   has_file=bool(row.delivered_file), objection_until=_objection_until(row))
+    elif transition in ("reject", "close_unavailable"):
+        reason = p.REJECT_REASONS.get(row.reject_reason or "", "")
+        queue_mail("request_rejected", row.email, row.id, row=row, comment=comment, link=link,
+                   rejected=transition == "reject", reason_en=reason,
+                   reason_id=translate(reason, "id") if reason else "",
+                   objection_until=_objection_until(row))
 
 
 def _notify_transition(row, transition: str, comment: str) -> None:
-    link = tracking_url(row.number)
-    status = p.STEPS[row.status]
-    if transition in p.PUBLIC_TRANSITIONS and transition not in ("clarify", "withdraw"):
-        queue_mail("request_update", row.email, row.id, row=row, status=status, link=link,
-                       comment=comment if transition in p.REQUESTER_COMMENTS else "",
-                       forwarded_to=_org_title(row.organization_id)
-                       if transition == "forward" else "")
-    if transition in ("assign", "handover") and row.assignee_id:
-        queue_mail("request_task", _emails_of([row.assignee_id]), row.id, row=row, link=link)
-    if transition in ("escalate", "forward") and row.organization_id:
-        _notify_opd(row)
+    _notify_requester(row, transition, comment)
+    if transition in HAPPENED:
+        _notify_next(row, transition, comment)
     if transition == "forward" and row.forwarded_from_org_id:
-        queue_mail("request_forwarded_away", _org_emails(row.forwarded_from_org_id), row.id,
-                       row=row, link=link, handled_by=_org_title(row.organization_id))
-    if transition in ("opd_send", "opd_decline", "opd_forward", "clarify"):
-        queue_mail("request_for_subkoord", _role_emails(p.SUBKOORD), row.id, row=row,
-                       status=status, link=link)
+        mail.queue_to_people("request_forwarded_away",
+                             people.org_people(row.forwarded_from_org_id), row.id, row=row,
+                             link=tracking_url(row.number),
+                             handled_by=_org_title(row.organization_id))
