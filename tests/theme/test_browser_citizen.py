@@ -155,7 +155,22 @@ def test_on_a_phone_the_download_comes_first_and_nothing_scrolls_sideways(publis
         previews
     answer = requests.get(download.get_attribute("href"), timeout=30)
     assert answer.status_code == 200 and answer.content.startswith(b"kecamatan,penduduk")
+    # how to cite, the machine-readable links and sharing, in Indonesian
+    expect(page.get_by_text("Cara mengutip", exact=True)).to_be_visible()
+    expect(page.locator(".satudata-citation")).to_contain_text("Dinas Kesehatan")
+    assert page.locator("a.satudata-whatsapp").get_attribute("href").startswith(
+        "https://wa.me/?text=")
+    for link in page.locator(".satudata-machine-links a").all():
+        assert requests.get(url + link.get_attribute("href"), timeout=30).status_code == 200
+    expect(page.locator(".satudata-copy-link")).to_contain_text("Salin tautan")
+    assert page.get_by_text("Pengikut").count() == 0
     shot(page, "citizen-dataset-phone")
+
+    # a search that finds nothing offers a data request
+    page.goto(url + "/dataset/?q=tidakadasamasekali")
+    offer = page.locator(".satudata-no-results a")
+    expect(offer).to_contain_text("Ajukan Permintaan Data")
+    assert offer.get_attribute("href") == "/permintaan-data/baru"
 
     # the resource page: the download and the preview before any table
     page.goto("%s/dataset/%s/resource/%s" % (url, ds["name"], res["id"]))
