@@ -9,6 +9,15 @@
   var data = JSON.parse(block.textContent);
   window.gdataDict = data.dataDict;
   window.gresviewId = data.resviewId;
+  // CKAN's datatablesview.js calls `setTimeout(initFilterObserver(), 100)` on
+  // its 'i18n' event (every language but English): the handler is undefined,
+  // which the browser evaluates as the string "undefined", an eval the
+  // policy refuses (and a no-op). In this frame a timer runs functions only.
+  var setTimeoutOfWindow = window.setTimeout;
+  window.setTimeout = function (handler) {
+    if (typeof handler !== "function") { return 0; }
+    return setTimeoutOfWindow.apply(window, arguments);
+  };
   // delegated: DataTables clones the header row that holds the button
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("#refit-button") &&
