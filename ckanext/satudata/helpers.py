@@ -184,6 +184,15 @@ def satudata_revision_base(package_id):
     return row.content_hash if row is not None and row.published else ""
 
 
+def satudata_edit_makes_revision(package_ref):
+    """Whether saving this dataset's forms makes a revision for review (the
+    dataset is published) rather than changing it in place."""
+    from ckanext.satudata.dissemination import service as dataset_workflow
+    pkg = model.Package.get(package_ref) if package_ref else None
+    row = dataset_workflow.get_row(pkg.id) if pkg is not None else None
+    return bool(row is not None and row.published)
+
+
 _MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov",
               "Des")
 

@@ -200,6 +200,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             helpers.satudata_is_opd_member,
             helpers.satudata_owner_org_choices,
             helpers.satudata_revision_base,
+            helpers.satudata_edit_makes_revision,
             helpers.satudata_wib,
             helpers.satudata_display_name,
             helpers.satudata_diff_rows,

@@ -60,6 +60,63 @@ def revision_download(id, resource_id, filename=None):
     return send_file(path, as_attachment=True, download_name=filename or "revisi")
 
 
+@satudata_workflow.route("/dataset/<id>/revisi")
+def revision_read(id):
+    """The dataset page as its pending revision will read once published, for
+    the people who see the workflow panel; everyone else (and a dataset with
+    no pending revision) gets the dataset page."""
+    from ckanext.satudata.dissemination import revision_edits
+    context = dict(access.page_context(), for_view=True)
+    try:
+        live = tk.get_action("package_show")(context, {"id": id})
+        tk.check_access("satudata_dataset_workflow_show", context, {"id": live["id"]})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.redirect_to("dataset.read", id=id)
+    revision = revision_edits.pending_revision(live["id"])
+    if revision is None:
+        return tk.redirect_to("dataset.read", id=live["name"])
+    # links on the page use the name; it is the live one until publication
+    revision.update(name=live["name"], private=live["private"], state=live["state"])
+    revision.setdefault("organization", live.get("organization"))
+    for resource in revision.get("resources") or []:
+        resource["has_views"] = False
+    tk.g.pkg_dict = revision
+    return tk.render("satudata/revision_read.html",
+                     {"pkg_dict": revision, "dataset_type": live["type"] or "dataset",
+                      "live": live})
+
+
+# The pages that save a dataset or a resource of it. Saving a published
+# dataset makes a revision; its author is sent to the page that shows that
+# revision, not to the live text it leaves unchanged.
+_SAVING_ENDPOINTS = ("dataset.edit", "dataset_resource.edit", "dataset_resource.new")
+
+
+@satudata_workflow.after_app_request
+def land_on_the_revision(response):
+    request = tk.request
+    if (request.method != "POST" or request.endpoint not in _SAVING_ENDPOINTS
+            or response.status_code not in (302, 303)):
+        return response
+    from urllib.parse import urlsplit
+    import ckan.model as model
+    from ckanext.satudata.dissemination import revision_edits
+    pkg = model.Package.get((request.view_args or {}).get("id") or "")
+    if pkg is None or revision_edits.pending_revision(pkg.id) is None:
+        return response
+    target = urlsplit(response.location or "").path
+    read = tk.h.url_for("dataset.read", id=pkg.name)
+    read_by_id = tk.h.url_for("dataset.read", id=pkg.id)
+    # only the "done" landings: the dataset page or a resource page; "add
+    # another resource" and the form's other steps go where core sends them
+    done = target in (read, read_by_id) or (
+        target.startswith((read + "/resource/", read_by_id + "/resource/"))
+        and not target.endswith("/new"))
+    if done:
+        response.location = tk.h.url_for("satudata_workflow.revision_read", id=pkg.name)
+    return response
+
+
 @satudata_workflow.route("/satudata/antrian-review")
 def review_queue():
     try:
