@@ -1,5 +1,6 @@
 """Fixtures shared by the satudata tests: real PostgreSQL, Redis and the
 extension's PostgreSQL search backend (never a mocked search)."""
+import jinja2
 import pytest
 import sqlalchemy as sa
 
@@ -33,6 +34,33 @@ def reset_db():
     in a round trip or two (workers.reset_database)."""
     factories.fake.unique.clear()
     return workers.reset_database
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept for the process's next app (keyed by
+    template file and checked against its source, so an edited template is
+    compiled again): CKAN's ``app`` fixture builds a new app for every test,
+    which parsed and compiled the ~110 templates of a few pages anew."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
+
+
+@pytest.fixture
+def app(app):
+    """CKAN's test app, its templates compiled once per process (above)."""
+    app.flask_app.jinja_env.bytecode_cache = _COMPILED_TEMPLATES
+    return app
 
 
 PLUGINS_WITH_TABLES = ("activity", "satudata", "satudata_search")
