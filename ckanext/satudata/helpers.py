@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.satudata.i18n import in_page_language
 from ckanext.satudata.workflow import roles
 from ckanext.satudata.dissemination import rules as dissemination
-from ckanext.satudata.requests import rules as permintaan
+from ckanext.satudata.requests import objection_rules, rules as permintaan
 from ckanext.satudata.workflow import access
 
 
@@ -84,6 +84,14 @@ def satudata_request_statuses():
 
 def satudata_request_transition_label(transition):
     return _pick(permintaan.TRANSITION_LABELS, transition)
+
+
+def satudata_objection_status_label(status):
+    return _pick(objection_rules.STATUS_LABELS, status)
+
+
+def satudata_objection_ground_label(ground):
+    return _pick(objection_rules.GROUNDS, ground)
 
 
 def satudata_reject_reasons():

@@ -193,6 +193,8 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             helpers.satudata_request_statuses,
             helpers.satudata_request_transition_label,
             helpers.satudata_reject_reasons,
+            helpers.satudata_objection_status_label,
+            helpers.satudata_objection_ground_label,
             helpers.satudata_request_step_label,
             helpers.satudata_wib_date,
             helpers.satudata_wib_datetime,

@@ -27,6 +27,11 @@ GROUNDS = {
     "tidak_lengkap": N_('Answered only in part (art. 35(1)g)'),
 }
 DIAJUKAN, DITERIMA, DITOLAK = "diajukan", "diterima", "ditolak"
+STATUS_LABELS = {
+    DIAJUKAN: N_('Filed, awaiting the decision of the atasan PPID'),
+    DITERIMA: N_('Upheld'),
+    DITOLAK: N_('Dismissed'),
+}
 DECISIONS = {"uphold": DITERIMA, "dismiss": DITOLAK}
 DEFAULT_ROLE = p.KABID
 

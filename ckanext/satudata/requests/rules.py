@@ -303,6 +303,10 @@ TRANSITION_LABELS = {
     "clarify": N_('Send the clarification'),
     "withdraw": N_('Withdraw the request'),
     "extend": N_('Extend the deadline (7 working days)'),
+    # the keberatan's steps in the request's history (objection.py)
+    "keberatan_diajukan": N_('Objection filed'),
+    "keberatan_diterima": N_('Objection upheld'),
+    "keberatan_ditolak": N_('Objection dismissed'),
 }
 
 
