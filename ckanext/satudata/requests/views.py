@@ -370,6 +370,11 @@ def act(number):
             data[field] = form[field].strip()
     if token:
         data["access_token"] = token
+    if transition == "reject" and "reason" in form and not form["reason"].strip():
+        # the page's category left at "— choose —": no category is made up
+        # for the user (the API keeps its default, "lainnya")
+        tk.h.flash_error(tk._("Choose the reason category"))
+        return _clean_redirect("satudata_requests.track", number)
     result = _act("satudata_request_transition", data, tk._("Request updated: {action}").format(
         action=tk.h.satudata_request_transition_label(transition)))
     if token and result and result.get("view") == "full" and session_token(number) != token \
