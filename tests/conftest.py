@@ -1,5 +1,7 @@
 """Fixtures shared by the satudata tests: real PostgreSQL, Redis and the
 extension's PostgreSQL search backend (never a mocked search)."""
+import copy
+
 import jinja2
 import pytest
 import sqlalchemy as sa
@@ -8,6 +10,7 @@ import ckan.model as model
 from ckan.tests import factories
 
 from tests import shims, workers
+from tests.helpers import walidata_team
 
 # CKAN's factories fill titles and notes with random English words: seeded
 # per test (from its node id), so a test's data is the same on every run.
@@ -99,6 +102,28 @@ def satudata_db(clean_db, migrate_db_for, with_plugins):
         migrate_db_for(plugin)
 
 
+@pytest.fixture(scope="module")
+def module_satudata_db(reset_db, migrate_db_for):
+    """`satudata_db` once for a module whose tests only read what a
+    module-scoped fixture builds on it (a portal built once, not per test):
+    emptied and migrated, the plugins loaded for the module (CKAN's
+    ``with_plugins`` loads them per test), emptied again and the config as it
+    was afterwards. Its tests must not use ``satudata_db`` (which empties the
+    database before each) and take back what they write."""
+    import ckan.plugins as plugins
+    from ckan.common import config
+    original = copy.deepcopy(config)
+    plugins.load_all()   # before the migrations: alembic finds them by plugin
+    reset_db()
+    for plugin in behind_head():
+        migrate_db_for(plugin)
+    yield
+    plugins.unload_all()
+    config.clear()
+    config.update(original)
+    reset_db()
+
+
 @pytest.fixture
 def sysadmin(satudata_db):
     return factories.Sysadmin()
@@ -127,13 +152,7 @@ def opd(satudata_db):
 @pytest.fixture
 def walidata(satudata_db):
     """One user per portal role (SPEC "People"), as user dicts by role."""
-    from ckanext.satudata.workflow import roles
-    team = {}
-    for role in ("staf", "subkoord", "kabid"):
-        team[role] = factories.User(name="%s-walidata" % role)
-        roles.grant(team[role]["id"], role, None)
-    model.repo.commit()
-    return team
+    return walidata_team()
 
 
 @pytest.fixture

@@ -38,6 +38,19 @@ def as_user(user):
     return {"user": user["name"] if user else "", "ignore_auth": False}
 
 
+def walidata_team():
+    """One user per portal role (SPEC "People"), as user dicts by role (the
+    `walidata` fixture; a module-scoped portal's builder calls it itself)."""
+    import ckan.model as model
+    from ckanext.satudata.workflow import roles
+    team = {}
+    for role in ("staf", "subkoord", "kabid"):
+        team[role] = factories.User(name="%s-walidata" % role)
+        roles.grant(team[role]["id"], role, None)
+    model.repo.commit()
+    return team
+
+
 def transition(user, dataset, name, **kw):
     from ckan.tests import helpers
     return helpers.call_action("satudata_dataset_transition", context=as_user(user),
