@@ -343,3 +343,12 @@ def test_no_answer_an_editor_staf_or_visitor_can_get_holds_a_token(loader_token,
         assert not JWT.search(page.get_data(as_text=True))
     assert answered > 100
     assert not broken, broken
+
+
+def test_a_citizen_who_took_the_loaders_name_never_gets_its_token(portal):
+    from ckanext.satudata.dissemination import live_data
+    taken = factories.User(name=live_data.LOADER_USER)
+    with pytest.raises(tk.ValidationError):
+        live_data.ensure_loader_user()
+    assert not helpers.call_action("api_token_list", context=site_context(),
+                                   user_id=taken["id"])

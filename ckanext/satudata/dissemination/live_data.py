@@ -165,15 +165,27 @@ def auth_resource_create_default_resource_views(next_auth, context, data_dict):
     return next_auth(context, data_dict)
 
 
+LOADER_NAME_TAKEN = bilingual(
+    "The name of the loader's account is taken by an account the portal did not make; "
+    "rename that account first")
+
+
 def ensure_loader_user() -> model.User:
-    """The loader's account: created once, never sysadmin, member of nothing."""
+    """The loader's account: created once, never sysadmin, member of nothing.
+    An account of that name that the portal did not make (a citizen who
+    registered it first) is never adopted: its owner would share the token's
+    rights."""
     import secrets
     user = model.User.get(LOADER_USER)
     if user is None:
         user = model.User(name=LOADER_USER, email="noreply+%s@localhost" % LOADER_USER,
                           fullname="Pemuat DataStore / DataStore loader",
-                          password=secrets.token_urlsafe(32))
+                          plugin_extras={"satudata": {"loader_account": True}})
         model.Session.add(user)
+    elif not ((user.plugin_extras or {}).get("satudata") or {}).get("loader_account"):
+        raise tk.ValidationError({"name": [LOADER_NAME_TAKEN]})
+    # nobody logs in as the loader: a fresh unknown password each time
+    user.password = secrets.token_urlsafe(32)
     user.sysadmin = False
     user.state = "active"
     model.Session.commit()

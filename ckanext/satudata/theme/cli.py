@@ -21,7 +21,10 @@ def token():
     member of any OPD; dissemination/live_data.py says what it may do). Run it
     again to rotate, then restart the web server and the worker."""
     from ckanext.satudata.dissemination import live_data
-    loader = live_data.ensure_loader_user()
+    try:
+        loader = live_data.ensure_loader_user()
+    except tk.ValidationError as e:
+        raise click.ClickException(str(e.error_dict["name"][0]))
     site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     ctx = {"ignore_auth": True, "user": site["name"]}
     # the site user's tokens of that name came from earlier versions: a
