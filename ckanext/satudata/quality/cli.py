@@ -1,0 +1,48 @@
+"""`ckan satudata quality ...`: the reference codes and the checks of a
+dataset (issues 25, 26)."""
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def quality():
+    """Quality inside the chain: reference codes, checks."""
+
+
+@quality.command("refresh-reference")
+@click.option("--version", "version", default=None,
+              help="idn-area-data version (default: the one the data files name)")
+@click.option("--regulation", default=None,
+              help="The Kepmendagri the new version follows (written in the file header)")
+def refresh_reference(version, regulation):
+    """Rewrite Banyuwangi's kecamatan/desa reference and the regency codes
+    from the npm package idn-area-data (needs npm)."""
+    from ckanext.satudata.quality.checks import reference_codes as ref
+    try:
+        counts = ref.refresh(version or ref.PACKAGE_VERSION, regulation or ref.REGULATION)
+    except Exception as e:  # npm missing, offline, unknown version
+        raise click.ClickException("reference not refreshed: %s" % e)
+    click.echo("reference written from %s %s: %s" % (
+        ref.PACKAGE, version or ref.PACKAGE_VERSION,
+        ", ".join("%s %d" % kv for kv in counts.items())))
+
+
+@quality.command("check")
+@click.argument("dataset")
+def check(dataset):
+    """Run the checks of DATASET's content now, in this process (when the
+    worker is not running)."""
+    import ckan.model as model
+    from ckanext.satudata.quality import checks
+    pkg = model.Package.get(dataset)
+    if pkg is None:
+        raise click.ClickException("dataset not found: %s" % dataset)
+    checks.request_checks(pkg.id, dispatch_job=False)
+    report = checks.latest_report(pkg.id)
+    result = checks.run_checks(pkg.id, report["content_hash"])
+    report = checks.latest_report(pkg.id)
+    click.echo("%d resource(s) checked; %d validation error(s), %d reference finding(s), "
+               "%d personal-data finding(s)" % (
+                   result["checked"], report["validation_errors"],
+                   report["reference_findings"], report["personal_findings"]))
