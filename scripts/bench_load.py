@@ -5,8 +5,9 @@
 Users, weighted like a day of the portal: visitors browsing /dataset and
 dataset pages, harvesters paging the API, citizens filing data requests
 (429 after the rate limit is the expected answer), and staff reading their
-review queue and workflow panels. BENCH_MODE=baseline keeps only what stock
-CKAN without the extension can answer (no search backend there)."""
+review queue and workflow panels. BENCH_MODE=baseline (stock CKAN with only
+the satudata_search plugin of this package) leaves out what only the
+extension answers: data requests and the staff's workflow actions."""
 from __future__ import annotations
 
 import argparse
@@ -50,13 +51,11 @@ if HttpUser is not None:
 
         @task(2)
         def search_page(self):
-            if MODE == "portal":
-                self.client.get("/dataset/?q=penduduk", name="/dataset?q=")
+            self.client.get("/dataset/?q=penduduk", name="/dataset?q=")
 
         @task(1)
         def facet_page(self):
-            if MODE == "portal":
-                self.client.get("/dataset/", name="/dataset")
+            self.client.get("/dataset/", name="/dataset")
 
     class Harvester(HttpUser):
         weight = 3
@@ -69,9 +68,8 @@ if HttpUser is not None:
 
         @task(2)
         def package_search(self):
-            if MODE == "portal":
-                self.client.get("/api/3/action/package_search?rows=100&start=%d"
-                                % random.randrange(0, 2000, 100), name="api package_search")
+            self.client.get("/api/3/action/package_search?rows=100&start=%d"
+                            % random.randrange(0, 2000, 100), name="api package_search")
 
         @task(1)
         def status(self):
@@ -188,6 +186,18 @@ def _stats(path: str) -> dict:
     return rows
 
 
+def _figure(portal_row, baseline_row, key, fmt="%.2f"):
+    """portal ÷ baseline of one figure, or why there is none: a side that
+    had a failure gives no figure (its times are those of error pages)."""
+    if not portal_row or not baseline_row:
+        return "—"
+    if portal_row["failures"] or baseline_row["failures"]:
+        return "no figure (failures)"
+    if not baseline_row[key]:
+        return "—"
+    return fmt % (portal_row[key] / baseline_row[key])
+
+
 def report(args) -> int:
     portal = _stats(os.path.join(args.report, "portal_stats.csv"))
     baseline = _stats(os.path.join(args.report, "baseline_stats.csv"))
@@ -195,16 +205,24 @@ def report(args) -> int:
         hostile_result = json.load(f)
     rss = [int(x) for x in args.rss.split(",")]
     lines = ["%d users, %d s per run, %s; load average %s" % (
-        args.users, args.seconds, "portal = gunicorn as scripts/portal serves it",
+        args.users, args.seconds, "portal = gunicorn as scripts/portal serves it, "
+        "baseline = the same CKAN and data with satudata_search alone of this package",
         " ".join("%.2f" % x for x in os.getloadavg())), "",
-        "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | baseline p95 ms | ratio p95 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | baseline p95 ms "
+        "| baseline errors | p95 portal ÷ baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    failed = []
     for name, s in sorted(portal.items()):
         b = baseline.get(name)
-        ratio = "%.2f" % (s["p95"] / b["p95"]) if b and b["p95"] else "—"
-        lines.append("| %s | %.1f | %.0f | %.0f | %.0f | %d | %s | %s |" % (
+        if name != "Aggregated":
+            if s["failures"]:
+                failed.append("portal %s: %d failed" % (name, s["failures"]))
+            if b and b["failures"]:
+                failed.append("baseline %s: %d failed" % (name, b["failures"]))
+        lines.append("| %s | %.1f | %.0f | %.0f | %.0f | %d | %s | %s | %s |" % (
             name, s["rps"], s["p50"], s["p95"], s["p99"], s["failures"],
-            "%.0f" % b["p95"] if b else "—", ratio))
+            "%.0f" % b["p95"] if b else "—", b["failures"] if b else "—",
+            _figure(s, b, "p95")))
     import glob
     hammered = {}
     for mode in ("portal", "baseline"):
@@ -213,25 +231,35 @@ def report(args) -> int:
                 if name != "Aggregated":
                     hammered.setdefault(name, {})[mode] = row
     lines += ["", "Throughput, %d users with no think time (one endpoint at a time):" % args.users,
-              "", "| endpoint | portal req/s | p95 ms | errors | baseline req/s | p95 ms "
-              "| ratio (baseline/portal req/s) |", "|---|---:|---:|---:|---:|---:|---:|"]
+              "", "| endpoint | portal req/s | p50 ms | errors | baseline req/s | p50 ms | errors "
+              "| req/s portal ÷ baseline | p50 portal ÷ baseline |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, modes in sorted(hammered.items()):
         p_, b_ = modes.get("portal"), modes.get("baseline")
-        lines.append("| %s | %.1f | %.0f | %d | %s | %s | %s |" % (
-            name, p_["rps"], p_["p95"], p_["failures"],
-            "%.1f" % b_["rps"] if b_ else "—", "%.0f" % b_["p95"] if b_ else "—",
-            "%.2f" % (b_["rps"] / p_["rps"]) if b_ and p_["rps"] else "—"))
+        for side, row in (("portal", p_), ("baseline", b_)):
+            if row and row["failures"]:
+                failed.append("%s %s (throughput): %d failed" % (side, name, row["failures"]))
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            name, "%.1f" % p_["rps"] if p_ else "—", "%.0f" % p_["p50"] if p_ else "—",
+            p_["failures"] if p_ else "—",
+            "%.1f" % b_["rps"] if b_ else "—", "%.0f" % b_["p50"] if b_ else "—",
+            b_["failures"] if b_ else "—",
+            _figure(p_, b_, "rps"), _figure(p_, b_, "p50")))
     lines += ["", "Worker memory (MB, all gunicorn workers): portal %d → %d, baseline %d → %d"
               % tuple(rss),
               "status_show while 4 hostile searches run: p50 %(p50)s ms, p95 %(p95)s ms, "
               "max %(max)s ms (n=%(n)s, %(failed)s unanswered within 30 s)" % hostile_result["status_show_ms"],
               "hostile searches: %s" % ", ".join("%s in %ss" % (h["status"], h["seconds"])
                                                 for h in hostile_result["hostile"])]
+    if failed:
+        lines += ["", "NOT A RESULT: requests failed, so the run gives no ratio "
+                  "(see the locust CSVs in %s):" % args.report] + ["- " + f for f in failed]
     print("\n".join(lines))
     with open(args.json, "w") as f:
         json.dump({"portal": portal, "baseline": baseline, "throughput": hammered, "hostile": hostile_result,
-                   "rss_mb": rss, "users": args.users, "seconds": args.seconds}, f, indent=2)
-    return 0
+                   "rss_mb": rss, "users": args.users, "seconds": args.seconds,
+                   "failures": failed}, f, indent=2)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
