@@ -1,6 +1,8 @@
 """`ckan satudata ...` commands."""
 from __future__ import annotations
 
+import os
+
 import click
 
 import ckan.plugins.toolkit as tk
@@ -136,6 +138,41 @@ def remind(run_now):
     else:
         tk.enqueue_job(reminders.send_reminders, title="satudata: SLA reminders")
         click.echo("reminder job enqueued")
+
+
+@satudata.command("backup")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+def backup_cmd(directory):
+    """Write one archive of everything the portal holds into DIRECTORY."""
+    import time
+    from ckanext.satudata.operations import backup
+    t0 = time.monotonic()
+    path = backup.backup(tk.config, directory, say=lambda s: click.echo(s, err=True))
+    click.echo("backup written: %s (%.1f MB, %.1f s)" % (
+        path, os.path.getsize(path) / 2 ** 20, time.monotonic() - t0))
+    click.echo(backup.SECRETS_NOTE)
+
+
+@satudata.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--check", is_flag=True, help="Only check the archive against its manifest.")
+def restore_cmd(archive, check):
+    """Restore ARCHIVE onto this (empty) portal; a damaged archive or a
+    non-empty target is refused and nothing changes."""
+    import time
+    from ckanext.satudata.operations import backup
+    t0 = time.monotonic()
+    try:
+        if check:
+            manifest = backup.verify(archive)
+            click.echo("archive intact: %d parts match the manifest" % len(manifest["parts"]))
+            return
+        manifest = backup.restore(tk.config, archive, say=lambda s: click.echo(s, err=True))
+    except backup.Refused as e:
+        raise click.ClickException("restore refused, nothing changed: %s" % e)
+    click.echo("restored %d parts from %s (made %s) in %.1f s" % (
+        len(manifest["parts"]), archive, manifest["created"], time.monotonic() - t0))
+    click.echo(backup.SECRETS_NOTE)
 
 
 def get_commands():
