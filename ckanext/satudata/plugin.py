@@ -21,6 +21,7 @@ from ckanext.satudata.dissemination.permission_labels import SatudataPermissionL
 from ckanext.satudata.notifications import mail
 from ckanext.satudata.operations import core_inputs, csrf_guard, middleware
 from ckanext.satudata.operations import views as operations_views
+from ckanext.satudata.quality import actions as quality_actions
 from ckanext.satudata.reports import views as report_views
 from ckanext.satudata.requests import actions as request_actions
 from ckanext.satudata.requests import auth as request_auth
@@ -104,6 +105,8 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             request_actions.satudata_request_list, request_actions.satudata_request_transition,
             request_actions.satudata_request_dataset_create,
             objection.satudata_objection_file, objection.satudata_objection_decide,
+            # quality inside the chain (issue 25)
+            quality_actions.satudata_quality_show,
             # core actions that answered 500 to a missing parameter
             core_inputs.group_autocomplete, core_inputs.organization_autocomplete,
         )
@@ -146,6 +149,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             request_auth.satudata_request_list, request_auth.satudata_request_transition,
             request_auth.satudata_request_dataset_create,
             request_auth.satudata_objection_file, request_auth.satudata_objection_decide,
+            quality_actions.auth_satudata_quality_show,
         )
 
     # IValidators
@@ -211,7 +215,9 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             finding_work.satudata_list_workflow,
             finding_work.satudata_overdue_filter,
             finding_work.satudata_published_at,
-            finding_work.satudata_badge_style)
+            finding_work.satudata_badge_style,
+            quality_actions.satudata_quality_score, quality_actions.satudata_update_schedule,
+            quality_actions.satudata_quality_colour)
 
     # IBlueprint: the CSRF guard first (its hook runs before the rate limit's)
     def get_blueprint(self):

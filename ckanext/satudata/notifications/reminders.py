@@ -199,6 +199,9 @@ def _queue_all() -> int:
             queued += _send("request", item["id"], "deadline@%s" % item["due_date"],
                             threshold, people, "deadline", item=item)
     queued += _digest(datasets, requests)
+    # published datasets due for their update (quality/schedule.py, issue 25)
+    from ckanext.satudata.quality import schedule
+    queued += schedule.queue_reminders()
     return queued
 
 

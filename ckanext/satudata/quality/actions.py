@@ -1,0 +1,192 @@
+"""`satudata_quality_show {id}`: the quality of one dataset (issue 25).
+
+Whoever may read the dataset (``package_show`` through the read guard) may
+read its quality: a dataset the caller cannot see answers as missing. The
+score is computed from the DCAT-AP 3 graph the portal serves for exactly the
+version the caller reads (quality/score.py), with the update schedule
+(quality/schedule.py).
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Optional
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata.i18n import bilingual
+from ckanext.satudata.quality import schedule, score as scoring
+
+LINK_TASK = "satudata_link_check"
+
+
+def dataset_graph(pkg_dict: dict[str, Any]):
+    """(graph, dataset_ref) as ckanext-dcat's serializer writes the dataset with
+    the configured profiles (``ckanext.dcat.rdf.profiles``)."""
+    from ckanext.dcat.processors import RDFSerializer
+    serializer = RDFSerializer()
+    ref = serializer.graph_from_dataset(pkg_dict)
+    return serializer.g, ref
+
+
+def _upload_exists(resource: dict[str, Any]) -> bool:
+    from ckan.lib import uploader
+    try:
+        path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+    except Exception:  # noqa: BLE001 - a storage the portal cannot read: not answering
+        return False
+    return bool(path) and os.path.isfile(path)
+
+
+def link_results(resource_ids: list[str]) -> dict[tuple[str, str], Optional[bool]]:
+    """The background link check's last answers: (resource id, url) -> bool."""
+    if not resource_ids:
+        return {}
+    rows = model.Session.query(model.TaskStatus).filter(
+        model.TaskStatus.entity_id.in_(resource_ids),
+        model.TaskStatus.task_type == LINK_TASK).all()
+    return {(r.entity_id, r.key): r.value == "ok" for r in rows}
+
+
+def answers(pkg_dict: dict[str, Any], g) -> dict[str, Optional[bool]]:
+    """Does each distribution URL answer? Never an HTTP call here: an uploaded
+    file answers when it exists in the portal's storage; a link answers as the
+    background link check (`ckan satudata quality check-links`) last found it,
+    and is unknown (no points) until checked."""
+    from ckanext.dcat.profiles import DCAT
+    from ckanext.dcat.utils import resource_uri
+    from rdflib import URIRef
+    resources = pkg_dict.get("resources") or []
+    checked = link_results([r["id"] for r in resources if r.get("id")])
+    out: dict[str, Optional[bool]] = {}
+    for res in resources:
+        dist = URIRef(resource_uri(res))
+        urls = [str(u) for p in (DCAT.accessURL, DCAT.downloadURL) for u in g.objects(dist, p)]
+        for url in urls:
+            if res.get("url_type") == "upload":
+                out[url] = _upload_exists(res)
+            else:
+                out[url] = checked.get((res.get("id"), url))
+    return out
+
+
+def dictionary(pkg_dict: dict[str, Any]) -> Optional[dict[str, list[str]]]:
+    """Per data resource in the DataStore: its columns without a label or a
+    description in the data dictionary. None without DataStore data."""
+    if not any(r.get("datastore_active") for r in pkg_dict.get("resources") or []):
+        return None
+    try:
+        info_action = tk.get_action("datastore_info")
+    except KeyError:
+        return None
+    out = {}
+    for res in pkg_dict["resources"]:
+        if not res.get("datastore_active") or res.get("resource_type") not in (None, "", "data"):
+            continue
+        try:
+            info = info_action({"ignore_auth": True}, {"id": res["id"]})
+        except (tk.ObjectNotFound, tk.ValidationError):
+            continue
+        missing = []
+        for f in info.get("fields") or []:
+            if f.get("id") == "_id":
+                continue
+            extra = f.get("info") or {}
+            if not (extra.get("label") or "").strip() or not (extra.get("notes") or "").strip():
+                missing.append(f["id"])
+        out[res.get("name") or res["id"]] = missing
+    return out or None
+
+
+def quality_of(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Score and schedule of a dataset dict the caller may read."""
+    g, ref = dataset_graph(pkg_dict)
+    plan = schedule.for_dataset(pkg_dict["id"])
+    on_schedule = None if plan is None or plan["due"] is None else plan["status"] != schedule.OVERDUE
+    card = scoring.score(g, ref, scoring.Facts(
+        answers=answers(pkg_dict, g), dictionary=dictionary(pkg_dict), on_schedule=on_schedule))
+    return {"id": pkg_dict["id"], "name": pkg_dict["name"], "score": card,
+            "schedule": _schedule_out(plan)}
+
+
+def _schedule_out(plan: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
+    if plan is None:
+        return None
+    return {"update_frequency": plan["update_frequency"],
+            "last_published": plan["last_published"].isoformat()
+            if plan["last_published"] else None,
+            "next_due": plan["due"].isoformat() if plan["due"] else None,
+            "status": plan["status"]}
+
+
+def translated(card: dict[str, Any]) -> dict[str, Any]:
+    """The card's labels and fixes in the page language (msgids kept as keys)."""
+    out = dict(card, rating_label=tk._(card["rating_label"]))
+    out["dimensions"] = {k: dict(v, label=tk._(v["label"])) for k, v in card["dimensions"].items()}
+    rows = []
+    for i in card["indicators"]:
+        fix = tk._(i["fix"]) if i["fix"] else None
+        if fix and i["fix_args"]:
+            fix = fix % tuple(i["fix_args"])
+        rows.append(dict(i, label=tk._(i["label"]), fix=fix))
+    out["indicators"] = rows
+    return out
+
+
+@tk.side_effect_free
+def satudata_quality_show(context, data_dict):
+    """The quality of one dataset: metadata score (MQA's five dimensions and a
+    Satu Data dimension, each indicator with what to fix) and update schedule.
+
+    :param id: dataset id or name
+    """
+    tk.check_access("satudata_quality_show", context, data_dict)
+    ref = (data_dict or {}).get("id")
+    if not isinstance(ref, str) or not ref.strip():
+        raise tk.ValidationError({"id": [bilingual("Missing value")]})
+    show_context = {k: context[k] for k in ("user", "auth_user_obj", "ignore_auth")
+                    if k in context}
+    pkg_dict = tk.get_action("package_show")(show_context, {"id": ref.strip()})
+    result = quality_of(pkg_dict)
+    result["score"] = translated(result["score"])
+    return result
+
+
+@tk.auth_allow_anonymous_access
+def auth_satudata_quality_show(context, data_dict):
+    """Anyone: the action reads the dataset as the caller (package_show), so
+    what they cannot see answers as missing."""
+    return {"success": True}
+
+
+auth_satudata_quality_show.__name__ = "satudata_quality_show"
+
+
+# -- template helpers (the dataset page: badge, review panel, next update) -----------
+
+def satudata_quality_score(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The score card of the dataset the page shows (the page has already
+    decided the visitor may read it), in the page language; None if it cannot
+    be computed (logged: the page still renders)."""
+    if not pkg_dict or not pkg_dict.get("id"):
+        return None
+    try:
+        result = quality_of(pkg_dict)
+    except Exception:  # noqa: BLE001 - a score is never worth a broken dataset page
+        import logging
+        logging.getLogger(__name__).exception("quality score of %s", pkg_dict.get("id"))
+        return None
+    return dict(translated(result["score"]), schedule=result["schedule"])
+
+
+def satudata_update_schedule(package_id: str) -> Optional[dict[str, Any]]:
+    """Next due date and status of a published dataset (None otherwise)."""
+    return _schedule_out(schedule.for_dataset(package_id)) if package_id else None
+
+
+RATING_COLOURS = {"excellent": "success", "good": "primary", "sufficient": "warning",
+                  "bad": "danger"}
+
+
+def satudata_quality_colour(rating: str) -> str:
+    return RATING_COLOURS.get(rating, "secondary")
