@@ -7,6 +7,7 @@ a worker that grows past a memory bound finishes its request and is replaced;
 max_requests recycles workers slowly against gradual leaks."""
 import os
 import resource
+import shutil
 
 bind = os.environ.get("SATUDATA_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("SATUDATA_WEB_WORKERS", "4"))
@@ -23,6 +24,11 @@ wsgi_app = "wsgi:application"
 accesslog = "-"
 # the path without its query string: a requester's access token never reaches the log
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# /metrics adds up every worker's counts (prometheus-client's multiprocess
+# mode): each worker writes its samples here; set before the app is imported
+METRICS_DIR = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(
+    os.path.dirname(os.path.abspath(os.environ.get("CKAN_INI", "ckan.ini"))),
+    "prometheus-%s" % bind.rsplit(":", 1)[-1]))
 MEMORY_LIMIT_MB = int(os.environ.get("SATUDATA_WEB_MAX_RSS_MB", "600"))
 
 
@@ -42,3 +48,18 @@ def post_request(worker, req, environ, resp):
         worker.log.warning("worker %s uses %.0f MB > %d MB: restarting it",
                            worker.pid, rss, MEMORY_LIMIT_MB)
         worker.alive = False
+
+
+def on_starting(server):
+    """The samples of an earlier run are not this run's."""
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)
+    os.makedirs(METRICS_DIR, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """A replaced worker's gauges leave with it (its counters stay summed)."""
+    try:
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(worker.pid)
+    except ImportError:
+        pass

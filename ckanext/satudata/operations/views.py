@@ -1,13 +1,26 @@
 """Blueprint of the operations pages."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata.operations import health, mail_sink
+from ckanext.satudata.operations import health, mail_sink, metrics
 
 satudata_operations = Blueprint("satudata_operations", __name__)
+# every request of the app counted and timed (operations/metrics.py)
+satudata_operations.before_app_request(metrics._started)
+satudata_operations.after_app_request(metrics._finished)
+
+
+@satudata_operations.route("/metrics")
+def metrics_page():
+    if not metrics.allowed():
+        return Response("Metrik: alamat tidak diizinkan dan token tidak sah / "
+                        "metrics: address not allowed and no valid token\n", status=403,
+                        mimetype="text/plain")
+    body, content_type = metrics.exposition()
+    return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
 
 
 @satudata_operations.route("/satudata/health")
