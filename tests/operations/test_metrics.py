@@ -142,7 +142,8 @@ def test_metrics_count_real_requests_across_workers(served):
     assert value(found, "satudata_items_past_sop_time", kind="request") == 1
     assert value(found, "satudata_requests_legal_deadline", state="past") == 1
     assert value(found, "satudata_requests_legal_deadline", state="near") == 1
-    assert value(found, "satudata_metrics_scrape_ok") == 1
+    for source in ("queue", "outbox", "sop", "deadline"):
+        assert value(found, "satudata_metrics_source_ok", source=source) == 1
 
     # the JSON request log: one line per request, no query string
     lines = [json.loads(line) for line in served["log"].read_text().splitlines()

@@ -154,17 +154,20 @@ class PortalCollector:
 
     def collect(self) -> Iterable:
         from prometheus_client.core import GaugeMetricFamily
+        ok = GaugeMetricFamily("satudata_metrics_source_ok",
+                               "1 when the source answered this scrape (database: PostgreSQL, "
+                               "queue: Redis)", labels=["source"])
         for name, read in (("queue", self._queues), ("outbox", self._outbox),
                            ("sop", self._sop), ("deadline", self._deadlines)):
             try:
-                yield from read(GaugeMetricFamily)
+                yield from list(read(GaugeMetricFamily))
+                ok.add_metric([name], 1)
             except Exception as e:   # one source down: the others still answer
                 log.warning("satudata: metrics %s: %s", name, e)
+                ok.add_metric([name], 0)
                 import ckan.model as model
                 model.Session.rollback()
-        up = GaugeMetricFamily("satudata_metrics_scrape_ok", "1 when every source answered")
-        up.add_metric([], 1)
-        yield up
+        yield ok
 
     def _queues(self, Gauge):
         import rq
