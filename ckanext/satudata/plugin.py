@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.satudata import cli, helpers, reports
+from ckanext.satudata.dcat import catalog as dcat_catalog
 from ckanext.satudata.dcat import views as dcat_views
 from ckanext.satudata.dissemination import actions as dissemination_actions
 from ckanext.satudata.dissemination import auth as dissemination_auth
@@ -123,7 +124,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
                                     read_guard.group_activity_list,
                                     read_guard.recently_changed_packages_activity_list))
         if p.plugin_loaded("dcat"):
-            actions.update(_by_name(read_guard.dcat_dataset_show))
+            actions.update(_by_name(read_guard.dcat_dataset_show, dcat_catalog.dcat_catalog_show))
         return actions
 
     # IAuthFunctions

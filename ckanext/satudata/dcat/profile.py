@@ -86,6 +86,20 @@ def license_iri(dataset_dict):
     return None
 
 
+def _loader_flags(resource_dict):
+    """What the loader recorded on the resource itself: the shown dict drops
+    `datastore_contains_all_records_of_source_file` when false (theme/preview.py),
+    and then the hash it wrote is an excerpt's, not the file's."""
+    key = "datastore_contains_all_records_of_source_file"
+    try:
+        from ckan import model
+        res = model.Resource.get(resource_dict.get("id") or "")
+    except Exception:  # noqa: BLE001 - outside a CKAN application
+        return {}
+    extras = (res.extras or {}) if res is not None else {}
+    return {key: extras[key]} if key in extras else {}
+
+
 class _Common:
     """Helpers shared by the DCAT-AP and schema.org profiles."""
 
@@ -140,7 +154,7 @@ class SatudataDCATAP3Profile(_Common, EuropeanDCATAP3Profile):
             add_topic_scheme(g, codes={topic})
             g.add((dataset_ref, DCAT.theme, topic_iri(topic)))
             # the topic is also a keyword (parsing drops it again)
-            g.add((dataset_ref, DCAT.keyword, Literal(vocab.choices("topic")[topic]["id"])))
+            g.add((dataset_ref, DCAT.keyword, Literal(vocab.topic_keyword(topic))))
 
         # update frequency → dct:accrualPeriodicity (EU frequency vocabulary)
         freq = vocab.FREQUENCY.get(dataset_dict.get("update_frequency"))
@@ -196,6 +210,9 @@ class SatudataDCATAP3Profile(_Common, EuropeanDCATAP3Profile):
         lic = license_iri(dataset_dict)
         if lic:
             g.add((dataset_ref, DCT.license, self._typed(lic, DCT.LicenseDocument)))
+            title = vocab.LICENSE_TITLE.get(dataset_dict.get("license_id"))
+            if title:  # what a stock ckanext-dcat parser maps to its licence id
+                g.add((lic, DCT.title, Literal(title)))
             for kind in vocab.LICENSE_TYPES.get(dataset_dict.get("license_id"), ()):
                 g.add((lic, DCT.type, self._typed(vocab.LICENCE_TYPE[kind], SKOS.Concept)))
 
@@ -234,6 +251,12 @@ class SatudataDCATAP3Profile(_Common, EuropeanDCATAP3Profile):
         if level:
             g.add((dataset_ref, vocab.SDI.tingkatPenyajian, Literal(level)))
         g.add((dataset_ref, DCT.spatial, location))
+        # the region as an IRI too, what DCAT harvesters read as the spatial URI;
+        # the labelled node above keeps this dataset's name and codes
+        region = vocab.region_iri(dataset_dict.get("region_code_kemendagri"))
+        if region is not None:
+            g.add((region, RDF.type, DCT.Location))
+            g.add((dataset_ref, DCT.spatial, region))
 
     def _agent_graph(self, ref, org):
         g = self.g
@@ -296,8 +319,17 @@ class SatudataDCATAP3Profile(_Common, EuropeanDCATAP3Profile):
         # published on the portal: kept available for the long term
         g.add((distribution, DCATAP.availability,
                self._typed(vocab.AVAILABILITY.STABLE, SKOS.Concept)))
-        for predicate in (DCT["format"], DCAT.mediaType, DCT.license):
+        for predicate in (DCT["format"], DCAT.mediaType, DCT.license, vocab.SPDX.checksum):
             self._drop(distribution, predicate)
+        digest = vocab.checksum(resource_dict) and vocab.checksum(
+            dict(resource_dict, **_loader_flags(resource_dict)))
+        if digest:
+            checksum = BNode()
+            g.add((checksum, RDF.type, vocab.SPDX.Checksum))
+            g.add((checksum, vocab.SPDX.checksumValue, Literal(digest[0], datatype=XSD.hexBinary)))
+            g.add((checksum, vocab.SPDX.algorithm,
+                   self._typed(digest[1], vocab.SPDX.ChecksumAlgorithm)))
+            g.add((distribution, vocab.SPDX.checksum, checksum))
         filetype, media = vocab.format_iris(resource_dict.get("format"),
                                             resource_dict.get("mimetype"))
         if filetype:
@@ -450,8 +482,9 @@ class SatudataDCATAP3Profile(_Common, EuropeanDCATAP3Profile):
                                             "title": str(g.value(publisher, FOAF.name))})
         dataset_dict.update(sdi)
         if sdi.get("topic"):  # the topic keyword written above is not a tag
-            label = vocab.choices("topic")[sdi["topic"]]["id"]
-            dataset_dict["tags"] = [t for t in dataset_dict.get("tags", []) if t["name"] != label]
+            labels = {vocab.topic_keyword(sdi["topic"]), vocab.choices("topic")[sdi["topic"]]["id"]}
+            dataset_dict["tags"] = [t for t in dataset_dict.get("tags", [])
+                                    if t["name"] not in labels]
 
         for resource in dataset_dict.get("resources", []):
             ref = resource.get("distribution_ref")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 from rdflib import Graph
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError, SearchQueryError
 
 from ckanext.satudata.dcat import vocab
 from ckanext.satudata.dcat.profile import add_topic_scheme, site_url
+from ckanext.satudata.i18n import bilingual
 
 dcat_extra = Blueprint("satudata_dcat", __name__)
 
@@ -56,6 +58,24 @@ def topic_scheme(code=None):
     g.bind("dct", "http://purl.org/dc/terms/")
     add_topic_scheme(g)
     return Response(g.serialize(format="turtle"), mimetype="text/turtle")
+
+
+# /catalog.* passes q/fq to package_search as the Action API does, but
+# ckanext-dcat's view turns only a ValidationError into an answer: a query the
+# search refuses (syntax, an internal field for this caller) was a 500. Answered
+# here as the API answers it: 400 for the query, 409 for a search over a bound.
+INVALID_QUERY = "Invalid search query: {error_message}"
+
+
+@dcat_extra.app_errorhandler(SearchError)
+def search_refused(error):
+    if not (request.endpoint or "").startswith(("dcat.", "dcat_json_interface.")):
+        raise error  # elsewhere: as before (CKAN's own handling)
+    if isinstance(error, SearchQueryError):
+        detail = " ".join(str(a) for a in error.args) or type(error).__name__
+        return Response(bilingual(INVALID_QUERY).format(error_message=detail) + "\n",
+                        status=400, mimetype="text/plain")
+    return Response(str(error) + "\n", status=409, mimetype="text/plain")
 
 
 dcat_extra.add_url_rule("/sitemap.xml", view_func=sitemap)

@@ -6,6 +6,7 @@ scripts/harvest-check outside a CKAN application.
 from __future__ import annotations
 
 import os
+import re
 
 import yaml
 from rdflib import Namespace
@@ -23,6 +24,49 @@ DQV = Namespace("http://www.w3.org/ns/dqv#")
 # Properties with no DCAT-AP/SDMX equivalent. A fixed namespace (not the
 # serving portal's site_url) so any harvester parses them the same way.
 SDI = Namespace("https://satudata.banyuwangikab.go.id/ns/sdi#")
+
+# A region by its Kemendagri code (Permendagri on kode wilayah), the IRI of
+# dct:spatial. Kemendagri publishes no linked-data IRIs, so the portal mints
+# stable ones in its fixed namespace: <WILAYAH/35.10> is Kabupaten Banyuwangi.
+WILAYAH = Namespace("https://satudata.banyuwangikab.go.id/ns/wilayah/kemendagri/")
+
+
+def region_iri(code):
+    """The dct:spatial IRI of a Kemendagri region code ("35.10"), None without one."""
+    code = (code or "").strip()
+    return WILAYAH[code] if code else None
+
+
+# spdx:checksum: the algorithm of a resource's `hash`. ckanext-xloader writes the
+# MD5 of the file it loaded (jobs._download_resource_data); another algorithm
+# only when the resource names it (`hash_algorithm`, as ckanext-dcat parses it).
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+HASH_HEX_LENGTH = {"md5": 32, "sha1": 40, "sha224": 56, "sha256": 64, "sha384": 96,
+                   "sha512": 128, "sha3_256": 64, "sha3_384": 96, "sha3_512": 128,
+                   "blake2b256": 64, "blake2b384": 96, "blake2b512": 128}
+
+
+def checksum(resource_dict):
+    """(lower-case hex digest, SPDX algorithm IRI) of a resource, or None when
+    the hash is not a digest of the file whose algorithm is known: a DCAT-AP 3
+    spdx:Checksum must name its algorithm, and a wrong one is worse than none."""
+    value = str(resource_dict.get("hash") or "").strip().lower()
+    if not value or any(c not in "0123456789abcdef" for c in value):
+        return None
+    if str(resource_dict.get("datastore_contains_all_records_of_source_file")).lower() \
+            == "false":
+        return None  # the loader hashed only the excerpt it loaded, not the file
+    named = str(resource_dict.get("hash_algorithm") or "").strip()
+    if named:
+        algorithm = named.rsplit("checksumAlgorithm_", 1)[-1].lower().replace("-", "")
+        algorithm = {"sha3256": "sha3_256", "sha3384": "sha3_384",
+                     "sha3512": "sha3_512"}.get(algorithm, algorithm)
+    else:
+        algorithm = "md5"  # the loader's
+    if HASH_HEX_LENGTH.get(algorithm) != len(value):
+        return None
+    return value, SPDX["checksumAlgorithm_" + algorithm]
+
 
 # Paths under the portal's site_url where the topic concept scheme is served.
 TOPIC_SCHEME_PATH = "/dcat/topik"
@@ -71,6 +115,18 @@ LICENSE_IRI = {
     "odc-by": "https://opendatacommons.org/licenses/by/1-0/",
     "odc-odbl": "https://opendatacommons.org/licenses/odbl/1-0/",
     "odc-pddl": "https://opendatacommons.org/licenses/pddl/1-0/",
+}
+# The licence's title as CKAN's default licence register spells it (English msgid):
+# a harvester with ckanext-dcat's stock profiles maps a dct:license to its own
+# licence id by register URL or by this dct:title, and our IRIs are not in the register.
+LICENSE_TITLE = {
+    "cc-by": "Creative Commons Attribution",
+    "cc-by-sa": "Creative Commons Attribution Share-Alike",
+    "cc-zero": "Creative Commons CCZero",
+    "cc-nc": "Creative Commons Non-Commercial (Any)",
+    "odc-by": "Open Data Commons Attribution License",
+    "odc-odbl": "Open Data Commons Open Database License (ODbL)",
+    "odc-pddl": "Open Data Commons Public Domain Dedication and License (PDDL)",
 }
 LICENSE_ID = {iri: lid for lid, iri in LICENSE_IRI.items()}
 LICENSE_ID.update({"http://www.opendefinition.org/licenses/" + lid: lid for lid in
@@ -131,6 +187,13 @@ def choices(field_name):
         if field["field_name"] == field_name:
             return {c["value"]: c["label"] for c in field.get("choices", [])}
     return {}
+
+
+def topic_keyword(code):
+    """The topic's label as a dcat:keyword a CKAN harvester can keep as a tag
+    (CKAN tags allow letters, digits, space, - _ .: "&" becomes "dan")."""
+    label = choices("topic").get(code, {}).get("id", "")
+    return re.sub(r"[^\w .-]+", " ", label.replace("&", "dan"), flags=re.UNICODE).strip()
 
 
 def field_label(field_name, lang="id"):
