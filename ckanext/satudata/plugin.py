@@ -23,6 +23,7 @@ from ckanext.satudata.notifications import mail
 from ckanext.satudata.operations import core_inputs, csrf_guard, middleware
 from ckanext.satudata.operations import views as operations_views
 from ckanext.satudata.quality import actions as quality_actions
+from ckanext.satudata.quality import per_opd as quality_per_opd
 from ckanext.satudata.reports import views as report_views
 from ckanext.satudata.requests import actions as request_actions
 from ckanext.satudata.requests import auth as request_auth
@@ -218,14 +219,16 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             finding_work.satudata_published_at,
             finding_work.satudata_badge_style,
             quality_actions.satudata_quality_score, quality_actions.satudata_update_schedule,
-            quality_actions.satudata_quality_colour)
+            quality_actions.satudata_quality_colour,
+            quality_per_opd.satudata_needing_update, quality_per_opd.satudata_quality_per_opd)
 
     # IBlueprint: the CSRF guard first (its hook runs before the rate limit's)
     def get_blueprint(self):
         return [csrf_guard.csrf_guard, role_views.satudata_admin,
                 dissemination_views.satudata_workflow, request_views.satudata_requests,
                 operations_views.satudata_operations, dcat_views.dcat_extra,
-                report_views.kinerja, report_views.public_stats]
+                report_views.kinerja, report_views.public_stats,
+                quality_per_opd.quality_pages]
 
     # ITranslation: DefaultTranslation finds i18n/ckanext-satudata.mo
     # IPackageController: workflow 1 runs inside CKAN's own transaction

@@ -119,16 +119,20 @@ def _schedule_out(plan: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
             "status": plan["status"]}
 
 
+def _tr(msgid: str) -> str:
+    return tk._(msgid)   # msgids marked N_ in score.py; a name here, not a literal
+
+
 def translated(card: dict[str, Any]) -> dict[str, Any]:
-    """The card's labels and fixes in the page language (msgids kept as keys)."""
-    out = dict(card, rating_label=tk._(card["rating_label"]))
-    out["dimensions"] = {k: dict(v, label=tk._(v["label"])) for k, v in card["dimensions"].items()}
+    """The card's labels and fixes in the page language."""
+    out = dict(card, rating_label=_tr(card["rating_label"]))
+    out["dimensions"] = {k: dict(v, label=_tr(v["label"])) for k, v in card["dimensions"].items()}
     rows = []
     for i in card["indicators"]:
-        fix = tk._(i["fix"]) if i["fix"] else None
+        fix = _tr(i["fix"]) if i["fix"] else None
         if fix and i["fix_args"]:
             fix = fix % tuple(i["fix_args"])
-        rows.append(dict(i, label=tk._(i["label"]), fix=fix))
+        rows.append(dict(i, label=_tr(i["label"]), fix=fix))
     out["indicators"] = rows
     return out
 
@@ -149,6 +153,16 @@ def satudata_quality_show(context, data_dict):
     pkg_dict = tk.get_action("package_show")(show_context, {"id": ref.strip()})
     result = quality_of(pkg_dict)
     result["score"] = translated(result["score"])
+    # the checks of the content under review (quality/checks, issues 25, 26):
+    # for those who see the workflow panel; the content may be an unpublished revision
+    try:
+        tk.check_access("satudata_dataset_workflow_show", dict(show_context),
+                        {"id": pkg_dict["id"]})
+    except tk.NotAuthorized:
+        result["checks"] = None
+    else:
+        from ckanext.satudata.quality.checks import latest_report
+        result["checks"] = latest_report(pkg_dict["id"])
     return result
 
 
