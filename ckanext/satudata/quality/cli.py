@@ -46,3 +46,17 @@ def check(dataset):
                "%d personal-data finding(s)" % (
                    result["checked"], report["validation_errors"],
                    report["reference_findings"], report["personal_findings"]))
+
+
+@quality.command("check-links")
+@click.option("--now", "run_now", is_flag=True, help="Run here instead of as a background job.")
+def check_links(run_now):
+    """Ask whether the links of published datasets answer (for the metadata
+    score's accessibility; run from cron, e.g. daily)."""
+    from ckanext.satudata.quality import links
+    if run_now:
+        counts = links.check_links()
+        click.echo("%d link(s) answer, %d do not" % (counts["ok"], counts["failed"]))
+    else:
+        links.enqueue()
+        click.echo("link check job enqueued")
