@@ -1,11 +1,14 @@
-"""The web app behind a reverse proxy, bounded request bodies, and the safety
-headers of every answer (operations/headers.py)."""
+"""The web app behind a reverse proxy, bounded request bodies, the safety
+headers of every answer (operations/headers.py) and the anonymous page cache
+(page_cache/)."""
 from __future__ import annotations
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import ckan.plugins.toolkit as tk
 from ckanext.satudata.operations import headers
+from ckanext.satudata.page_cache import invalidation as page_cache_invalidation
+from ckanext.satudata.page_cache import web as page_cache
 
 
 def max_upload_bytes() -> int:
@@ -26,4 +29,8 @@ def make_middleware(app, config):
     # knows the user, the headers before CKAN's after-request hook
     app.before_request(headers.refuse_unservable_download)
     app.after_request(headers.secure_response)
+    # after the above: a kept page is served once CKAN knows the visitor is
+    # anonymous, and kept before the safety headers (added to every serving)
+    page_cache.install(app)
+    page_cache_invalidation.install()
     return app

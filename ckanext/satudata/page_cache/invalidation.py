@@ -1,0 +1,93 @@
+"""The generation goes up after every committed write that a cached page
+could show. Watched at the SQL level (SQLAlchemy engine and pool events, for
+every engine of the process: CKAN's, the DataStore's), so it does not matter
+which action, job or plugin wrote: a publish, a withdrawal, a revision, a view,
+a DataStore load, an OPD renamed, a site setting, the search index.
+
+After the commit, never before: a page rendered between the write and its
+commit shows the old content, and it must land under a generation that is
+already over. The move happens when the connection goes back to the pool,
+which follows its commit (or its rollback, then nothing moves)."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
+
+from ckanext.satudata.page_cache import store
+
+# CKAN's tables a visitor's dataset, resource, search or home page reads.
+CORE_TABLES = frozenset((
+    "package", "package_extra", "resource", "resource_view", "group", "group_extra",
+    "member", "tag", "package_tag", "vocabulary", "system_info",
+    "package_relationship", "package_member", "user"))
+# Tables of this package that no public page reads (the request desk, mail,
+# audit and privacy records are never on a cached page); every other
+# satudata_ table counts (workflow, revisions, search index, quality).
+SATUDATA_UNSEEN_PREFIXES = (
+    "satudata_outbox", "satudata_reminder_log", "satudata_data_request",
+    "satudata_request_", "satudata_objection", "satudata_access_log",
+    "satudata_audit", "satudata_rights_", "satudata_privacy")
+# A DataStore table is named by its resource id.
+_DATASTORE_TABLE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_WRITE = re.compile(
+    r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|ALTER\s+TABLE|"
+    r"DROP\s+TABLE(?:\s+IF\s+EXISTS)?|CREATE\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?)"
+    r"\s+(?:ONLY\s+)?(?:(?:\"[^\"]+\"|\w+)\.)?(\"[^\"]+\"|\w+)", re.I)
+_FIRST_WORD = re.compile(r"\s*(\w+)")
+_WRITTEN = "satudata_page_write"
+_COMMITTED = "satudata_page_committed"
+
+
+def seen_on_pages(table: str) -> bool:
+    table = table.strip('"').lower()
+    if table in CORE_TABLES or _DATASTORE_TABLE.match(table):
+        return True
+    return table.startswith("satudata_") and not table.startswith(SATUDATA_UNSEEN_PREFIXES)
+
+
+def writes_pages(statement: str) -> bool:
+    """The statement may change what a cached page shows (a false yes only
+    costs renders; a false no would serve stale pages)."""
+    first = _FIRST_WORD.match(statement)
+    if first and first.group(1).upper() in ("SELECT", "SHOW", "SET", "BEGIN", "SAVEPOINT",
+                                             "RELEASE", "COMMIT", "ROLLBACK"):
+        return False
+    return any(seen_on_pages(t) for t in _WRITE.findall(statement))
+
+
+def _note_write(conn, cursor, statement, parameters, context, executemany):
+    if writes_pages(statement):
+        conn.info[_WRITTEN] = True
+
+
+def _committed(conn):
+    if conn.info.pop(_WRITTEN, False):
+        conn.info[_COMMITTED] = True
+
+
+def _rolled_back(conn):
+    conn.info.pop(_WRITTEN, None)
+
+
+def _returned(dbapi_connection, record):
+    # a write left without commit or rollback was autocommitted (or is about
+    # to be rolled back by the pool): moving on costs only renders
+    if record.info.pop(_COMMITTED, False) | record.info.pop(_WRITTEN, False):
+        store.next_generation()
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    event.listen(Engine, "before_cursor_execute", _note_write)
+    event.listen(Engine, "commit", _committed)
+    event.listen(Engine, "rollback", _rolled_back)
+    event.listen(Pool, "checkin", _returned)
+    _installed = True

@@ -1,0 +1,102 @@
+"""Where cached pages live: Redis, shared by every web node and worker."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import zlib
+from typing import Optional
+
+import ckan
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata.requests.ratelimit import fast_redis
+
+log = logging.getLogger(__name__)
+
+# A page larger than this is served but not kept (a resource page with a
+# huge description); pages are zlib-compressed, ~8x for HTML.
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+
+
+def _site() -> str:
+    """The portal the pages belong to: its site id and its database (two
+    portals, or two test runs, sharing one Redis never see each other's)."""
+    from sqlalchemy.engine import make_url
+    database = make_url(tk.config.get("sqlalchemy.url")).database
+    return "%s:%s" % (tk.config.get("ckan.site_id") or "default", database)
+
+
+def generation_key() -> str:
+    return "satudata:%s:page-generation" % _site()
+
+
+def enabled() -> bool:
+    return tk.asbool(tk.config.get("ckanext.satudata.page_cache"))
+
+
+def ttl() -> int:
+    return tk.asint(tk.config.get("ckanext.satudata.page_cache_ttl"))
+
+
+def _code() -> str:
+    """What the code that renders a page is: a page rendered by another CKAN,
+    plugin set or site URL is never served (`page-cache clear` after a
+    deployment that changes templates)."""
+    plugins = tk.config.get("ckan.plugins") or []
+    if isinstance(plugins, str):
+        plugins = plugins.split()
+    return hashlib.sha1("|".join((
+        ckan.__version__, " ".join(plugins), tk.config.get("ckan.site_url") or "",
+        tk.config.get("ckan.locale_default") or ""))
+        .encode()).hexdigest()[:12]
+
+
+def current_generation() -> Optional[int]:
+    """The generation pages are filed under now; None when Redis does not
+    answer (then nothing is served from or put into the cache)."""
+    try:
+        return int(fast_redis().get(generation_key()) or 0)
+    except Exception:  # noqa: BLE001 - a cache outage serves uncached pages
+        log.warning("page cache: Redis does not answer; pages are rendered")
+        return None
+
+
+def next_generation() -> None:
+    """Everything cached so far is out of date."""
+    try:
+        fast_redis().incr(generation_key())
+    except Exception:  # noqa: BLE001
+        # Entries expire after page_cache_ttl; until then a node could serve a
+        # page of before this write. Said loudly: the operator can clear.
+        log.error("page cache: could not move the generation on after a write; "
+                  "cached pages may be up to %d s old (ckan satudata page-cache clear)",
+                  ttl())
+
+
+def page_key(generation: int, language: str, path_and_query: str) -> str:
+    digest = hashlib.sha1(path_and_query.encode("utf-8", "surrogateescape")).hexdigest()
+    return "satudata:%s:page:%d:%s:%s:%s" % (_site(), generation, _code(), language, digest)
+
+
+def get(key: str) -> Optional[dict]:
+    try:
+        blob = fast_redis().get(key)
+    except Exception:  # noqa: BLE001
+        return None
+    if blob is None:
+        return None
+    try:
+        return json.loads(zlib.decompress(blob))
+    except (ValueError, zlib.error):
+        return None
+
+
+def put(key: str, page: dict) -> None:
+    blob = zlib.compress(json.dumps(page).encode(), 6)
+    if len(blob) > MAX_PAGE_BYTES:
+        return
+    try:
+        fast_redis().set(key, blob, ex=ttl())
+    except Exception:  # noqa: BLE001
+        pass

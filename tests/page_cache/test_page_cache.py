@@ -1,0 +1,211 @@
+"""The anonymous page cache (page_cache/): a visitor's second look at a page
+comes from Redis, and every change a page could show is there at once:
+publish, withdrawal, a revision published, a view, a DataStore load, an OPD
+renamed, the language. Logged-in users never get a kept page."""
+import re
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata.page_cache import invalidation, store
+from ckanext.satudata.page_cache.web import HEADER
+from tests.helpers import as_user, site_context, transition, walk
+from tests.theme.test_preview import _plugins as _preview_plugins
+
+pytestmark = pytest.mark.usefixtures("satudata_db")
+
+PREVIEW_PLUGINS = _preview_plugins()
+TOKEN = re.compile(r'<meta name="_csrf_token" content="([^"]+)"')
+
+
+@pytest.fixture
+def people(walidata):
+    org = factories.Organization(name="dinkes", title="Dinas Kesehatan")
+    opd = factories.User(name="opd-dinkes")
+    helpers.call_action("organization_member_create", context=site_context(),
+                        id=org["id"], username=opd["name"], role="editor")
+    return dict(walidata, opd=opd, org=org)
+
+
+def make(people, name, notes="Jumlah puskesmas per kecamatan (sample data)."):
+    return helpers.call_action(
+        "package_create", context=as_user(people["opd"]), name=name,
+        title=name.replace("-", " ").title(), notes=notes, owner_org=people["org"]["id"],
+        topic="perlindungan_sosial_kesehatan", update_frequency="tahunan", period_start="2025",
+        presentation_level="kecamatan", unit="unit", classification="terbuka",
+        resources=[{"name": "Tabel", "url": "http://example.com/puskesmas.csv",
+                    "format": "CSV"}])
+
+
+@pytest.fixture
+def published(people):
+    dataset = make(people, "jumlah-puskesmas")
+    walk(dataset["id"], people)
+    return helpers.call_action("package_show", id=dataset["id"])
+
+
+def without_token(page):
+    return page.body.replace(TOKEN.search(page.body).group(1), "")
+
+
+def look(app, url, **kw):
+    return app.get(url, **kw)
+
+
+def test_a_visitors_second_look_is_kept_and_carries_their_own_token(app, published):
+    first = look(app, "/dataset/jumlah-puskesmas")
+    second = look(app, "/dataset/jumlah-puskesmas")
+    assert first.status_code == second.status_code == 200
+    assert first.headers[HEADER] == "miss"
+    assert second.headers[HEADER] == "hit"
+    one, two = TOKEN.search(first.body), TOKEN.search(second.body)
+    assert one and two
+    # the visitor's own CSRF token (signed anew), wherever the page holds one
+    assert two.group(1) != one.group(1)
+    assert first.body.replace(one.group(1), "") == second.body.replace(two.group(1), "")
+    # the safety headers are on the kept page too
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("url", ["/dataset/", "/", "/dataset/jumlah-puskesmas/resource/{rid}"])
+def test_the_other_visitor_pages_are_kept(app, published, url):
+    url = url.format(rid=published["resources"][0]["id"])
+    assert look(app, url).headers[HEADER] == "miss"
+    assert look(app, url).headers[HEADER] == "hit"
+
+
+def test_a_logged_in_user_never_gets_or_fills_a_kept_page(app, published, people):
+    look(app, "/dataset/jumlah-puskesmas")   # kept for visitors
+    for user in (people["opd"], people["staf"], factories.User()):
+        token = factories.APIToken(user=user["name"])["token"]
+        seen = look(app, "/dataset/jumlah-puskesmas", headers={"Authorization": token})
+        assert HEADER not in seen.headers
+
+
+def test_publishing_shows_at_once_on_the_kept_search_page(app, published, people):
+    assert "Jumlah Posyandu" not in look(app, "/dataset/").body
+    assert look(app, "/dataset/").headers[HEADER] == "hit"
+    posyandu = make(people, "jumlah-posyandu")
+    assert "Jumlah Posyandu" not in look(app, "/dataset/").body   # not before the chain
+    walk(posyandu["id"], people)
+    seen = look(app, "/dataset/")
+    assert seen.headers[HEADER] == "miss"
+    assert "Jumlah Posyandu" in seen.body
+
+
+def test_withdrawing_removes_the_kept_page_at_once(app, published, people):
+    look(app, "/dataset/jumlah-puskesmas")
+    assert look(app, "/dataset/jumlah-puskesmas").headers[HEADER] == "hit"
+    transition(people["kabid"], published["id"], "withdraw", comment="Ditarik untuk koreksi.")
+    assert look(app, "/dataset/jumlah-puskesmas", status=404)
+
+
+def test_a_published_revision_shows_at_once(app, published, people):
+    look(app, "/dataset/jumlah-puskesmas")
+    helpers.call_action("package_patch", context=as_user(people["opd"]), id=published["id"],
+                        notes="Teks revisi yang sudah disetujui (sample data).")
+    assert "Teks revisi" not in look(app, "/dataset/jumlah-puskesmas").body   # held
+    for name, role in (("submit", "staf"), ("approve", "subkoord"), ("approve", "kabid")):
+        transition(people[role], published["id"], name)
+        assert "Teks revisi" not in look(app, "/dataset/jumlah-puskesmas").body
+    transition(people["staf"], published["id"], "publish")
+    seen = look(app, "/dataset/jumlah-puskesmas")
+    assert seen.headers[HEADER] == "miss"
+    assert "Teks revisi" in seen.body
+
+
+@pytest.mark.ckan_config("ckan.plugins", PREVIEW_PLUGINS)
+@pytest.mark.ckan_config("ckan.views.default_views", "")
+@pytest.mark.usefixtures("with_plugins")
+class TestWithThePreview:
+    def test_a_new_view_shows_at_once_on_the_resource_page(self, app, published):
+        url = "/dataset/jumlah-puskesmas/resource/%s" % published["resources"][0]["id"]
+        look(app, url)
+        assert look(app, url).headers[HEADER] == "hit"
+        helpers.call_action("resource_view_create", context=site_context(),
+                            resource_id=published["resources"][0]["id"], view_type="image_view",
+                            title="Peta Sebaran Puskesmas", image_url="http://example.com/p.png")
+        seen = look(app, url)
+        assert seen.headers[HEADER] == "miss"
+        assert "Peta Sebaran Puskesmas" in seen.body
+
+    def test_a_datastore_load_shows_at_once_on_the_resource_page(self, app, published):
+        resource = published["resources"][0]
+        url = "/dataset/jumlah-puskesmas/resource/%s" % resource["id"]
+        before = look(app, url)
+        assert look(app, url).headers[HEADER] == "hit"
+        helpers.call_action("datastore_create", context=site_context(),
+                            resource_id=resource["id"], force=True,
+                            records=[{"kecamatan": "Glagah", "puskesmas": 2}])
+        seen = look(app, url)
+        assert seen.headers[HEADER] == "miss"
+        assert without_token(seen) != without_token(before)   # the page offers the table
+
+
+def test_renaming_the_opd_shows_at_once(app, published, people):
+    look(app, "/dataset/jumlah-puskesmas")
+    helpers.call_action("organization_patch", context=site_context(), id=people["org"]["id"],
+                        title="Dinas Kesehatan Kabupaten Banyuwangi")
+    assert "Dinas Kesehatan Kabupaten Banyuwangi" in look(app, "/dataset/jumlah-puskesmas").body
+
+
+def test_each_language_has_its_own_page(app, published):
+    default = tk.config["ckan.locale_default"]
+    other = "en" if default == "id" else "id"
+    assert look(app, "/dataset/jumlah-puskesmas").headers[HEADER] == "miss"
+    switched = look(app, "/%s/dataset/jumlah-puskesmas" % other)
+    assert switched.headers[HEADER] == "miss"
+    assert 'lang="%s"' % other in switched.body
+    assert look(app, "/%s/dataset/jumlah-puskesmas" % other).headers[HEADER] == "hit"
+    assert 'lang="%s"' % default in look(app, "/dataset/jumlah-puskesmas").body
+
+
+def test_a_datastore_write_moves_the_generation():
+    before = store.current_generation()
+    table = '"0b8e9c44-5f8a-4d7e-9a7e-2f1c3f4f6a11"'   # a DataStore table: a resource id
+    with model.meta.engine.begin() as conn:   # a connection of its own, as the loader's
+        conn.execute(sa.text("CREATE TABLE %s (x int)" % table))
+    assert store.current_generation() > before
+    with model.meta.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE %s" % table))
+
+
+def test_only_a_committed_write_moves_the_generation(published):
+    before = store.current_generation()
+    model.Session.execute(sa.text("UPDATE package SET notes = 'x' WHERE id = :id"),
+                          {"id": published["id"]})
+    model.Session.rollback()
+    model.Session.remove()
+    assert store.current_generation() == before
+    model.Session.execute(sa.text("SELECT * FROM package"))
+    model.Session.execute(sa.text("UPDATE satudata_outbox SET attempts = attempts"))
+    model.Session.commit()
+    model.Session.remove()
+    assert store.current_generation() == before   # nothing a page shows
+    model.Session.execute(sa.text("UPDATE package SET notes = notes WHERE id = :id"),
+                          {"id": published["id"]})
+    model.Session.commit()
+    model.Session.remove()
+    assert store.current_generation() > before
+
+
+@pytest.mark.parametrize("statement, seen", [
+    ('INSERT INTO package (id) VALUES (1)', True),
+    ('UPDATE "group" SET title = 1', True),
+    ('DELETE FROM public.resource_view WHERE id = 1', True),
+    ('WITH x AS (SELECT 1) UPDATE satudata_dataset_workflow SET state = 1', True),
+    ('INSERT INTO satudata_search_index VALUES (1) ON CONFLICT (id) DO UPDATE SET x = 1', True),
+    ('INSERT INTO "0b8e9c44-5f8a-4d7e-9a7e-2f1c3f4f6a11" VALUES (1)', True),
+    ('TRUNCATE TABLE system_info', True),
+    ('SELECT * FROM package FOR UPDATE', False),
+    ('UPDATE satudata_outbox SET attempts = 1', False),
+    ('INSERT INTO satudata_data_request (id) VALUES (1)', False),
+    ('UPDATE api_token SET last_access = now()', False),
+    ('INSERT INTO activity (id) VALUES (1)', False),
+])
+def test_which_writes_a_page_could_show(statement, seen):
+    assert invalidation.writes_pages(statement) is seen
