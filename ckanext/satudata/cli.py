@@ -175,5 +175,11 @@ def restore_cmd(archive, check):
     click.echo(backup.SECRETS_NOTE)
 
 
+# the anonymous page cache's own commands (page_cache/cli.py)
+from ckanext.satudata.page_cache.cli import page_cache as _page_cache  # noqa: E402
+
+satudata.add_command(_page_cache)
+
+
 def get_commands():
     return [satudata]

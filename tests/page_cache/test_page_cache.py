@@ -209,3 +209,12 @@ def test_only_a_committed_write_moves_the_generation(published):
 ])
 def test_which_writes_a_page_could_show(statement, seen):
     assert invalidation.writes_pages(statement) is seen
+
+
+def test_clearing_after_a_deployment_serves_no_kept_page(app, cli, published):
+    from ckan.cli.cli import ckan
+    look(app, "/dataset/jumlah-puskesmas")
+    assert look(app, "/dataset/jumlah-puskesmas").headers[HEADER] == "hit"
+    result = cli.invoke(ckan, ["satudata", "page-cache", "clear"])
+    assert result.exit_code == 0, result.output
+    assert look(app, "/dataset/jumlah-puskesmas").headers[HEADER] == "miss"
