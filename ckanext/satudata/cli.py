@@ -105,6 +105,10 @@ def outbox_resend(mail_id):
 # the name earlier releases documented
 satudata.add_command(outbox_flush, "outbox-flush")
 
+# `ckan satudata quality ...`: reference codes and the checks (issue 25)
+from ckanext.satudata.quality.cli import quality  # noqa: E402
+satudata.add_command(quality)
+
 
 @satudata.command("scheduler")
 @click.option("--interval", default=60, show_default=True, help="Seconds between checks.")

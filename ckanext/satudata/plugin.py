@@ -20,6 +20,8 @@ from ckanext.satudata.dissemination import service as dissemination
 from ckanext.satudata.dissemination import views as dissemination_views
 from ckanext.satudata.dissemination.permission_labels import SatudataPermissionLabels
 from ckanext.satudata.notifications import mail
+from ckanext.satudata.quality.checks import helpers as quality_helpers
+from ckanext.satudata.quality.checks import request_files
 from ckanext.satudata.operations import core_inputs, csrf_guard, middleware
 from ckanext.satudata.operations import views as operations_views
 from ckanext.satudata.quality import actions as quality_actions
@@ -213,6 +215,10 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             helpers.satudata_display_name,
             helpers.satudata_diff_rows,
             helpers.satudata_panel_message,
+            # the review panel's quality checks (issues 25, 26)
+            quality_helpers.satudata_quality_checks,
+            quality_helpers.satudata_quality_finding,
+            request_files.satudata_received_file_scan,
             finding_work.gravatar,
             finding_work.satudata_list_workflow,
             finding_work.satudata_overdue_filter,

@@ -35,6 +35,8 @@ def satudata_dataset_transition(context, data_dict):
     :param comment: the paraf note (required for ``return``)
     :param assignee: user name or id holding ``staf`` (for ``assign``)
     :param expected_state: refuse unless the dataset is still in this state
+    :param waiver: for ``approve``: why content whose quality report lists
+        problems may be approved anyway (logged with the approval)
     """
     tk.check_access("satudata_dataset_transition", context, data_dict)
     data = schema.validate(data_dict, schema.dataset_transition_schema(), context)
@@ -44,8 +46,18 @@ def satudata_dataset_transition(context, data_dict):
         data["transition"], comment=data.get("comment") or "",
         assignee_id=assignee.id if assignee else None,
         assignee_roles=frozenset(roles.roles_of(assignee.id)) if assignee else frozenset())
+    from ckanext.satudata.quality import checks
+    if request.transition == "approve":
+        # a report missing (content never submitted since the checks came) is
+        # queued now, committed, before the transaction the gate refuses in
+        checks.request_checks(pkg.id)
+        checks.finish_small(pkg.id)
     with schema.refusals_as_ckan_errors():
-        wf.transition(context, pkg.id, request, data.get("expected_state"))
+        wf.transition(context, pkg.id, request, data.get("expected_state"),
+                      waiver=data.get("waiver") or "")
+    if request.transition == "submit":
+        # the checks a reviewer reads before signing, in the worker (issue 25)
+        checks.request_checks(pkg.id)
     # committed: the worker sends what the transition queued (the outbox)
     from ckanext.satudata.notifications import outbox
     outbox.dispatch()

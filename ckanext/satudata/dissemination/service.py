@@ -44,6 +44,9 @@ PUBLISHED_MOVE_REFUSED = (
     "Produsen Data pada formulir dataset / Moving a published dataset to another agency is "
     "a reviewed change: edit the producer on the dataset form")
 
+# How a reviewer's waiver of the quality report reads in the log (issue 25).
+WAIVER_PREFIX = "Pengecualian mutu / Quality waiver: "
+
 # The form's hidden field naming the revision it was opened on.
 REVISION_BASE = "satudata_revision_base"
 REVISION_CONFLICT = (
@@ -338,7 +341,7 @@ def sysadmin_acts_as_any_role() -> bool:
 
 
 def transition(context, package_id: str, request: d.Request,
-               expected_state: Optional[str] = None) -> str:
+               expected_state: Optional[str] = None, waiver: str = "") -> str:
     """Move one dataset; one transaction, the workflow row locked throughout."""
     row = ensure_row(package_id, lock=True)
     if expected_state and row.state != expected_state:
@@ -354,6 +357,11 @@ def transition(context, package_id: str, request: d.Request,
         if live_hash != row.content_hash:
             item = d.Item(**dict(item.__dict__, content_hash=live_hash))
     to_state = d.decide(item, actor, request, sysadmin_acts_as_any_role())
+    waived = None
+    if request.transition == "approve":
+        # the quality report of this content: present, and clean or waived (issue 25)
+        from ckanext.satudata.quality import checks
+        waived = checks.gate(package_id, waiver)
 
     values: dict[str, Any] = {"state": to_state, "entered_at": clock.now()}
     t = request.transition
@@ -365,7 +373,8 @@ def transition(context, package_id: str, request: d.Request,
     elif t == "approve":
         values["approvals"] = list(row.approvals or ()) + [{
             "level": d.approval_level(row.state), "user_id": actor.user_id,
-            "content_hash": row.content_hash, "at": clock.iso_wib(clock.now())}]
+            "content_hash": row.content_hash, "at": clock.iso_wib(clock.now()),
+            **({"waiver": waived} if waived else {})}]
     elif t == "return":
         values["approvals"] = []
     elif t == "publish":
@@ -393,8 +402,11 @@ def transition(context, package_id: str, request: d.Request,
     dataset_mails.queue_next_actor(
         package_id, t, row.state, to_state, actor.user_id,
         values.get("assignee_id", row.assignee_id), row.preparer_ids or (), request.comment)
+    comment = request.comment
+    if waived:
+        comment = "\n".join(c for c in (comment, WAIVER_PREFIX + waived) if c)
     append_log(model.Package.get(package_id), t, row.state, to_state, actor.user_id,
-               request.comment, row.content_hash, values.get("assignee_id", row.assignee_id),
+               comment, row.content_hash, values.get("assignee_id", row.assignee_id),
                entered_at=row.entered_at)
     if t in ("publish", "withdraw"):
         enforce_visibility(package_id)

@@ -21,6 +21,8 @@ def transition(id):
             "expected_state": form.get("expected_state") or None}
     if form.get("assignee"):
         data["assignee"] = form["assignee"]
+    if form.get("waiver", "").strip():
+        data["waiver"] = form["waiver"]
     outcome = {"ok": False, "transition": data["transition"]}
     if data["transition"] == "publish" and not form.get("confirm_publish"):
         outcome["message"] = tk._("Tick the confirmation: publishing makes the data public")

@@ -157,6 +157,10 @@ def satudata_request_transition(context, data_dict):
     model.repo.commit()
     notify.dispatch()
     row = dr.get(row.id)
+    if request.transition == "opd_send" and row.received_file:
+        # staff see what personal data the file holds before delivering it (issue 26)
+        from ckanext.satudata.quality.checks import request_files
+        request_files.scan_received(row.id, row.received_file)
     actor = dr.actor_for(context, row, data.get("access_token"))
     return dr.view_for(context, row, actor)
 

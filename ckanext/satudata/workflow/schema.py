@@ -91,13 +91,15 @@ def role_list_schema(ignore_missing, unicode_safe, satudata_user):
 @validator_args
 def dataset_transition_schema(unicode_safe, satudata_required, ignore_missing,
                               satudata_user, satudata_one_of_transitions,
-                              satudata_one_of_states):
+                              satudata_one_of_states, satudata_clean_text,
+                              satudata_max_length):
     return {
         "id": [satudata_required, unicode_safe],
         "transition": [satudata_required, unicode_safe, satudata_one_of_transitions],
         "comment": [ignore_missing, unicode_safe],
         "assignee": [ignore_missing, unicode_safe, satudata_user],
         "expected_state": [ignore_missing, unicode_safe, satudata_one_of_states],
+        "waiver": [ignore_missing, unicode_safe, satudata_clean_text, satudata_max_length(5000)],
     }
 
 
