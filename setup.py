@@ -11,7 +11,7 @@ setup(
     include_package_data=True,
     zip_safe=False,
     python_requires=">=3.10",
-    install_requires=["luqum>=1.0", "holidays>=0.60"],
+    install_requires=["luqum>=1.0", "holidays>=0.60", "cryptography>=41"],
     entry_points={
         "ckan.plugins": ["satudata = ckanext.satudata.plugin:SatudataPlugin",
                          "satudata_search = ckanext.satudata.search.plugin:SatudataSearchPlugin",

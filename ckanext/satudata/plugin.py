@@ -36,6 +36,9 @@ from ckanext.satudata.workflow import actions as role_actions
 from ckanext.satudata.workflow import auth as role_auth
 from ckanext.satudata.workflow import views as role_views
 from ckanext.satudata.workflow.chaining import chained
+from ckanext.satudata import privacy
+
+privacy.add_commands(cli.satudata)   # `ckan satudata privacy ...` (personal data)
 
 
 def _by_name(*functions):
@@ -69,7 +72,8 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
     def update_config(self, config):
         # shared templates and core overrides, then each capability's own
         for templates in ("templates", "dissemination/templates", "requests/templates",
-                          "notifications/templates", "operations/templates"):
+                          "notifications/templates", "operations/templates",
+                          "privacy/templates"):
             tk.add_template_directory(config, templates)
         reports.install(config)
         mail.check_sender(config)
@@ -114,6 +118,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             # core actions that answered 500 to a missing parameter
             core_inputs.group_autocomplete, core_inputs.organization_autocomplete,
         )
+        actions.update(privacy.get_actions())   # personal data (UU 27/2022)
         # read guard outside, held revision inside: an outsider never reaches it
         actions["package_show"] = chained(read_guard.package_show, revision_edits.package_show)
         actions["resource_show"] = chained(read_guard.resource_show,
@@ -132,6 +137,9 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
 
     # IAuthFunctions
     def get_auth_functions(self):
+        return dict(self._auth_functions(), **privacy.get_auth_functions())
+
+    def _auth_functions(self):
         return _by_name(
             role_auth.satudata_role_grant, role_auth.satudata_role_revoke,
             role_auth.satudata_role_list,
@@ -187,6 +195,9 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
 
     # ITemplateHelpers
     def get_helpers(self):
+        return dict(self._helpers(), **privacy.get_helpers())
+
+    def _helpers(self):
         return _by_name(
             helpers.satudata_is_walidata,
             helpers.satudata_role_label,
@@ -234,7 +245,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
                 dissemination_views.satudata_workflow, request_views.satudata_requests,
                 operations_views.satudata_operations, dcat_views.dcat_extra,
                 report_views.kinerja, report_views.public_stats,
-                quality_per_opd.quality_pages]
+                quality_per_opd.quality_pages] + privacy.get_blueprints()
 
     # ITranslation: DefaultTranslation finds i18n/ckanext-satudata.mo
     # IPackageController: workflow 1 runs inside CKAN's own transaction

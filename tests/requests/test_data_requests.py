@@ -265,7 +265,8 @@ class TestPrivacy:
         act(opds["subkoord"], filed, "assign", assignee=opds["staf"]["name"])
         act(opds["staf"], filed, "not_available")
         act(opds["subkoord"], filed, "escalate", organization="dinkes")
-        may_see = {"staf": True, "subkoord": True, "kabid": True, "opd": True,
+        # the OPD answers from the request's text, not its contacts (issue 26)
+        may_see = {"staf": True, "subkoord": True, "kabid": True, "opd": False,
                    "other_opd": False, "stranger": False, None: False}
         for who, allowed in may_see.items():
             user = opds[who] if who else None

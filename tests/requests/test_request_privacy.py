@@ -76,7 +76,11 @@ def test_show_and_list_agree_on_who_sees_the_requester(people, at_opd, who):
     shown = show(people[who], number)
     listed = helpers.call_action("satudata_request_list", context=as_user(people[who]))
     entry = [r for r in listed["results"] if r["number"] == number]
-    if who in INSIDERS:
+    if who in ("editor", "admin"):
+        # the OPD's side of the office: the request, not the requester (issue 26)
+        assert shown["audience"] == "internal" and entry[0]["audience"] == "internal"
+        assert not leaks(shown) and not leaks(listed), who
+    elif who in INSIDERS:
         assert shown["audience"] == "internal" and shown["email"] == "rina@example.com"
         assert entry and entry[0]["audience"] == "internal"
         assert entry[0]["phone"] == "081234567890"
@@ -123,9 +127,9 @@ def test_read_only_member_in_the_pages(app, people, at_opd):
     app.post(url + "/aksi", headers=member, data={"transition": "opd_confirm"})
     assert show(people["staf"], at_opd["number"])["status"] == "di_opd"
     app.get("/satudata/permintaan/opd", headers=member, status=403)
-    # the editor of the same OPD: the requester, the buttons and the inbox
+    # the editor of the same OPD: the buttons and the inbox, not the requester (issue 26)
     page = app.get(url, headers=editor, status=200).body
-    assert "rina@example.com" in page and 'value="opd_confirm"' in page
+    assert "rina@example.com" not in page and 'value="opd_confirm"' in page
     assert at_opd["number"] in app.get("/satudata/permintaan/opd", headers=editor).body
     app.post(url + "/aksi", headers=editor, data={"transition": "opd_confirm"})
     assert show(people["staf"], at_opd["number"])["status"] == "opd_menyiapkan"

@@ -27,6 +27,9 @@ REVISIONS = [
     ("0010_request_forwarding", {"columns": {("satudata_data_request", "forward_org_id"),
                                              ("satudata_data_request", "forwarded_from_org_id"),
                                              ("satudata_data_request", "split_from_id")}}),
+    ("0011_quality_reports", {"tables": {"satudata_quality_report", "satudata_table_schema"}}),
+    ("0012_personal_data", {"tables": {"satudata_personal_access_log"},
+                            "triggers": {"satudata_personal_access_log_append_only"}}),
 ]
 
 

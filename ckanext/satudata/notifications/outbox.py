@@ -20,6 +20,11 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10  # the default of ckanext.satudata.outbox_max_attempts
 
 
+def _without(text: str, recipient: str) -> str:
+    """An SMTP error names the address it refused; logs must not."""
+    return text.replace(recipient, "<penerima>") if recipient else text
+
+
 def max_attempts() -> int:
     return tk.asint(tk.config.get("ckanext.satudata.outbox_max_attempts", MAX_ATTEMPTS))
 
@@ -90,11 +95,13 @@ def deliver_outbox(limit: int = 200) -> dict:
             if attempts >= max_attempts():
                 values["failed_at"] = clock.now()
                 # the alert: a sysadmin resends it from /ckan-admin/satudata/outbox
-                log.error("satudata: outbox mail %d to %s FAILED after %d tries: %s",
-                          row.id, row.recipient, attempts, e)
+                # no address in the log (UU 27/2022): the row id finds it
+                log.error("satudata: outbox mail %d FAILED after %d tries: %s",
+                          row.id, attempts, _without(str(e), row.recipient))
             else:
                 log.warning("satudata: outbox mail %d failed (try %d, next at %s): %s",
-                            row.id, attempts, values["next_attempt_at"], e)
+                            row.id, attempts, values["next_attempt_at"],
+                            _without(str(e), row.recipient))
         else:
             sent += 1
             values = {"sent_at": clock.now(), "attempts": row.attempts + 1,

@@ -15,6 +15,7 @@ from ckanext.satudata.requests import service as dr
 from ckanext.satudata.workflow import schema
 from ckanext.satudata.i18n import bilingual
 from ckanext.satudata.model import data_request as dr_table
+from ckanext.satudata.privacy import log as access_log
 
 
 
@@ -89,9 +90,14 @@ def satudata_request_list(context, data_dict):
                                  .limit(data.get("limit", 20))
                                  .offset(data.get("offset", 0))).all()
     results = []
-    for row in rows:
-        mine = actor.user_id is not None and row.user_id == actor.user_id
-        results.append(dr.view_for(context, row, replace(actor, is_requester=mine)))
+    context[access_log.BATCH_KEY] = []   # one write for the page's access-log rows
+    try:
+        for row in rows:
+            mine = actor.user_id is not None and row.user_id == actor.user_id
+            results.append(dr.view_for(context, row, replace(actor, is_requester=mine)))
+        access_log.write(context[access_log.BATCH_KEY])
+    finally:
+        del context[access_log.BATCH_KEY]
     return {"count": count, "results": results}
 
 

@@ -100,7 +100,7 @@ def page(f: Filter, limit: int, offset: int) -> list[dict[str, Any]]:
         order = (table.c.due_date, table.c.created_at)
     rows = model.Session.execute(
         _listed(_rows(), f).order_by(*order, table.c.id).limit(limit).offset(offset)).all()
-    return [_board_row(row) for row in rows]
+    return [_board_row(row, personal=True) for row in rows]
 
 
 def sent_to(organization_id: str, limit: int = 1000) -> list[dict[str, Any]]:
@@ -112,12 +112,16 @@ def sent_to(organization_id: str, limit: int = 1000) -> list[dict[str, Any]]:
     return [_board_row(row) for row in rows]
 
 
-def _board_row(row) -> dict[str, Any]:
+def _board_row(row, personal: bool = False) -> dict[str, Any]:
+    """`personal`: the requester's name and institution, for the board of the
+    PPID desk only (an OPD's inbox answers from the request's text)."""
     step = p.STEPS[row.status]
     return {
         "id": row.id, "number": row.number, "status": row.status,
         "status_label": step.label_id, "status_label_en": step.label_en,
-        "title": row.title, "name": row.name, "institution": row.institution,
+        "title": row.title,
+        "name": row.name if personal else None,
+        "institution": row.institution if personal else None,
         "created_at": clock.iso_wib(row.created_at), "closed_at": clock.iso_wib(row.closed_at),
         "due_date": row.due_date.isoformat(), "deadline": dr.deadline(row),
         "sla": dr.sla(row), "assignee": row.assignee_name,
@@ -135,7 +139,7 @@ def open_for(user_id: str, sysadmin: bool, limit: int = 1000) -> list[dict[str, 
     everyone else; nothing for who is neither. Whoever gets a row here is the
     ``internal`` audience of it (``dr.audience``)."""
     query = _rows().where(table.c.status.in_(p.OPEN))
-    if not (sysadmin or roles.roles_of(user_id)):
+    if not (sysadmin or roles.is_walidata_team(user_id)):
         org_ids = dr.organization_ids_of(user_id)
         if not org_ids:
             return []

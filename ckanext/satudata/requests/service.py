@@ -23,10 +23,11 @@ from ckanext.satudata.notifications import mail, outbox as notify, people
 from ckanext.satudata.requests import rules as p
 from ckanext.satudata.model import data_request, request_event, request_number
 from ckanext.satudata.model import dataset_workflow
+from ckanext.satudata.privacy import access as privacy, crypto, log as access_log
 
 log = logging.getLogger(__name__)
 
-PERSONAL_FIELDS = ("name", "email", "phone", "institution", "identity_number")
+PERSONAL_FIELDS = privacy.PERSONAL_FIELDS
 
 
 def calendar():
@@ -101,15 +102,16 @@ def audience(context, row, actor: p.Actor) -> str:
     """Who is looking at `row`: the one place that decides how much of a
     request a caller sees (SPEC "satudata_request_show").
 
-    - ``internal``: sysadmins, the Walidata team (staf, subkoord, kabid) and
-      the editors and admins of the OPD the request was sent to: the
-      requester's contact details, the internal history, SLA, received data;
+    - ``internal``: sysadmins, the Walidata team (staf, subkoord, kabid), the
+      DPO and the editors and admins of the OPD the request was sent to: the
+      internal history, SLA, received data (the requester's personal data
+      only for the PPID desk: ``privacy.access.fields_for``);
     - ``requester``: the access token's holder or the account that filed it:
       their own details and the answers owed to them, not the inside of the office;
     - ``public``: everyone else (read-only OPD members included): status,
       title, description, deadline and, for a rejection, the reason.
     """
-    if is_sysadmin(context) or p.is_staff(actor) or (
+    if is_sysadmin(context) or p.is_staff(actor) or privacy.DPO in actor.roles or (
             row.organization_id is not None
             and row.organization_id in actor.organization_ids):
         return INTERNAL
@@ -123,6 +125,11 @@ def view_for(context, row, actor: p.Actor) -> dict[str, Any]:
     from ckanext.satudata.requests import objection
     who = audience(context, row, actor)
     result = public_view(row) if who == PUBLIC else full_view(row, actor, who)
+    personal = privacy.fields_for(row, actor.roles, who, is_sysadmin(context))
+    result.update(personal)
+    if who == INTERNAL and personal and actor.user_id:   # staff, not the system
+        access_log.record(context, actor.user_id, privacy.roles_for_log(
+            actor.roles, is_sysadmin(context)), row, personal)
     result.update(objection.view(row, actor, who))
     return result
 
@@ -213,7 +220,6 @@ def full_view(row, actor: p.Actor, who: str) -> dict[str, Any]:
     assert who in (REQUESTER, INTERNAL)
     internal = who == INTERNAL
     result = public_view(row)
-    result.update({k: getattr(row, k) for k in PERSONAL_FIELDS})
     result.update(purpose=row.purpose, view="full", audience=who,
                   history=events(row.id, who),
                   allowed_transitions=p.allowed_transitions(item_for(row), actor))
@@ -284,7 +290,8 @@ def create(context, data: dict[str, Any]) -> tuple[Any, str]:
         title=data["title"], description=data["description"], purpose=data["purpose"],
         format=data.get("format"), suggested_org_id=data.get("organization"),
         name=data["name"], email=data["email"], phone=data.get("phone"),
-        institution=data.get("institution"), identity_number=data.get("identity_number"),
+        institution=data.get("institution"),
+        identity_number=crypto.seal(data.get("identity_number")),   # never stored in clear
         user_id=user.id if user else None, access_token_hash=hash_token(token),
         created_at=now, clock_started_at=now, status_entered_at=now, updated_at=now,
         due_date=calendar().add_working_days(now, p.LEGAL_DAYS)))

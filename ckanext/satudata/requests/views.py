@@ -470,6 +470,13 @@ def board():
                 item_count=total, items_per_page=PAGE_SIZE)
     requests = b.page(shown, PAGE_SIZE, (page.page - 1) * PAGE_SIZE) if total else []
     page.items = requests
+    # the board names each requester: a view of personal data (privacy/log.py)
+    from ckanext.satudata.privacy import access as privacy, log as access_log
+    seen = privacy.roles_for_log(roles.roles_of(user.id), bool(user.sysadmin))
+    access_log.write([access_log.entry(user.id, seen, r["id"], r["number"],
+                                       [f for f in ("name", "institution") if r.get(f)],
+                                       actor_name=user.name)
+                      for r in requests])
     return _private_page(tk.render("satudata/permintaan/board.html", {
         "requests": requests, "page": page, "total": total, "q": q,
         "counts": counts, "status": status, "mine": mine,

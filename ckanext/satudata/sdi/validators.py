@@ -16,7 +16,7 @@ from ckanext.scheming.validation import scheming_choices, scheming_validator
 from ckanext.satudata.dissemination import rules as dissemination_rules
 from ckanext.satudata.i18n import N_, bilingual
 from ckanext.satudata.requests import rules as request_rules
-from ckanext.satudata.workflow.roles import ROLES
+from ckanext.satudata.workflow.roles import GRANTABLE_ROLES
 
 Invalid = tk.Invalid
 
@@ -282,7 +282,7 @@ def has_unstorable(value: Any) -> bool:
 
 
 # The allowed values of the workflows' own fields (states, transitions, roles).
-satudata_role = satudata_one_of(ROLES, N_('Invalid role "%s"; allowed roles: %s'))
+satudata_role = satudata_one_of(GRANTABLE_ROLES, N_('Invalid role "%s"; allowed roles: %s'))
 satudata_one_of_transitions = satudata_one_of(dissemination_rules.TRANSITIONS,
                                               N_('Invalid transition "%s"; allowed: %s'))
 satudata_one_of_states = satudata_one_of(dissemination_rules.STATES, N_('Invalid state "%s"; allowed: %s'))

@@ -18,11 +18,17 @@ import ckan.model as model
 from ckanext.satudata.i18n import N_
 from ckanext.satudata.workflow.machine import KABID, ROLES, STAF, SUBKOORD  # noqa: F401
 from ckanext.satudata.model import portal_role
+from ckanext.satudata.privacy.access import DPO
+
+# The roles a sysadmin grants: the Walidata team's (the workflows') and the
+# data protection officer, who is not part of the team's workflows.
+GRANTABLE_ROLES = ROLES + (DPO,)
 
 ROLE_LABELS = {
     STAF: N_('Statistics staff'),
     SUBKOORD: N_('Statistics sub-coordinator'),
     KABID: N_('Head of the statistics division'),
+    DPO: N_('Personal data protection officer'),
 }
 
 
@@ -60,7 +66,8 @@ def roles_of(user_id: str) -> list[str]:
 
 
 def is_walidata_team(user_id: Optional[str]) -> bool:
-    return bool(user_id) and bool(roles_of(user_id))
+    """A role of the workflows (staf, subkoord, kabid); the DPO alone is not."""
+    return bool(user_id) and any(r in ROLES for r in roles_of(user_id))
 
 
 def grant(user_id: str, role: str, granted_by: Optional[str]) -> bool:

@@ -33,6 +33,6 @@ def manage_roles():
 
     return tk.render("satudata/admin/roles.html", {
         "assignments": tk.get_action("satudata_role_list")(context, {}),
-        "roles": roles.ROLES,
+        "roles": roles.GRANTABLE_ROLES,
         "errors": errors,
     })
