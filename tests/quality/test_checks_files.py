@@ -218,3 +218,33 @@ def test_every_well_formed_nik_is_found(born, woman, serial):
                                        born.year % 100, serial)
     assert personal_data.is_nik(nik, TODAY)
     assert personal_data.scan_cell("NIK: " + nik)[0] == ("nik", personal_data.mask(nik))
+
+
+def test_headers_duplicates_and_desa_codes(no_cap):
+    """Blank and duplicate headers, a duplicate row, and the desa level: a
+    code of another desa, a misspelling, an unknown code and name; a desa
+    named like its kecamatan (Glagah) with an undotted code is right."""
+    path = str(FIXTURES / "header_desa.csv")
+    report = checks.check_file(path, "csv", validation.infer_schema(path, "csv"), PERIOD)
+    assert report["validation"] == [
+        {"type": "blank-label", "row": 1, "column": "field2", "column_number": 2,
+         "value": None, "note": None},
+        {"type": "duplicate-label", "row": 1, "column": "kecamatan", "column_number": 3,
+         "value": None, "note": None},
+        {"type": "duplicate-row", "row": 3, "column": None, "column_number": None,
+         "value": None, "note": None},
+    ]
+    assert report["reference"] == [
+        {"kind": "code_name_mismatch", "row": 4, "column": "kode_desa", "value": "35.10.15.2005",
+         "code_name": "Olehsari", "suggestion": "35.10.15.2004", "name": "Kemiren"},
+        {"kind": "spelling_variant", "row": 5, "column": "desa", "value": "Kemirenn",
+         "level": "desa", "suggestion": "Kemiren", "code": "35.10.15.2004"},
+        {"kind": "unknown_code", "row": 5, "column": "kode_desa", "value": "35.10.15.2099"},
+        {"kind": "unknown_name", "row": 6, "column": "desa", "value": "Desa Antah",
+         "level": "desa"},
+    ]
+    id_ = lambda m: translate(m, "id")  # noqa: E731
+    assert messages.describe("validation", report["validation"][0], id_) == \
+        "Kolom 2 tidak memiliki judul"
+    assert messages.describe("reference", report["reference"][3], id_) == \
+        'Baris 6, kolom "desa": "Desa Antah" bukan desa/kelurahan di Banyuwangi'

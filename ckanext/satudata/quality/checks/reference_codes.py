@@ -111,10 +111,14 @@ def _columns(header: list[str]) -> dict:
     return {"names": names, "codes": codes, "years": years}
 
 
-def _official(level: str, value: str) -> tuple[Optional[dict], Optional[str]]:
-    """(the reference row, how it was found: exact, variant) or (None, None)."""
+def _official(level: str, value: str, parent: Optional[str] = None
+              ) -> tuple[Optional[dict], Optional[str]]:
+    """(the reference row, how it was found: exact, variant) or (None, None).
+    `parent`: the row's kecamatan code, for a desa name several kecamatan have."""
     index = reference()["names"][level]
     rows = index.get(normal(value))
+    if rows and parent:
+        rows = [r for r in rows if r["kode_induk"] == parent] or rows
     if rows:
         exact = any(r["nama"].casefold() == value.strip().casefold() for r in rows)
         return rows[0], "exact" if exact else "variant"
@@ -141,11 +145,14 @@ def check_rows(header: list, rows: Iterable[tuple[int, list]],
     for number, cells in rows:
         cell = lambda i: str(cells[i]).strip() if i < len(cells) and cells[i] is not None else ""  # noqa: E731
         resolved = {}
-        for level, index in cols["names"].items():
+        # kecamatan first: a desa name is looked up within the row's kecamatan
+        for level in sorted(cols["names"], key=lambda lv: lv != KECAMATAN):
+            index = cols["names"][level]
             value = cell(index)
             if not value:
                 continue
-            row, how = _official(level, value)
+            parent = resolved[KECAMATAN]["kode"] if level == DESA and KECAMATAN in resolved else None
+            row, how = _official(level, value, parent)
             if row is None:
                 findings.append({"kind": UNKNOWN_NAME, "row": number, "column": header[index],
                                  "value": value, "level": level})

@@ -92,7 +92,9 @@ def validate(path: str, fmt: str, schema: dict, limit_rows: Optional[int] = None
             errors.append({
                 "type": kind,
                 "row": getattr(e, "row_number", None) or (1 if label is not None else None),
-                "column": getattr(e, "field_name", None) or (label or None),
+                # a header's own text (frictionless renames a duplicate "x" to "x2")
+                "column": (label if label is not None and e.type.endswith("-label") else None)
+                or getattr(e, "field_name", None) or (label or None),
                 "column_number": getattr(e, "field_number", None),
                 "value": (str(cell)[:80] if cell not in (None, "") else None),
                 "note": getattr(e, "note", None) if e.type not in KNOWN else None,
