@@ -248,3 +248,18 @@ def test_headers_duplicates_and_desa_codes(no_cap):
         "Kolom 2 tidak memiliki judul"
     assert messages.describe("reference", report["reference"][3], id_) == \
         'Baris 6, kolom "desa": "Desa Antah" bukan desa/kelurahan di Banyuwangi'
+
+
+@settings(max_examples=300, deadline=1000)
+@given(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=60), st.integers(),
+                                   st.floats(allow_nan=True)), min_size=0, max_size=6),
+                max_size=8),
+       st.lists(st.sampled_from(["kecamatan", "kode_kecamatan", "desa", "kode_desa", "tahun",
+                                 "nama", "nik", "", "x"]), min_size=0, max_size=6))
+def test_any_table_is_checked_without_failing(rows, header):
+    """Whatever an OPD uploads, the scans answer with findings, never an exception."""
+    numbered = [(i + 2, cells) for i, cells in enumerate(rows)]
+    for finding in reference_codes.check_rows(header, numbered, PERIOD):
+        assert finding["row"] >= 2 and finding["kind"]
+    for finding in personal_data.scan_rows(header, numbered):
+        assert finding["kind"] in ("nik", "nip", "phone", "email", "name")
