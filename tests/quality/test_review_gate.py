@@ -205,3 +205,18 @@ def test_review_panel_shows_the_report_and_takes_the_waiver(app, people):
     english = app.get("/dataset/%s" % dataset["name"], headers=env).body
     assert "is not of the column" in english and "official form" in english
 
+    # the panel's form: approve without a note is refused in the panel, with one it signs
+    def press(**form):
+        return app.post("/id/dataset/%s/alur" % dataset["name"], headers=env,
+                        data=dict(form, transition="approve", expected_state="diajukan"),
+                        follow_redirects=True).body
+    panel = press(comment="paraf")
+    panel = panel[panel.index('id="alur-diseminasi"'):]
+    assert "Laporan mutu konten ini mencatat 6 masalah" in panel and 'role="alert"' in panel
+    assert checks.latest_report(dataset["id"])["needs_waiver"]
+    press(comment="paraf", waiver="Diterima sementara; OPD memperbaiki di rilis berikut")
+    shown = helpers.call_action("satudata_dataset_workflow_show", id=dataset["id"])
+    assert shown["state"] == "disetujui_subkoord"
+    assert shown["approvals"][0]["waiver"] == \
+        "Diterima sementara; OPD memperbaiki di rilis berikut"
+
