@@ -179,6 +179,52 @@ def restore_cmd(archive, check):
     click.echo(backup.SECRETS_NOTE)
 
 
+@satudata.group()
+def audit():
+    """The hash-chained audit trail (workflow, request and role logs)."""
+
+
+@audit.command("verify")
+def audit_verify():
+    """Recompute every link; name the first broken one (exit 1 if any)."""
+    from ckanext.satudata.operations import audit as trail
+    broken = False
+    for result in trail.verify():
+        if result["broken"] is None:
+            click.echo("%-8s intact: %d entries, head %s" % (
+                result["chain"], result["entries"], (result["head"] or "-")[:16]))
+        else:
+            broken = True
+            click.echo("%-8s BROKEN at %s id %s: %s" % (
+                result["chain"], result["table"], result["broken"]["id"],
+                result["broken"]["reason"]))
+    if broken:
+        raise SystemExit(1)
+
+
+@audit.command("export")
+@click.option("--period", required=True,
+              help="2026, 2026-12, 2026-12-07 or 2026-10-01:2026-12-31 (days in WIB)")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="CSV file (default audit-<period>.csv); the signature goes to <file>.sig")
+def audit_export(period, output):
+    """Write the period's entries as CSV, signed for the Inspektorat."""
+    from ckanext.satudata.operations import audit as trail
+    try:
+        data = trail.export_csv(period)
+        signature = trail.sign(data)
+    except tk.ValidationError as e:
+        raise click.ClickException("; ".join(
+            " ".join(v) for v in e.error_dict.values()))
+    output = output or "audit-%s.csv" % period.replace(":", "_")
+    with open(output, "wb") as f:
+        f.write(data)
+    with open(output + ".sig", "w") as f:
+        f.write(signature + "\n")
+    click.echo("%s: %d entries; signature %s.sig (%s)" % (
+        output, data.count(b"\n") - 1, output, signature.split(":")[0]))
+
+
 # the anonymous page cache's own commands (page_cache/cli.py)
 from ckanext.satudata.page_cache.cli import page_cache as _page_cache  # noqa: E402
 

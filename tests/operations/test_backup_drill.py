@@ -207,6 +207,17 @@ def file_digests(root):
     return found
 
 
+def timeless(value):
+    """An answer without the minutes elapsed since a step began (they grow
+    between reading the source and reading the restored portal)."""
+    if isinstance(value, dict):
+        return {k: timeless(v) for k, v in value.items()
+                if k not in ("elapsed_minutes", "overdue")}
+    if isinstance(value, list):
+        return [timeless(v) for v in value]
+    return value
+
+
 def _api(url, action, token=None, **params):
     answer = requests.post(url + "/api/3/action/" + action, json=params, timeout=60,
                            headers={"Authorization": token} if token else {})
@@ -284,11 +295,12 @@ def test_backup_restore_drill(storage, target, tmp_path):
     with gunicorn_on_loopback(port, env, "test-drill-server.log", "--workers", "1") as url:
         token = filled["token"]
         for name, shown in source.items():
-            assert _api(url, "package_show", token, id=name) == shown, name
+            assert timeless(_api(url, "package_show", token, id=name)) == timeless(shown), name
             assert _api(url, "satudata_dataset_history", token, id=name) == \
                 source_history[name], name
         for number, shown in source_requests.items():
-            assert _api(url, "satudata_request_show", token, id=number) == shown
+            assert timeless(_api(url, "satudata_request_show", token, id=number)) == \
+                timeless(shown), number
         for q, answer in source_search.items():
             assert _api(url, "package_search", token, q=q, include_private=True,
                         sort="name asc", rows=50) == answer, q

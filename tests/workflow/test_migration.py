@@ -30,6 +30,15 @@ REVISIONS = [
     ("0011_quality_reports", {"tables": {"satudata_quality_report", "satudata_table_schema"}}),
     ("0012_personal_data", {"tables": {"satudata_personal_access_log"},
                             "triggers": {"satudata_personal_access_log_append_only"}}),
+    ("0013_audit_chain", {"tables": {"satudata_role_event"},
+                          "columns": {(t, c) for t in ("satudata_dataset_transition_log",
+                                                       "satudata_request_event")
+                                      for c in ("prev_hash", "hash")},
+                          "triggers": {"satudata_role_event_append_only",
+                                       "satudata_portal_role_logged",
+                                       "satudata_dataset_transition_log_chained",
+                                       "satudata_request_event_chained",
+                                       "satudata_role_event_chained"}}),
 ]
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
@@ -49,6 +51,10 @@ def satudata_role_revoke(context, data_dict):
     """
     tk.check_access("satudata_role_revoke", context, data_dict)
     data = schema.validate(data_dict, schema.role_change_schema(), context)
+    # who revoked, for the role log's trigger (migration 0013: the audit chain)
+    revoker = model.User.get(context.get("user") or "")
+    model.Session.execute(sa.text("SELECT set_config('satudata.actor', :actor, true)"),
+                          {"actor": revoker.id if revoker else ""})
     revoked = roles.revoke(data["user"], data["role"])
     model.repo.commit()
     return {"user": model.User.get(data["user"]).name, "role": data["role"], "revoked": revoked}
