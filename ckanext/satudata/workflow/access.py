@@ -12,7 +12,16 @@ from ckanext.satudata.workflow import roles
 
 
 def caller(context) -> Optional[model.User]:
-    return model.User.get(context.get("user") or "")
+    """The account behind `context`; None for a visitor without one. The
+    account CKAN's check_access already looked up is reused (a dataset page
+    asks once per resource)."""
+    name = context.get("user") or ""
+    if not name:
+        return None
+    known = context.get("auth_user_obj")
+    if isinstance(known, model.User) and name in (known.name, known.id):
+        return known
+    return model.User.get(name)
 
 
 def is_walidata(user) -> bool:
