@@ -36,6 +36,12 @@ def upgrade():
         sa.Column("at", sa.DateTime(timezone=True), nullable=False,
                   server_default=sa.text("now()")),
     )
+    # the roles held today: their grants are the log's first entries
+    op.execute("""
+        INSERT INTO satudata_role_event (user_id, role, action, actor_id, at)
+          SELECT user_id, role, 'grant', granted_by, granted_at FROM satudata_portal_role
+          ORDER BY granted_at, id
+    """)
     op.execute("""
         CREATE TRIGGER satudata_role_event_append_only
           BEFORE UPDATE OR DELETE ON satudata_role_event
