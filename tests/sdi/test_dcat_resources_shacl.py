@@ -18,6 +18,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from ckanext.dcat.processors import RDFParser
 from ckanext.satudata.dcat import vocab
 
 from tests.helpers import SdiDataset, site_context, walk
@@ -152,6 +153,14 @@ def test_every_resource_shape_has_no_violations_after_the_loader(app, walidata):
         sums = {k.rsplit("/", 1)[-1]: v for k, v in checksums(graph).items()}
         assert sums == {ids["upload"]: (MD5, SPDX.checksumAlgorithm_md5),
                         ids["sha256-named"]: (SHA256, SPDX.checksumAlgorithm_sha256)}, url
+    # a harvester with ckanext-dcat's stock profile gets the hash and its algorithm
+    parser = RDFParser(profiles=["euro_dcat_ap_3"])
+    parser.parse(response.get_data(as_text=True), _format="turtle")
+    (harvested,) = parser.datasets()
+    by_name = {r["name"]: r for r in harvested["resources"]}
+    assert (by_name["upload"]["hash"], by_name["upload"]["hash_algorithm"]) == (
+        MD5, str(SPDX.checksumAlgorithm_md5))
+    assert "hash" not in by_name["link"] and "hash" not in by_name["sha256-unnamed"]
 
 
 # -- after a real load: ckanext-xloader in a worker, the portal under gunicorn ------
