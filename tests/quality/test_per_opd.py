@@ -103,6 +103,14 @@ def test_public_page_and_exports_show_only_published(portal, app):
     assert book.sheetnames == ["Kualitas per OPD", "EPSS", "EPSS per dataset"]
     names = [row[1] for row in book["EPSS per dataset"].iter_rows(min_row=2, values_only=True)]
     assert names == ["imunisasi", "puskesmas", "sekolah"]
+    # the figures are kept between requests, and recomputed after a change
+    assert app.get("/satudata/kualitas-opd").body.count("Dinas Pendidikan") == \
+        page.count("Dinas Pendidikan")
+    late = SdiDataset(owner_org=per_opd._orgs_by_name()["dispendik"], name="guru",
+                      title="Jumlah Guru")
+    assert "guru" not in app.get("/satudata/kualitas-opd").body
+    mark_published(late["id"], wib(2027, 2, 1, 9, 0))
+    assert "guru" in app.get("/satudata/kualitas-opd").body
     app.get("/satudata/kualitas-opd/nope.csv", status=404)
     app.get("/satudata/kualitas-opd/epss.pdf", status=404)
 

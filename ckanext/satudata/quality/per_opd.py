@@ -9,6 +9,7 @@ Pages: /satudata/kualitas-opd (public) and a section of Kinerja SOP.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Optional
 
 import ckan.model as model
@@ -16,6 +17,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
 from ckanext.satudata.quality import schedule
+from ckanext.satudata.quality.actions import LINK_TASK
 
 VALID, INVALID, UNKNOWN = "valid", "invalid", "unknown"
 # The indicators that make "complete metadata" for EPSS: what a catalogue
@@ -38,17 +40,65 @@ def validity(package_id: str) -> str:
     return INVALID if report.get("validation_errors") else VALID
 
 
+def _fingerprint() -> str:
+    """What the rows depend on, read in one cheap query: the published datasets
+    and their last change, publications, link checks, data-check reports, and
+    the day (due dates move with it)."""
+    import sqlalchemy as sa
+    parts = [
+        "SELECT count(*), max(p.metadata_modified) FROM package p JOIN "
+        "satudata_dataset_workflow w ON w.package_id = p.id WHERE w.published "
+        "AND p.state = 'active'",
+        "SELECT count(*), max(at) FROM satudata_dataset_transition_log",
+        "SELECT count(*), max(last_updated) FROM task_status WHERE task_type = :link",
+        "SELECT count(*), max(coalesce(finished_at, created_at)) FROM satudata_quality_report",
+    ]
+    values = [schedule.today().isoformat()]
+    for sql in parts:
+        try:
+            with model.Session.begin_nested():
+                values.append(str(tuple(model.Session.execute(
+                    sa.text(sql), {"link": LINK_TASK}).first())))
+        except sa.exc.DBAPIError:   # a table not migrated here (no quality checks)
+            values.append("-")
+    return "|".join(values)
+
+
+def cached_dataset_rows() -> list[dict[str, Any]]:
+    """dataset_rows() kept in Redis under the fingerprint of what they depend
+    on: the public page recomputes only after a change (or a new day)."""
+    import hashlib
+    import json
+    from ckanext.satudata.requests.ratelimit import fast_redis
+    key = "satudata:quality:rows:" + hashlib.sha256(_fingerprint().encode()).hexdigest()
+    try:
+        cached = fast_redis().get(key)
+    except Exception:  # noqa: BLE001 - Redis away: compute
+        cached = None
+    if cached:
+        rows = json.loads(cached)
+        for r in rows:
+            r["due"] = dt.date.fromisoformat(r["due"]) if r["due"] else None
+        return rows
+    rows = dataset_rows()
+    try:
+        fast_redis().set(key, json.dumps(rows, default=str), ex=86400)
+    except Exception:  # noqa: BLE001
+        pass
+    return rows
+
+
 def dataset_rows(org_ids=None) -> list[dict[str, Any]]:
     """One row per published dataset: its score, validity, schedule."""
     from ckanext.satudata.quality.actions import quality_of
     context = {"ignore_auth": True}
-    rows = []
+    rows, org_cache = [], {}
     for item in schedule.published_datasets(org_ids):
         try:
             pkg = tk.get_action("package_show")(dict(context), {"id": item["id"]})
         except tk.ObjectNotFound:
             continue
-        card = quality_of(pkg)["score"]
+        card = quality_of(pkg, plan=item, org_cache=org_cache)["score"]
         earned = {i["key"]: i["points"] == i["max"] for i in card["indicators"]}
         rows.append({
             "id": item["id"], "name": item["name"], "title": item["title"],
@@ -73,6 +123,10 @@ def _share(part: int, whole: int) -> Optional[float]:
 def _orgs() -> dict[str, model.Group]:
     return {g.id: g for g in model.Session.query(model.Group).filter(
         model.Group.is_organization.is_(True), model.Group.state == "active")}
+
+
+def _orgs_by_name() -> dict[str, str]:
+    return {g.name: g.id for g in _orgs().values()}
 
 
 def per_opd_table(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -172,7 +226,7 @@ def epss_tables(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def all_tables() -> list[dict[str, Any]]:
-    rows = dataset_rows()
+    rows = cached_dataset_rows()
     return [per_opd_table(rows)] + epss_tables(rows)
 
 
@@ -233,4 +287,4 @@ def satudata_needing_update() -> Optional[dict[str, Any]]:
 
 def satudata_quality_per_opd() -> list[dict[str, Any]]:
     """Kinerja's per-OPD table (published datasets, as the public page)."""
-    return [per_opd_table(dataset_rows())]
+    return [per_opd_table(cached_dataset_rows())]

@@ -93,7 +93,8 @@ def today() -> dt.date:
     return clock.now().astimezone(clock.WIB).date()
 
 
-def published_datasets(org_ids: Optional[Iterable[str]] = None) -> list[dict[str, Any]]:
+def published_datasets(org_ids: Optional[Iterable[str]] = None,
+                       package_ids: Optional[Iterable[str]] = None) -> list[dict[str, Any]]:
     """Every published, active dataset with its schedule: id, name, title,
     owner_org, assignee_id, update_frequency, period, last_published (WIB
     date of the latest `publish`), due (date or None), status."""
@@ -115,6 +116,8 @@ def published_datasets(org_ids: Optional[Iterable[str]] = None) -> list[dict[str
                     pkg.c.type == "dataset"))
     if org_ids is not None:
         query = query.where(pkg.c.owner_org.in_(list(org_ids)))
+    if package_ids is not None:
+        query = query.where(pkg.c.id.in_(list(package_ids)))
     rows = model.Session.execute(query.order_by(pkg.c.name)).all()
     day, grace, remind = today(), grace_months(), remind_days()
     out = []
@@ -136,10 +139,8 @@ def for_dataset(package_id: str) -> Optional[dict[str, Any]]:
     """The schedule of one dataset; None when it is not published."""
     import ckan.model as model
     pkg = model.Package.get(package_id)
-    if pkg is None:
-        return None
-    return next((d for d in published_datasets([pkg.owner_org]) if d["id"] == pkg.id), None) \
-        if pkg.owner_org else None
+    found = published_datasets(package_ids=[pkg.id]) if pkg is not None else []
+    return found[0] if found else None
 
 
 def needing_update(org_ids: Optional[Iterable[str]] = None) -> list[dict[str, Any]]:
