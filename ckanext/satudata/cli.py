@@ -119,8 +119,14 @@ def scheduler(interval, once):
     import time
     import ckan.model as model
     from ckanext.satudata.notifications import outbox as notify
+    import socket
+    from ckanext.satudata.operations import doctor
+    me = doctor.scheduler_key("%s:%d" % (socket.gethostname(), os.getpid()))
     while True:
         try:
+            # checked in for `ckan satudata doctor` (one scheduler per deployment)
+            from ckanext.satudata.requests.ratelimit import fast_redis
+            fast_redis().set(me, "1", ex=max(180, 3 * interval))
             if notify.due_count():
                 notify.dispatch()
         except Exception as e:  # a database or Redis outage: try again later
@@ -229,6 +235,21 @@ def audit_export(period, output):
 from ckanext.satudata.page_cache.cli import page_cache as _page_cache  # noqa: E402
 
 satudata.add_command(_page_cache)
+
+
+@satudata.command("doctor")
+@click.option("--node", "nodes", multiple=True, metavar="URL",
+              help="A web node's URL (repeat for each): same secret key and database?")
+def doctor_cmd(nodes):
+    """Check this deployment and print what to fix (exit 1 when something is)."""
+    from ckanext.satudata.operations import doctor
+    results = doctor.run(tuple(nodes))
+    for name, result in results.items():
+        click.echo("%s %-20s %s" % ("ok  " if result["ok"] else "FAIL", name, result["detail"]))
+        if not result["ok"]:
+            click.echo("     %-20s fix: %s" % ("", result["fix"]))
+    if not all(r["ok"] for r in results.values()):
+        raise SystemExit(1)
 
 
 def get_commands():
