@@ -16,8 +16,14 @@ def satudata_retention_label() -> str:
     return retention.label()
 
 
+def satudata_rights_kind_label(kind: str) -> str:
+    from ckanext.satudata.privacy import rights
+    return rights.KINDS.get(kind, kind)
+
+
 def get_helpers() -> dict:
-    return {"satudata_retention_label": satudata_retention_label}
+    return {"satudata_retention_label": satudata_retention_label,
+            "satudata_rights_kind_label": satudata_rights_kind_label}
 
 
 def add_commands(group) -> None:

@@ -24,6 +24,10 @@ def is_desk(roles, sysadmin: bool = False) -> bool:
     return bool(sysadmin or set(roles) & DESK_ROLES)
 
 
+def is_private_event(transition: str) -> bool:
+    return transition.startswith("hak_") or transition == "pemusnahan"
+
+
 def roles_for_log(roles, sysadmin: bool) -> set:
     return set(roles) | ({"sysadmin"} if sysadmin else set())
 

@@ -40,3 +40,89 @@ def access_log():
         "page": page}))
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _requester_data(number):
+    """The requester's context: their session token for this request."""
+    from ckanext.satudata.requests.views import session_token
+    from ckanext.satudata.workflow import access
+    return access.page_context(), {"id": number, "access_token": session_token(number)}
+
+
+@satudata_privacy.route("/permintaan-data/<number>/data-saya")
+def my_data(number):
+    """The requester's copy of everything held about them: a page, or JSON
+    (``?format=json``, a download)."""
+    import json
+    context, data = _requester_data(number)
+    try:
+        copy = tk.get_action("satudata_personal_data_copy")(context, data)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    if tk.request.args.get("format") == "json":
+        response = flask.make_response(json.dumps(copy, ensure_ascii=False, indent=2))
+        response.headers["Content-Type"] = "application/json; charset=utf-8"
+        response.headers["Content-Disposition"] = (
+            'attachment; filename="data-pribadi-%s.json"' % number)
+    else:
+        response = flask.make_response(tk.render("satudata/privasi/my_data.html",
+                                                 {"copy": copy, "number": number}))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@satudata_privacy.route("/permintaan-data/<number>/hak", methods=["POST"])
+def file_right(number):
+    context, data = _requester_data(number)
+    form = tk.request.form
+    data.update(kind=form.get("kind", ""), detail=form.get("detail", ""))
+    try:
+        result = tk.get_action("satudata_rights_request_file")(context, data)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ValidationError as e:
+        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
+    else:
+        if result["status"] == "ditolak":
+            tk.h.flash_error(result["reason"])
+        else:
+            tk.h.flash_success(tk._("Your request was received"))
+    return tk.redirect_to("satudata_privacy.my_data", number=number)
+
+
+@satudata_privacy.route("/satudata/privasi")
+def dpo_desk():
+    """The DPO's work list (rights requests on their 3 x 24 hour clock) and
+    the berita acara pemusnahan."""
+    from ckanext.satudata.workflow import access
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.request.full_path)
+    context = access.page_context()
+    try:
+        items = tk.get_action("satudata_rights_work_list")(context, {})
+        records = tk.get_action("satudata_destruction_records")(dict(context), {})
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    if tk.request.args.get("format") == "csv":
+        import csv
+        import io
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["request", "at", "fields", "mail_copies", "rule", "by"])
+        for r in records:
+            writer.writerow([r["request"], r["at"], " ".join(r["fields"]), r["mail_copies"],
+                             r["rule"], r["by"]])
+        response = flask.make_response(out.getvalue())
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+        response.headers["Content-Disposition"] = (
+            'attachment; filename="berita-acara-pemusnahan.csv"')
+    else:
+        response = flask.make_response(tk.render("satudata/privasi/dpo.html",
+                                                 {"items": items, "records": records}))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

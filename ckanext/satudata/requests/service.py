@@ -127,6 +127,10 @@ def view_for(context, row, actor: p.Actor) -> dict[str, Any]:
     result = public_view(row) if who == PUBLIC else full_view(row, actor, who)
     personal = privacy.fields_for(row, actor.roles, who, is_sysadmin(context))
     result.update(personal)
+    if who == INTERNAL and not privacy.is_desk(actor.roles, is_sysadmin(context)):
+        # rights requests and erasures are the PPID desk's (privacy/rights.py)
+        result["history"] = [e for e in result["history"]
+                             if not privacy.is_private_event(e["transition"])]
     if who == INTERNAL and personal and actor.user_id:   # staff, not the system
         access_log.record(context, actor.user_id, privacy.roles_for_log(
             actor.roles, is_sysadmin(context)), row, personal)

@@ -1,0 +1,179 @@
+"""The requester's rights (UU 27/2022 Pasal 6-8, 11, 13, 32) and the erasure
+they and the retention schedule lead to (Pasal 43-44).
+
+Rights requests and erasures are rows of the request's own append-only
+history (satudata_request_event, transitions ``hak_*`` and ``pemusnahan``):
+what was asked, when, the answer and the berita acara pemusnahan stay even
+after the personal fields are gone. Only the PPID desk reads them
+(service.view_for drops them for an OPD)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+
+from ckanext.satudata.i18n import N_
+from ckanext.satudata.model import data_request, outbox, request_event
+from ckanext.satudata.requests import rules as p
+from ckanext.satudata.workflow import clock
+
+KOREKSI, PEMBATASAN, PENGHAPUSAN = "hak_koreksi", "hak_pembatasan", "hak_penghapusan"
+KINDS = {KOREKSI: N_('Correction'), PEMBATASAN: N_('Restriction'),
+         PENGHAPUSAN: N_('Deletion')}
+DIJAWAB, DITOLAK = "hak_dijawab", "hak_ditolak"
+PEMUSNAHAN = "pemusnahan"
+PRIVATE_EVENTS = frozenset(KINDS) | {DIJAWAB, DITOLAK, PEMUSNAHAN}
+# Pasal 32: within 3 x 24 hours, calendar hours (not working days)
+ANSWER_WITHIN = dt.timedelta(hours=72)
+ERASED = "(dihapus)"
+
+# The legal reasons a deletion is refused (shown to the requester).
+REASON_OPEN = N_('The request is still being handled; its record is needed to answer it '
+                 '(UU 14/2008).')
+REASON_OBJECTION = N_('An objection (keberatan) to this request is open or can still be '
+                      'filed: the record is kept for it (UU 14/2008 Pasal 35-36).')
+REASON_RETENTION = N_('The archive retention period of request records runs until '
+                      '%(until)s (UU 27/2022 Pasal 44; archive retention schedule).')
+
+
+def _events(request_id: str):
+    return model.Session.execute(sa.select(request_event).where(
+        request_event.c.request_id == request_id,
+        request_event.c.transition.in_(PRIVATE_EVENTS)).order_by(request_event.c.id)).all()
+
+
+def items_of(request_id: str) -> list[dict[str, Any]]:
+    """The rights requests of one request, each with its answer if any.
+    An answer event answers the oldest unanswered item (comment "<id>: ...")."""
+    items: list[dict[str, Any]] = []
+    for e in _events(request_id):
+        if e.transition in KINDS:
+            items.append({"id": e.id, "kind": e.transition, "detail": e.comment,
+                          "filed_at": clock.iso_wib(e.at),
+                          "due_at": clock.iso_wib(e.at + ANSWER_WITHIN),
+                          "overdue": False, "status": "diajukan", "answer": None,
+                          "answered_at": None, "_at": e.at})
+        elif e.transition in (DIJAWAB, DITOLAK):
+            target_id, _, text = (e.comment or "").partition(": ")
+            for item in items:
+                if str(item["id"]) == target_id and item["status"] == "diajukan":
+                    item.update(status="dijawab" if e.transition == DIJAWAB else "ditolak",
+                                answer=text, answered_at=clock.iso_wib(e.at))
+    now = clock.now()
+    for item in items:
+        item["overdue"] = item["status"] == "diajukan" and now > item["_at"] + ANSWER_WITHIN
+        del item["_at"]
+    return items
+
+
+def work_list() -> list[dict[str, Any]]:
+    """The DPO's open rights requests, the closest deadline first."""
+    ids = model.Session.execute(sa.select(request_event.c.request_id).where(
+        request_event.c.transition.in_(list(KINDS))).distinct()).scalars().all()
+    out = []
+    for request_id in ids:
+        number = model.Session.execute(sa.select(data_request.c.number).where(
+            data_request.c.id == request_id)).scalar()
+        out.extend(dict(item, request_id=request_id, number=number)
+                   for item in items_of(request_id) if item["status"] == "diajukan")
+    return sorted(out, key=lambda i: i["due_at"])
+
+
+def _objection_hold(row) -> bool:
+    from ckanext.satudata.requests import objection, objection_rules, service
+    facts = objection.facts_for(row)
+    if facts.pending_objection:
+        return True
+    return bool(objection_rules.grounds(facts, objection.today(), service.calendar()))
+
+
+def retention_until(row) -> Optional[dt.datetime]:
+    from ckanext.satudata.privacy import retention
+    if row.closed_at is None:
+        return None
+    n, unit = retention.period()
+    from dateutil.relativedelta import relativedelta
+    return row.closed_at + relativedelta(**{unit: n})
+
+
+def deletion_refusal(row, now: dt.datetime) -> Optional[tuple[str, dict]]:
+    """Why the personal data of `row` must be kept now, or None."""
+    if row.status not in p.CLOSED:
+        return REASON_OPEN, {}
+    if _objection_hold(row):
+        return REASON_OBJECTION, {}
+    until = retention_until(row)
+    if until is not None and now < until:
+        return REASON_RETENTION, {"until": clock.iso_wib(until)[:10]}
+    return None
+
+
+def legal_hold(row) -> bool:
+    """Never erased while a keberatan (or a dispute behind it) is open."""
+    return _objection_hold(row)
+
+
+def erase(row, rule: str, by: str, actor_id: Optional[str] = None) -> dict[str, Any]:
+    """Erase `row`'s personal fields and its mail copies; the request stays
+    as anonymous statistics. Returns the berita acara (also kept as the
+    ``pemusnahan`` event). Idempotent: an erased row is left alone."""
+    if row.email == ERASED:
+        return {}
+    now = clock.now()
+    fields = [f for f in ("name", "email", "phone", "institution", "identity_number")
+              if getattr(row, f)]
+    mails = model.Session.execute(sa.update(outbox).where(outbox.c.request_id == row.id)
+                                  .values(recipient=ERASED, body=ERASED)).rowcount
+    model.Session.execute(sa.update(data_request).where(data_request.c.id == row.id).values(
+        name=ERASED, email=ERASED, phone=None, institution=None, identity_number=None,
+        user_id=None, updated_at=now))
+    record = {"request": row.number, "at": clock.iso_wib(now), "fields": fields,
+              "mail_copies": mails, "rule": rule, "by": by}
+    model.Session.execute(sa.insert(request_event).values(
+        request_id=row.id, transition=PEMUSNAHAN, from_status=row.status,
+        to_status=row.status, actor_id=actor_id, actor_role="privacy", at=now,
+        comment="fields=%s; mail_copies=%d; rule=%s; by=%s" % (
+            ",".join(fields), mails, rule, by)))
+    return record
+
+
+def destruction_records(date_from=None, date_to=None) -> list[dict[str, Any]]:
+    """The berita acara pemusnahan: every erasure, oldest first."""
+    query = sa.select(request_event, data_request.c.number).join(
+        data_request, data_request.c.id == request_event.c.request_id).where(
+        request_event.c.transition == PEMUSNAHAN)
+    if date_from is not None:
+        query = query.where(request_event.c.at >= date_from)
+    if date_to is not None:
+        query = query.where(request_event.c.at < date_to)
+    out = []
+    for r in model.Session.execute(query.order_by(request_event.c.id)):
+        parts = dict(x.split("=", 1) for x in (r.comment or "").split("; ") if "=" in x)
+        out.append({"request": r.number, "at": clock.iso_wib(r.at),
+                    "fields": [f for f in parts.get("fields", "").split(",") if f],
+                    "mail_copies": int(parts.get("mail_copies", 0) or 0),
+                    "rule": parts.get("rule", ""), "by": parts.get("by", "")})
+    return out
+
+
+def retention_run(now: Optional[dt.datetime] = None) -> list[dict[str, Any]]:
+    """The scheduled job: erase the personal data of every closed request past
+    the retention period, except under legal hold. Idempotent."""
+    from ckanext.satudata.privacy import retention
+    now = now or clock.now()
+    cutoff = retention.cutoff(now)
+    rows = model.Session.execute(sa.select(data_request).where(
+        data_request.c.status.in_(p.CLOSED), data_request.c.closed_at < cutoff,
+        data_request.c.email != ERASED).with_for_update()).all()
+    n, unit = retention.period()
+    done = []
+    for row in rows:
+        if legal_hold(row):
+            continue
+        done.append(erase(row, "ckanext.satudata.request_retention = %d %s" % (n, unit),
+                          "job: ckan satudata privacy retention"))
+    model.Session.commit()
+    return done
