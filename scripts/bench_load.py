@@ -31,15 +31,41 @@ except ImportError:  # run as a plain script by the CKAN venv's python
 
 if HttpUser is not None:
     _names: list[str] = []
+    _weights: list[float] = []
+    _resources: dict[str, str] = {}   # dataset name -> a resource id
+    _with_resources: list[str] = []   # in popularity order
+
+    # Visitors pick datasets the way web traffic does: a few are opened often,
+    # most rarely (Zipf, s=1, over the catalogue in a fixed shuffled order).
+    # BENCH_POPULARITY=uniform: every dataset alike (the page cache's worst case).
+    POPULARITY = os.environ.get("BENCH_POPULARITY", "zipf")
 
     @events.test_start.add_listener
     def _load_names(environment, **_kw):
         # dataset names, read once from the API (package_list needs no search)
         with urllib.request.urlopen(environment.host + "/api/3/action/package_list") as r:
             _names.extend(json.load(r)["result"])
+        random.Random(7).shuffle(_names)
+        _weights.extend(1.0 / (rank + 1) if POPULARITY == "zipf" else 1.0
+                        for rank in range(len(_names)))
+        # a resource of each dataset, from one search (1,000 rows)
+        with urllib.request.urlopen(environment.host
+                                    + "/api/3/action/package_search?rows=1000") as r:
+            for dataset in json.load(r)["result"]["results"]:
+                if dataset.get("resources"):
+                    _resources[dataset["name"]] = dataset["resources"][0]["id"]
+        _with_resources.extend(name for name in _names if name in _resources)
 
     def _name():
-        return random.choice(_names) if _names else "jumlah-penduduk-per-kecamatan"
+        if not _names:
+            return "jumlah-penduduk-per-kecamatan"
+        return random.choices(_names, weights=_weights)[0]
+
+    def _resource_page():
+        if not _with_resources:
+            return "/dataset/%s" % _name()
+        name = random.choices(_with_resources, weights=_weights[:len(_with_resources)])[0]
+        return "/dataset/%s/resource/%s" % (name, _resources[name])
 
     class Visitor(HttpUser):
         weight = 6
@@ -56,6 +82,14 @@ if HttpUser is not None:
         @task(1)
         def facet_page(self):
             self.client.get("/dataset/", name="/dataset")
+
+        @task(1)
+        def resource_page(self):
+            self.client.get(_resource_page(), name="/dataset/<name>/resource/<id>")
+
+        @task(1)
+        def home(self):
+            self.client.get("/", name="/ (home)")
 
     class Harvester(HttpUser):
         weight = 3
@@ -116,6 +150,13 @@ if HttpUser is not None:
                                             name="api package_show"),
         "/dataset": lambda c: c.get("/dataset/", name="/dataset"),
         "/dataset/<name>": lambda c: c.get("/dataset/%s" % _name(), name="/dataset/<name>"),
+        "/dataset/<name>/resource/<id>": lambda c: c.get(_resource_page(),
+                                                         name="/dataset/<name>/resource/<id>"),
+        "/ (home)": lambda c: c.get("/", name="/ (home)"),
+        # a logged-in member of staff (API token): never served a kept page
+        "/dataset/<name> (staff)": lambda c: c.get(
+            "/dataset/%s" % _name(), headers={"Authorization": STAFF_TOKEN},
+            name="/dataset/<name> (staff)"),
         "api package_search": lambda c: c.get("/api/3/action/package_search?q=penduduk",
                                               name="api package_search"),
     }
@@ -175,14 +216,22 @@ def hostile(url: str) -> dict:
         "max": round(latencies[-1], 1), "failed": len(timeouts)}}
 
 
+def _number(text: str) -> float:
+    """locust writes N/A for a percentile of no request"""
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def _stats(path: str) -> dict:
     rows = {}
     with open(path) as f:
         for row in csv.DictReader(f):
             rows[row["Name"]] = {
                 "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
-                "rps": float(row["Requests/s"]), "p50": float(row["50%"] or 0),
-                "p95": float(row["95%"] or 0), "p99": float(row["99%"] or 0)}
+                "rps": _number(row["Requests/s"]), "p50": _number(row["50%"]),
+                "p95": _number(row["95%"]), "p99": _number(row["99%"])}
     return rows
 
 
