@@ -26,6 +26,7 @@ import ckan.logic as logic
 import ckan.model as model
 import ckan.plugins as plugins
 from ckan.common import config
+from ckan.lib.search.common import SearchIndexError
 from ckan.lib.search.index import KEY_CHARS, PackageSearchIndex
 
 from .model import INDEX_TABLE, table_exists
@@ -278,9 +279,20 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
         if pkg_dict is None:
             return
         row = self.row_for(pkg_dict)
-        if row is not None:
-            self.write_rows([row])
-            log.debug("Indexed dataset %s", row["name"])
+        if row is None:
+            return
+        # A write the database refuses is core's failed Solr `add`: a
+        # SearchIndexError (the dataset form says "Unable to add package to
+        # search index", the API answers 500). The savepoint leaves the
+        # caller's transaction usable, as a Solr failure does.
+        try:
+            with model.Session.begin_nested():
+                self.write_rows([row])
+        except sa.exc.DBAPIError as e:
+            log.error("Could not index dataset %s: %s", row["name"], e.orig)
+            raise SearchIndexError("Could not write dataset %s to the search index: %s"
+                                   % (row["name"], str(e.orig).strip())) from e
+        log.debug("Indexed dataset %s", row["name"])
 
     def row_for(self, pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
         """The dataset's index row; None when it leaves the index instead

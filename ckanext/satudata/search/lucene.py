@@ -19,7 +19,7 @@ from luqum import tree as T
 from luqum.exceptions import ParseError
 from luqum.parser import parser as _luqum_parser
 
-from ckan.lib.search.common import SearchQueryError
+from ckan.lib.search.common import SearchError, SearchQueryError
 
 from . import bounds
 
@@ -164,6 +164,20 @@ def _round_down(value: dt.datetime, unit: str) -> dt.datetime:
     return value.replace(**kwargs)
 
 
+_MODIFIERS = (T.Plus, T.Not, T.Prohibit)
+
+
+def _operand(n: T.Item) -> T.Item:
+    """What a ``+``/``-``/``NOT`` applies to. Lucene's grammar allows one
+    modifier per clause, so Solr refuses ``--included`` or ``+-x`` (luqum
+    nests them) with a syntax error, which CKAN turns into a ``SearchError``:
+    the /dataset page then says "error while searching", as on Solr."""
+    if isinstance(n.a, _MODIFIERS):
+        raise SearchError("Cannot parse the search query: %s applies a modifier "
+                          "(+, - or NOT) to another one" % _shorten(str(n)))
+    return n.a
+
+
 class Translator:
     """Builds SQL with bound parameters. One instance per search, shared by
     ``q`` and every ``fq`` so parameter names never clash."""
@@ -245,9 +259,9 @@ class Translator:
                 raise SearchQueryError("Nested fields are not supported: %s" % n)
             return self.node(n.expr, n.name)
         if isinstance(n, (T.Plus,)):
-            return self.node(n.a, field)
+            return self.node(_operand(n), field)
         if isinstance(n, (T.Not, T.Prohibit)):
-            return "NOT (%s)" % self.node(n.a, field)
+            return "NOT (%s)" % self.node(_operand(n), field)
         if isinstance(n, T.Boost):
             return self.node(n.expr, field)
         if isinstance(n, T.Proximity):
@@ -270,9 +284,9 @@ class Translator:
         is_and = isinstance(n, T.AndOperation)
         for child in n.children:
             if isinstance(child, (T.Not, T.Prohibit)):
-                must_not.append(self.node(child.a, field))
+                must_not.append(self.node(_operand(child), field))
             elif isinstance(child, T.Plus):
-                must.append(self.node(child.a, field))
+                must.append(self.node(_operand(child), field))
             elif is_and or (not is_or and self.default_and):
                 must.append(self.node(child, field))
             else:

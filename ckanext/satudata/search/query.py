@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 import ckan.model as model
 from ckan.common import asbool, config
-from ckan.lib.search.common import SearchError, SearchQueryError
+from ckan.lib.search.common import SearchError, SearchQueryError, SolrConnectionError
 from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE, VALID_SOLR_PARAMETERS,
                                    PackageSearchQuery, _get_local_query_parser)
 
@@ -318,6 +318,11 @@ def bounded(session):
         if code.startswith("54"):  # program_limit_exceeded: stack depth, ...
             log.warning("search over a PostgreSQL limit: %s", code)
             raise bounds.too_large() from None
+        if code == "42P01":  # undefined_table: the index is not there to search
+            log.warning("search index table missing: %s", getattr(e.orig, "pgerror", e))
+            raise SolrConnectionError(
+                "The search index is not available (run `ckan db upgrade -p "
+                "satudata_search`)") from None
         if code.startswith("22"):  # data_exception: a value the query cannot compare
             diag = getattr(e.orig, "diag", None)
             raise SearchQueryError("Invalid value in the search query: %s"
