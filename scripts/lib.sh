@@ -42,6 +42,9 @@ ensure_system_packages() {
   command -v pg_config >/dev/null || missing+=(libpq-dev)
   ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || missing+=(libmagic1)
   command -v gcc >/dev/null || missing+=(gcc)
+  # the balancer in front of several web nodes (scripts/portal up --nodes N);
+  # run by supervisord under .run/, never as the system's service
+  [ -x /usr/sbin/nginx ] || missing+=(nginx)
   python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
   # the browser tests drive Debian's Chromium (never a browser download)
   [ -x /usr/bin/chromium ] || [ -n "${SATUDATA_NO_BROWSER:-}" ] || missing+=(chromium)
