@@ -122,3 +122,43 @@ def test_deletion_past_retention_erases_and_keeps_statistics(people, at_opd, mon
                                   context=as_user(people["dpo"]))
     assert [r["request"] for r in records] == [at_opd["number"]]
     assert "identity_number" in records[0]["fields"] and records[0]["mail_copies"] >= 1
+
+
+def test_the_dpo_is_reminded_once_per_threshold(smtp_sink, people, at_opd, monkeypatch):
+    from ckanext.satudata.notifications import reminders
+    from tests.helpers import run_worker
+    friday = dt.datetime(2026, 12, 4, 16, 0, tzinfo=clock.WIB)
+    state = {"now": friday}
+    monkeypatch.setattr(clock, "now", lambda: state["now"])
+    run_worker()
+    smtp_sink.messages.clear()
+    file_right(at_opd, "pembatasan", "Jangan gunakan nomor telepon saya")
+
+    def rights_mails():
+        run_worker()
+        return [m for m in smtp_sink.to(people["dpo"]["email"]) if "hak" in m["subject"]
+                or "rights" in m["subject"]]
+
+    reminders.send_reminders()
+    reminders.send_reminders()                        # the same moment: nothing twice
+    assert len(rights_mails()) == 1
+    state["now"] = friday + dt.timedelta(hours=49)     # Sunday: a day left
+    reminders.send_reminders()
+    state["now"] = friday + dt.timedelta(hours=73)     # Monday: past 3 x 24 hours
+    reminders.send_reminders()
+    reminders.send_reminders()
+    mails = rights_mails()
+    assert len(mails) == 3
+    subjects = [m["subject"] for m in mails]
+    assert any("baru" in s for s in subjects) and any("kurang dari 24 jam" in s for s in subjects)
+    overdue = next(m for m in mails if "melewati" in m["subject"])
+    assert at_opd["number"] in overdue["subject"] and "2026-12-07 16:00 WIB" in overdue["body"]
+    assert "Jangan gunakan nomor telepon saya" not in overdue["body"]   # no details by mail
+
+
+def test_the_dpo_reading_a_copy_is_logged(people, at_opd):
+    helpers.call_action("satudata_personal_data_copy", context=as_user(people["dpo"]),
+                        id=at_opd["number"])
+    entries = helpers.call_action("satudata_personal_access_log", context=as_user(people["dpo"]),
+                                  request=at_opd["number"])["results"]
+    assert entries[0]["actor"] == "petugas-pdp" and "identity_number" in entries[0]["fields"]

@@ -202,6 +202,9 @@ def _queue_all() -> int:
     # published datasets due for their update (quality/schedule.py, issue 25)
     from ckanext.satudata.quality import schedule
     queued += schedule.queue_reminders()
+    # rights requests of data subjects, to the DPO (privacy/rights.py, issue 26)
+    from ckanext.satudata.privacy import rights
+    queued += rights.queue_reminders()
     return queued
 
 

@@ -97,6 +97,10 @@ def satudata_personal_data_copy(context, data_dict):
         outbox.c.request_id == row.id, outbox.c.recipient == row.email)
         .order_by(outbox.c.id)).all()
     _count, seen = log.entries_for(request_ids=[row.id], limit=10000)
+    if not actor.is_requester:   # the DPO reading it for the requester: staff access
+        log.record(None, actor.user_id, access.roles_for_log(actor.roles, True), row,
+                   {"name": row.name, "email": row.email, "phone": row.phone,
+                    "institution": row.institution, "identity_number": row.identity_number})
     public = service.public_view(row)
     return {
         "request": {k: public[k] for k in ("number", "status", "status_label", "title",

@@ -177,3 +177,39 @@ def retention_run(now: Optional[dt.datetime] = None) -> list[dict[str, Any]]:
                           "job: ckan satudata privacy retention"))
     model.Session.commit()
     return done
+
+
+# -- reminders to the DPO (notifications/reminders.py, each once) ---------------------
+
+RIGHTS_FILED, RIGHTS_SOON, RIGHTS_OVERDUE = "rights_filed", "rights_soon", "rights_overdue"
+SOON_AFTER = dt.timedelta(hours=48)   # a day before the 3 x 24 hours run out
+
+
+def _threshold(item: dict[str, Any], now: dt.datetime) -> str:
+    due = dt.datetime.fromisoformat(item["due_at"])
+    if now > due:
+        return RIGHTS_OVERDUE
+    if now > due - ANSWER_WITHIN + SOON_AFTER:
+        return RIGHTS_SOON
+    return RIGHTS_FILED
+
+
+def queue_reminders() -> int:
+    """Mail the DPOs once per rights request and threshold: when it is filed,
+    a day before its 3 x 24 hours run out, and when they have."""
+    from ckanext.satudata.i18n import translate
+    from ckanext.satudata.notifications import reminders
+    from ckanext.satudata.privacy.access import DPO
+    from ckanext.satudata.requests import service
+    holders = reminders.role_holders(DPO)
+    if not holders:
+        return 0
+    now = clock.now()
+    queued = 0
+    for item in work_list():
+        label = KINDS[item["kind"]]
+        item = dict(item, kind_label_en=label, kind_label_id=translate(label, "id"),
+                    url=service.tracking_url(item["number"]))
+        queued += reminders._send("rights", str(item["id"]), "hak", _threshold(item, now),
+                                  holders, "rights_reminder", item=item)
+    return queued
