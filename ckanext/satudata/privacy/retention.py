@@ -37,7 +37,12 @@ def cutoff(now: dt.datetime) -> dt.datetime:
 
 
 def label() -> str:
-    n, unit = period()
+    """For pages: a mistyped setting shows the default rather than failing
+    the request form (the retention job itself refuses to run on it)."""
+    try:
+        n, unit = period()
+    except ValueError:
+        n, unit = parse(DEFAULT)
     if unit == "days":
         return tk._("%d days") % n
     if unit == "months":
