@@ -49,7 +49,7 @@ def served(tmp_path, walidata):
                         "ckanext.satudata.node_name = node-a\n" % (site_id, TOKEN), 1)
     ini = tmp_path / "metrics.ini"
     ini.write_text(text)
-    from tests.workers import redis_db
+    from tests.workers import WORKER, redis_db
     redis_url = re.sub(r"/\d+$", "", tk.config["ckan.redis.url"]) + "/%d" % redis_db(server=True)
     env = dict(os.environ, CKAN_INI=str(ini), CKAN_REDIS_URL=redis_url,
                SATUDATA_BIND="127.0.0.1:%d" % port)
@@ -64,7 +64,9 @@ def served(tmp_path, walidata):
                                   "--workers", "2") as url:
             yield {"url": url, "queue": queue, "team": walidata,
                    "metrics_dir": tmp_path / ("prometheus-%d" % port),
-                   "log": REPO_ROOT / ".run" / log_name}
+                   # gunicorn_on_loopback names the log per xdist worker
+                   "log": REPO_ROOT / ".run" / (log_name.replace(
+                       ".log", "-%s.log" % WORKER) if WORKER else log_name)}
     finally:
         queue.empty()
 
