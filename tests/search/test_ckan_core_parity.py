@@ -32,16 +32,18 @@ def search_as(**params):
 def index_table_gone():
     """The index table renamed for a while: every read and write of the index
     fails in PostgreSQL, as every request fails against a dead Solr."""
-    def rename(old, new):
+    def rename(gone):
         model.Session.remove()
         with model.meta.engine.begin() as conn:
-            conn.execute(sa.text("ALTER TABLE %s RENAME TO %s" % (old, new)))
-    rename("satudata_search_index", "satudata_search_index_gone")
+            for table in ("satudata_search_index", "satudata_search_facet_count"):
+                old, new = (table, table + "_gone") if gone else (table + "_gone", table)
+                conn.execute(sa.text("ALTER TABLE %s RENAME TO %s" % (old, new)))
+    rename(True)
     try:
         yield
     finally:
         model.Session.remove()
-        rename("satudata_search_index_gone", "satudata_search_index")
+        rename(False)
 
 
 class TestUnparsableQuery:
@@ -120,6 +122,9 @@ class TestIndexUnavailable:
         with index_table_gone():
             with pytest.raises(search.SolrConnectionError):
                 search_as(q="apa saja")
+            # no query text, CKAN's own filters only: answered from the counts
+            with pytest.raises(search.SolrConnectionError):
+                search_as()
             resp = app.get("/api/3/action/package_search", query_string={"q": "x"}, status=500)
         assert resp.json["error"]["__type"] == "Search Connection Error"
 

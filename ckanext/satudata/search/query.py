@@ -126,15 +126,17 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             limit = _int(query.get("facet.limit", config.get("search.facets.limit")),
                          "facet.limit")
             mincount = _int(query.get("facet.mincount", 1), "facet.mincount")
-        counted = None
-        if q.strip() == "*:*" and (not faceting or set(facet_fields) <= set(FACET_KEYS)):
-            standard = _standard_filters(fq)
-            if standard is not None:
-                counted = self._counted(standard, permission_labels,
-                                        facet_fields if faceting else [],
-                                        limit if faceting and facet_fields else 0,
-                                        mincount if faceting and facet_fields else 1)
+        # the counts' statement too inside the savepoint: its failure (the
+        # table missing, a timeout) is answered as any other search's
         with bounded(session):
+            counted = None
+            if q.strip() == "*:*" and (not faceting or set(facet_fields) <= set(FACET_KEYS)):
+                standard = _standard_filters(fq)
+                if standard is not None:
+                    counted = self._counted(standard, permission_labels,
+                                            facet_fields if faceting else [],
+                                            limit if faceting and facet_fields else 0,
+                                            mincount if faceting and facet_fields else 1)
             if counted is not None:
                 # no query text, standard filters only: the maintained counts
                 self.count, facets = counted
