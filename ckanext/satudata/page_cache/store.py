@@ -74,9 +74,17 @@ def next_generation() -> None:
                   ttl())
 
 
+def _today() -> str:
+    """Pages say "due soon" or "overdue" (the update schedule): a page of
+    yesterday is not served today, the date in the portal's time zone (WIB)."""
+    from ckanext.satudata.workflow.clock import WIB, now
+    return now().astimezone(WIB).strftime("%Y%m%d")
+
+
 def page_key(generation: int, language: str, path_and_query: str) -> str:
     digest = hashlib.sha1(path_and_query.encode("utf-8", "surrogateescape")).hexdigest()
-    return "satudata:%s:page:%d:%s:%s:%s" % (_site(), generation, _code(), language, digest)
+    return "satudata:%s:page:%d:%s:%s:%s:%s" % (_site(), generation, _code(), _today(),
+                                                language, digest)
 
 
 def get(key: str) -> Optional[dict]:
