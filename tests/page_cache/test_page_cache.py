@@ -218,3 +218,27 @@ def test_clearing_after_a_deployment_serves_no_kept_page(app, cli, published):
     result = cli.invoke(ckan, ["satudata", "page-cache", "clear"])
     assert result.exit_code == 0, result.output
     assert look(app, "/dataset/jumlah-puskesmas").headers[HEADER] == "miss"
+
+
+def test_the_quality_badge_is_kept_and_follows_a_change(app, published, people):
+    from ckanext.satudata.quality import actions as quality
+    shown = helpers.call_action("package_show", id=published["id"])
+    calls = []
+    real = quality.quality_of
+
+    def counted(pkg_dict, *a, **kw):
+        calls.append(pkg_dict["id"])
+        return real(pkg_dict, *a, **kw)
+    quality.quality_of, saved = counted, quality.quality_of
+    try:
+        with app.flask_app.test_request_context():
+            first = quality.satudata_quality_score(shown)
+            assert quality.satudata_quality_score(shown) == first
+            assert len(calls) == 1   # the second page took the kept card
+            helpers.call_action("package_patch", context=site_context(), id=published["id"],
+                                tag_string="kesehatan,puskesmas")
+            quality.satudata_quality_score(helpers.call_action("package_show",
+                                                               id=published["id"]))
+            assert len(calls) == 2
+    finally:
+        quality.quality_of = saved

@@ -22,7 +22,9 @@ from ckanext.satudata.page_cache import store
 CORE_TABLES = frozenset((
     "package", "package_extra", "resource", "resource_view", "group", "group_extra",
     "member", "tag", "package_tag", "vocabulary", "system_info",
-    "package_relationship", "package_member", "user"))
+    "package_relationship", "package_member", "user",
+    # the quality score's link checks and the loader's status
+    "task_status"))
 # Tables of this package that no public page reads (the request desk, mail,
 # audit and privacy records are never on a cached page); every other
 # satudata_ table counts (workflow, revisions, search index, quality).

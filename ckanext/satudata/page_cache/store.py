@@ -101,10 +101,32 @@ def get(key: str) -> Optional[dict]:
 
 
 def put(key: str, page: dict) -> None:
-    blob = zlib.compress(json.dumps(page).encode(), 6)
+    try:
+        blob = zlib.compress(json.dumps(page).encode(), 6)
+    except (TypeError, ValueError):   # not JSON: served, not kept
+        log.warning("page cache: %s is not JSON, not kept", key)
+        return
     if len(blob) > MAX_PAGE_BYTES:
         return
     try:
         fast_redis().set(key, blob, ex=ttl())
     except Exception:  # noqa: BLE001
         pass
+
+
+def remembered(kind: str, parts: tuple, compute):
+    """`compute()`'s answer (JSON), kept under the current generation like a
+    page: a fragment many pages need (a dataset's quality score), recomputed
+    after any write a page could show. Computed anew when Redis is away."""
+    generation = current_generation()
+    if generation is None or not enabled():
+        return compute()
+    digest = hashlib.sha1(json.dumps(parts, sort_keys=True, default=str)
+                          .encode()).hexdigest()
+    key = "satudata:%s:%s:%d:%s:%s" % (_site(), kind, generation, _today(), digest)
+    kept = get(key)
+    if kept is not None:
+        return kept["value"]
+    value = compute()
+    put(key, {"value": value})
+    return value

@@ -214,13 +214,19 @@ def satudata_quality_score(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]
     be computed (logged: the page still renders)."""
     if not pkg_dict or not pkg_dict.get("id"):
         return None
-    try:
+    from ckanext.satudata.page_cache import store
+
+    def card():
         result = quality_of(pkg_dict)
+        return dict(translated(result["score"]), schedule=result["schedule"])
+    try:
+        # kept like a page (~120 ms to compute): the dict the page shows, in
+        # its language, until a write a page could show (page_cache/)
+        return store.remembered("quality-score", (pkg_dict, tk.h.lang()), card)
     except Exception:  # noqa: BLE001 - a score is never worth a broken dataset page
         import logging
         logging.getLogger(__name__).exception("quality score of %s", pkg_dict.get("id"))
         return None
-    return dict(translated(result["score"]), schedule=result["schedule"])
 
 
 def satudata_update_schedule(package_id: str) -> Optional[dict[str, Any]]:
