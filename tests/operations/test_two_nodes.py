@@ -83,7 +83,7 @@ def nodes(tmp_path, walidata, monkeypatch):
                  CKAN_INI=str(node_ini(tmp_path, name, site_id, storage)))
             for name in ("node-a", "node-b")]
     import redis
-    for key in redis.Redis.from_url(redis_url).scan_iter("satudata:ratelimit:*"):
+    for key in redis.Redis.from_url(redis_url).scan_iter("satudata:*:ratelimit:*"):
         redis.Redis.from_url(redis_url).delete(key)
     with gunicorn_on_loopback(ports[0], envs[0], "test-node-a.log") as a, \
             gunicorn_on_loopback(ports[1], envs[1], "test-node-b.log") as b, \

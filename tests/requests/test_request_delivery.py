@@ -501,7 +501,8 @@ def test_a_bad_recipient_does_not_stop_the_worker(smtp_sink, walidata):
 def test_a_counter_without_expiry_does_not_lock_an_address_out_for_good(app, walidata):
     """A counter that lost its expiry (a crash between INCR and EXPIRE) gets one."""
     redis = ckan_redis.connect_to_redis()
-    key = "satudata:ratelimit:request_create:addr:127.0.0.1"
+    from ckanext.satudata.requests.ratelimit import _key
+    key = _key("addr:127.0.0.1", "request_create")
     redis.set(key, 10)
     assert redis.ttl(key) == -1
     res = app.post(API, json=REQUESTER)

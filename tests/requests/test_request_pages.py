@@ -152,7 +152,8 @@ def test_rate_limit_keeps_the_input(app, ckan_config, monkeypatch):
         assert requests_count() == 2
     finally:
         from ckan.lib.redis import connect_to_redis
-        connect_to_redis().delete("satudata:ratelimit:request_create:%s" % address)
+        from ckanext.satudata.requests.ratelimit import _key
+        connect_to_redis().delete(_key("addr:%s" % address, "request_create"))
 
 
 # -- the tracking page -----------------------------------------------------------------

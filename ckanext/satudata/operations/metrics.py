@@ -18,6 +18,8 @@ Readable from an allow-listed address (`ckanext.satudata.metrics_allow`,
 loopback by default) or with `Authorization: Bearer <ckanext.satudata.metrics_token>`."""
 from __future__ import annotations
 
+import threading
+
 import hmac
 import ipaddress
 import json
@@ -39,22 +41,33 @@ SEARCH_ENDPOINTS = {"dataset.search": "page", "api.action:package_search": "api"
                     "satudata_search.search": "page"}
 
 _metrics: dict[str, Any] = {}
+_creating = threading.Lock()
 
 
 def _instruments() -> dict[str, Any]:
-    """Created once per process (the registry refuses a second of a name)."""
-    if not _metrics:
-        from prometheus_client import Counter, Histogram
-        _metrics["requests"] = Counter(
-            "satudata_http_requests_total", "HTTP requests answered",
-            ["endpoint", "method", "status"])
-        _metrics["latency"] = Histogram(
-            "satudata_http_request_duration_seconds", "Time to answer a request",
-            ["endpoint", "method", "status"], buckets=BUCKETS)
-        _metrics["search"] = Histogram(
-            "satudata_search_duration_seconds", "Time to answer a dataset search",
-            ["via"], buckets=BUCKETS)
+    """Created once per process (the registry refuses a second of a name):
+    under a lock, as gunicorn's threads answer the first requests together."""
+    if _metrics:
+        return _metrics
+    with _creating:
+        if not _metrics:
+            _create()
     return _metrics
+
+
+def _create() -> None:
+    from prometheus_client import Counter, Histogram
+    made = {}   # published whole: a reader never sees half of them
+    made["requests"] = Counter(
+        "satudata_http_requests_total", "HTTP requests answered",
+        ["endpoint", "method", "status"])
+    made["latency"] = Histogram(
+        "satudata_http_request_duration_seconds", "Time to answer a request",
+        ["endpoint", "method", "status"], buckets=BUCKETS)
+    made["search"] = Histogram(
+        "satudata_search_duration_seconds", "Time to answer a dataset search",
+        ["via"], buckets=BUCKETS)
+    _metrics.update(made)
 
 
 def _endpoint() -> str:

@@ -60,23 +60,36 @@ def writes_pages(statement: str) -> bool:
     return any(seen_on_pages(t) for t in _WRITE.findall(statement))
 
 
+def _info(conn):
+    """The pooled connection's notes; None for a connection already lost
+    (its rollback must not fail here: the pool throws it away anyway)."""
+    try:
+        return conn.info
+    except Exception:  # noqa: BLE001 - PendingRollbackError, a closed connection
+        return None
+
+
 def _note_write(conn, cursor, statement, parameters, context, executemany):
     if writes_pages(statement):
         conn.info[_WRITTEN] = True
 
 
 def _committed(conn):
-    if conn.info.pop(_WRITTEN, False):
-        conn.info[_COMMITTED] = True
+    info = _info(conn)
+    if info is not None and info.pop(_WRITTEN, False):
+        info[_COMMITTED] = True
 
 
 def _rolled_back(conn):
-    conn.info.pop(_WRITTEN, None)
+    info = _info(conn)
+    if info is not None:
+        info.pop(_WRITTEN, None)
 
 
 def _returned(dbapi_connection, record):
-    # a write left without commit or rollback was autocommitted (or is about
-    # to be rolled back by the pool): moving on costs only renders
+    # a write left without commit or rollback was autocommitted, or its
+    # connection was lost mid-way (or is about to be rolled back by the pool):
+    # moving on costs only renders
     if record.info.pop(_COMMITTED, False) | record.info.pop(_WRITTEN, False):
         store.next_generation()
 

@@ -10,7 +10,7 @@ from typing import Optional
 import ckan
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata.requests.ratelimit import fast_redis
+from ckanext.satudata.requests.ratelimit import fast_redis, portal_namespace
 
 log = logging.getLogger(__name__)
 
@@ -20,11 +20,7 @@ MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 
 def _site() -> str:
-    """The portal the pages belong to: its site id and its database (two
-    portals, or two test runs, sharing one Redis never see each other's)."""
-    from sqlalchemy.engine import make_url
-    database = make_url(tk.config.get("sqlalchemy.url")).database
-    return "%s:%s" % (tk.config.get("ckan.site_id") or "default", database)
+    return portal_namespace()
 
 
 def generation_key() -> str:

@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.satudata.i18n import bilingual
 from ckanext.satudata.privacy import access
 from ckanext.satudata.workflow import roles
+from ckanext.satudata.workflow import schema
 
 
 def _is_dpo(context) -> bool:
@@ -22,6 +23,7 @@ def satudata_personal_access_log_auth(context, data_dict):
 
 
 @tk.side_effect_free
+@schema.guarded   # no NUL, lone surrogate or non-text reference: a 409, not a 500
 def satudata_personal_access_log(context, data_dict):
     """Who looked at requesters' personal data, newest first (DPO, sysadmin).
 
@@ -33,8 +35,9 @@ def satudata_personal_access_log(context, data_dict):
     from ckanext.satudata.privacy import log
     from ckanext.satudata.requests import service
     try:
-        limit = min(int(data_dict.get("limit", 100)), 1000)
-        offset = max(int(data_dict.get("offset", 0)), 0)
+        # within what PostgreSQL's LIMIT/OFFSET take: never a 500
+        limit = min(max(int(data_dict.get("limit", 100)), 0), 1000)
+        offset = min(max(int(data_dict.get("offset", 0)), 0), 10 ** 9)
     except (TypeError, ValueError):
         raise tk.ValidationError({"limit": [bilingual("Must be a whole number")]})
     request_ids = None
@@ -75,6 +78,7 @@ def satudata_personal_data_anyone(context, data_dict):
 
 
 @tk.side_effect_free
+@schema.guarded   # no NUL, lone surrogate or non-text reference: a 409, not a 500
 def satudata_personal_data_copy(context, data_dict):
     """Everything held about the requester of one request (UU 27/2022 Pasal 7,
     13, 32): the request, the personal data, the mails sent, who on the staff
@@ -126,6 +130,7 @@ def satudata_personal_data_copy(context, data_dict):
     }
 
 
+@schema.guarded   # no NUL, lone surrogate or non-text reference: a 409, not a 500
 def satudata_rights_request_file(context, data_dict):
     """The requester asks for correction, restriction or deletion (Pasal 6, 8,
     11). Deletion is refused at once with the legal reason while the request
@@ -185,6 +190,7 @@ def satudata_rights_request_file(context, data_dict):
     return result
 
 
+@schema.guarded   # no NUL, lone surrogate or non-text reference: a 409, not a 500
 def satudata_rights_request_answer(context, data_dict):
     """The DPO answers a rights request (within 3 x 24 hours).
 
@@ -223,6 +229,7 @@ def satudata_rights_request_answer(context, data_dict):
 
 
 @tk.side_effect_free
+@schema.guarded   # no NUL, lone surrogate or non-text reference: a 409, not a 500
 def satudata_rights_work_list(context, data_dict):
     """The DPO's open rights requests, the closest 3 x 24 hour deadline first."""
     tk.check_access("satudata_personal_access_log", context, data_dict)
@@ -231,6 +238,7 @@ def satudata_rights_work_list(context, data_dict):
 
 
 @tk.side_effect_free
+@schema.guarded   # no NUL, lone surrogate or non-text reference: a 409, not a 500
 def satudata_destruction_records(context, data_dict):
     """The berita acara pemusnahan: every erasure of personal data (DPO)."""
     tk.check_access("satudata_personal_access_log", context, data_dict)

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.i18n import bilingual
 from ckanext.satudata.quality import schedule, score as scoring
+from ckanext.satudata.workflow import schema
 
 LINK_TASK = "satudata_link_check"
 
@@ -168,6 +169,7 @@ def translated(card: dict[str, Any]) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+@schema.guarded   # no NUL, lone surrogate or non-text reference: a 409, not a 500
 def satudata_quality_show(context, data_dict):
     """The quality of one dataset: metadata score (MQA's five dimensions and a
     Satu Data dimension, each indicator with what to fix) and update schedule.

@@ -44,8 +44,17 @@ def _settings() -> tuple[int, int]:
             tk.asint(tk.config.get("ckanext.satudata.request_rate_window")))
 
 
+def portal_namespace() -> str:
+    """This portal in a shared Redis: its site id and its database (two
+    portals, or test runs, on one Redis never count or cache for each other;
+    every node of one portal shares them)."""
+    from sqlalchemy.engine import make_url
+    database = make_url(tk.config.get("sqlalchemy.url")).database
+    return "%s:%s" % (tk.config.get("ckan.site_id") or "default", database)
+
+
 def _key(client: str, bucket: str) -> str:
-    return "satudata:ratelimit:%s:%s" % (bucket, client)
+    return "satudata:%s:ratelimit:%s:%s" % (portal_namespace(), bucket, client)
 
 
 def retry_after(client: str, bucket: str = "request_create") -> Optional[int]:
