@@ -4,8 +4,8 @@
 CKAN's ``clean_db`` drops every table the first time (ours included) and
 afterwards deletes the rows of CKAN's own tables. Solr lives outside the
 database, so CKAN's fixtures never think of re-creating an index: here, after
-each reset, the plugin's migrations are applied again when its table is gone,
-and the index is emptied with the database (``empty_index``).
+each reset, the plugin's migrations are applied again when its table is gone.
+Index rows otherwise stay, as documents stay in Solr until ``clean_index``.
 """
 from __future__ import annotations
 
@@ -93,19 +93,6 @@ def pytest_configure(config):
             config.pluginmanager.unregister(ckan_setup)
 
 
-def empty_index() -> None:
-    """CKAN's `clean_db` leaves the index as it was, so a test on a clean
-    database could list datasets of the tests before it, whatever the backend:
-    `test_user_last_active` renders /dataset (every type listed) and cannot
-    link to the `not_dataset` type `test_model_dictize.py` leaves behind, when
-    it runs after it. Here the index empties with the database."""
-    import ckan.model as model
-    with model.meta.engine.begin() as conn:
-        conn.execute(sa.text("SELECT set_config('satudata_search.skip_counts', 'on', true)"))
-        conn.execute(sa.text("DELETE FROM satudata_search_index"))
-        conn.execute(sa.text("DELETE FROM satudata_search_facet_count"))
-
-
 def pytest_sessionstart(session):
     if _is_xdist_controller(session.config):
         return
@@ -117,7 +104,6 @@ def pytest_sessionstart(session):
     def reset_db():
         original()
         migrate_search_tables()
-        empty_index()
 
     reset_db._satudata_search = True  # type: ignore[attr-defined]
     helpers.reset_db = reset_db
