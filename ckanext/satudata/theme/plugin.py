@@ -40,6 +40,11 @@ class SatudataPreviewPlugin(p.SingletonPlugin):
     def can_upload(self, resource_id):
         return preview.can_upload(resource_id)
 
+    def after_upload(self, context, resource_dict, dataset_dict):
+        # codes (35.10.15) that the type guessing made dates or numbers
+        from ckanext.satudata.theme import loader_types
+        loader_types.keep_codes_as_text(resource_dict)
+
     def before_resource_show(self, resource_dict):
         return preview.before_resource_show(resource_dict)
 
