@@ -227,8 +227,10 @@ def satudata_display_name(user_ref):
 
 
 def _schema_fields(kind):
+    from ckanext.satudata.dissemination.revision_diff import FORM_TO_DATASET
     schema = tk.h.scheming_get_dataset_schema("dataset") or {}
-    return {f["field_name"]: f for f in schema.get(kind) or []}
+    return {FORM_TO_DATASET.get(f["field_name"], f["field_name"]): f
+            for f in schema.get(kind) or []}
 
 
 def _field_label(fields, name):
@@ -241,10 +243,13 @@ def _field_label(fields, name):
 
 def _value_text(fields, name, value):
     if value in (None, "", [], {}):
-        return "—"
+        return ""
     if name == "owner_org":
         org = model.Group.get(value)
         return org.display_name if org is not None else value
+    if name == "license_id":
+        license = model.Package.get_license_register().get(value)
+        return license.title if license is not None else value
     choices = {c["value"]: c["label"] for c in (fields.get(name) or {}).get("choices") or []}
     if isinstance(value, list):
         return ", ".join(_value_text(fields, name, v) for v in value)
@@ -253,34 +258,67 @@ def _value_text(fields, name, value):
     return str(value)
 
 
+def _is_markdown(fields, name):
+    return name in ("notes", "description") or \
+        (fields.get(name) or {}).get("form_snippet") == "markdown.html"
+
+
+def _field_row(fields, name, live, revision, label=None):
+    """One changed field: both versions as the page shows them, the words
+    taken out marked in the published one, the words put in in the revision."""
+    from ckanext.satudata.dissemination import revision_diff as rd
+    if name == "tags" or isinstance(live, list) or isinstance(revision, list):
+        # a list changes item by item, not word by word
+        as_list = lambda v: [_value_text(fields, name, x) for x in v or []]  # noqa: E731
+        runs, sep = rd.diff_tokens(as_list(live), as_list(revision)), ", "
+    else:
+        markdown = _is_markdown(fields, name)
+        runs = rd.word_diff(rd.rendered_text(_value_text(fields, name, live), markdown),
+                            rd.rendered_text(_value_text(fields, name, revision), markdown))
+        sep = " "
+    old, new = rd.side_by_side(runs, sep)
+    return {"label": label or _field_label(fields, name), "live": old or "—",
+            "revision": new or "—"}
+
+
+def _file_text(file):
+    if not file:
+        return ""
+    details = [d for d in (file.get("format"), tk.h.localised_filesize(int(file["size"]))
+                           if str(file.get("size") or "").isdigit() else None) if d]
+    return "%s (%s)" % (file["name"], ", ".join(details)) if details else file["name"]
+
+
 def satudata_diff_rows(diff):
     """The pending revision's changes as a reviewer reads them: field labels
-    in the page language and values with their choice labels."""
+    in the page language, choice labels, text word by word (del/ins, all of it
+    escaped), a resource's new file as "file replaced" with name, format and size."""
     dataset_fields, resource_fields = _schema_fields("dataset_fields"), \
         _schema_fields("resource_fields")
     rows = []
     for change in diff or []:
         field = change["field"]
         if not field.startswith("resource:"):
-            rows.append({"label": _field_label(dataset_fields, field),
-                         "live": _value_text(dataset_fields, field, change["live"]),
-                         "revision": _value_text(dataset_fields, field, change["revision"])})
+            rows.append(_field_row(dataset_fields, field, change["live"], change["revision"]))
             continue
-        live, new = change["live"] or {}, change["revision"] or {}
-        name = new.get("name") or live.get("name") or ""
-        if not live or not new:
-            summary = lambda r: "%s (%s)" % (r.get("name") or "", r.get("format") or "—")  # noqa
-            rows.append({"label": tk._("Resource") + " «%s»" % name,
-                         "live": summary(live) if live else tk._("(none)"),
-                         "revision": summary(new) if new else tk._("(removed)")})
+        name = change.get("resource") or field.split(":", 1)[1]
+        live, new = change.get("live") or {}, change.get("revision") or {}
+        if change.get("change") in ("added", "removed"):
+            summary = lambda r: " · ".join(x for x in (  # noqa: E731
+                r.get("name"), _file_text(r.get("file"))) if x)
+            label = (tk._("New resource") if change["change"] == "added"
+                     else tk._("Removed resource")) + " «%s»" % name
+            rows.append(_field_row({}, "resource", summary(live), summary(new), label=label))
             continue
-        for key in sorted(set(live) | set(new)):
-            if key in ("id", "last_modified") or live.get(key) == new.get(key):
-                continue
-            rows.append({"label": "%s «%s» — %s" % (tk._("Resource"), name,
-                                                   _field_label(resource_fields, key)),
-                         "live": _value_text(resource_fields, key, live.get(key)),
-                         "revision": _value_text(resource_fields, key, new.get(key))})
+        for key in change.get("fields") or ():
+            rows.append(_field_row(
+                resource_fields, key, live.get(key), new.get(key),
+                label="%s «%s» — %s" % (tk._("Resource"), name,
+                                       _field_label(resource_fields, key))))
+        if change.get("file_replaced"):
+            rows.append(_field_row(
+                {}, "file", _file_text(live.get("file")), _file_text(new.get("file")),
+                label="%s «%s» — %s" % (tk._("Resource"), name, tk._("file replaced"))))
     return rows
 
 

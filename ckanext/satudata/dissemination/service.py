@@ -489,22 +489,13 @@ def sla(row) -> dict[str, Any]:
 
 
 def revision_diff(live: dict[str, Any], revision: dict[str, Any]) -> list[dict[str, Any]]:
-    """Field-by-field differences a reviewer reads before signing off."""
-    a, b = content_of(live), content_of(revision)
-    changes = []
-    for key in sorted(set(a) | set(b)):
-        if key == "resources":
-            continue
-        if a.get(key) != b.get(key):
-            changes.append({"field": key, "live": a.get(key), "revision": b.get(key)})
-    live_res = {r.get("id") or r.get("name"): r for r in a["resources"]}
-    new_res = {r.get("id") or r.get("name"): r for r in b["resources"]}
-    for key in sorted(set(live_res) | set(new_res), key=str):
-        if live_res.get(key) != new_res.get(key):
-            name = (new_res.get(key) or live_res.get(key) or {}).get("name") or key
-            changes.append({"field": "resource:%s" % name, "live": live_res.get(key),
-                            "revision": new_res.get(key)})
-    return changes
+    """The differences a reviewer reads before signing off: only the fields
+    a person edits in the dataset and resource forms (revision_diff)."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+    from ckanext.satudata.dissemination import revision_diff as rd
+    dataset_fields, resource_fields = rd.edited_fields(
+        scheming_get_dataset_schema(live.get("type") or "dataset"))
+    return rd.changes(content_of(live), content_of(revision), dataset_fields, resource_fields)
 
 
 # Workflow rows of the batch `ckan search-index rebuild` is indexing, loaded
