@@ -133,10 +133,10 @@ def _lands_on(app, name, password):
 def test_staff_land_on_their_work_list_after_login(app, demo_portal):
     for who in ("kabid", "staf", "subkoord", "opd-dinkes"):
         assert _lands_on(app, who, demo_portal["password"]).endswith("/dashboard/"), who
-    # a citizen lands where CKAN sends everyone
+    # a citizen lands on their requests (issue 23), not an empty "Dataset Saya"
     citizen = factories.User(password="Warga-Banyuwangi-2026")
     assert _lands_on(app, citizen["name"], "Warga-Banyuwangi-2026").endswith(
-        "/dashboard/datasets")
+        "/permintaan-data/saya")
 
 
 def test_return_note_shows_on_the_work_list_and_in_the_panel(app, demo_portal):

@@ -242,7 +242,7 @@ def test_redis_down_http_api_accepts(app, smtp_sink, walidata, ckan_config):
 # -- c. rate limit -----------------------------------------------------------------------
 
 @pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "3")
-def test_rate_limit_per_address(app, walidata):
+def test_rate_limit_per_email(app, walidata):
     numbers = []
     for _ in range(3):
         res = app.post(API, json=REQUESTER)
@@ -252,17 +252,25 @@ def test_rate_limit_per_address(app, walidata):
     assert res.status_code == 429
     assert res.json["success"] is False
     message = res.json["error"]["message"]
+    # an API client has no page language: both, the wait in minutes (issue 23)
     assert "Terlalu banyak" in message and "Too many requests" in message
     retry = int(res.headers["Retry-After"])
     assert 0 < retry <= 3600
-    assert "%d" % retry in message
-    # the other API path counts for the same address
+    minutes = -(-retry // 60)
+    assert "%d menit" % minutes in message and "%d minute" % minutes in message
+    # the other API path counts for the same email
     assert app.post("/api/action/satudata_request_create", json=REQUESTER).status_code == 429
+    # so does the same mailbox however it is spelt
+    spelt = dict(REQUESTER, email="  " + REQUESTER["email"].upper().replace("@", "+lagi@"))
+    assert app.post(API, json=spelt).status_code == 429
     model.Session.remove()
     assert request_rows() == sorted(numbers)
 
-    # another address is not limited
+    # the same email from another address is still limited: it is the requester
     res = app.post(API, json=REQUESTER, extra_environ={"REMOTE_ADDR": "10.0.0.2"})
+    assert res.status_code == 429, res.body
+    # another requester from the same address is not (CGNAT, campus, warnet)
+    res = app.post(API, json=dict(REQUESTER, email="tetangga@warga.example.org"))
     assert res.status_code == 200, res.body
     assert len(request_rows()) == 4
     # other actions from the limited address are not affected
@@ -276,9 +284,11 @@ def test_rate_limit_on_the_public_form(app, walidata):
         assert app.post("/permintaan-data/baru", data=form).status_code != 429
     res = app.post("/permintaan-data/baru", data=form)
     assert res.status_code == 429
-    assert "Terlalu banyak" in res.body and "Too many requests" in res.body
+    # the page's one language (test.ini: English), the wait in minutes
+    assert "Too many requests from this email address" in res.body
+    assert "Terlalu banyak" not in res.body and "minute" in res.body
     assert int(res.headers["Retry-After"]) > 0
-    # the form and the API share one budget per address
+    # the form and the API share one budget per requester
     assert app.post(API, json=REQUESTER).status_code == 429
     model.Session.remove()
     assert len(request_rows()) == 3

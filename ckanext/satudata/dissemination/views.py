@@ -128,10 +128,11 @@ def review_queue():
     return tk.render("satudata/review_queue.html", {"queue": queue})
 
 
-# Where CKAN sends a person after logging in (`ckan.auth.route_after_login`,
-# set by the plugin while it is CKAN's default): the Walidata team and OPD
-# editors land on their work list (the /dashboard "Your work" block), everyone
-# else where CKAN would have sent them.
+# Where CKAN sends a person after logging in or registering
+# (`ckan.auth.route_after_login`, set by the plugin while it is CKAN's
+# default): the Walidata team and OPD editors land on their work list (the
+# /dashboard "Your work" block), a citizen on "Permintaan saya" (not an empty
+# "Dataset Saya"), a sysadmin where CKAN would have sent them.
 AFTER_LOGIN = "satudata_workflow.after_login"
 CKAN_AFTER_LOGIN = "dashboard.datasets"
 
@@ -149,4 +150,6 @@ def after_login():
         return tk.redirect_to("user.login")
     if sh.satudata_is_walidata() or sh.satudata_is_opd_member():
         return tk.redirect_to("activity.dashboard")
-    return tk.redirect_to(CKAN_AFTER_LOGIN)
+    if tk.current_user.sysadmin:
+        return tk.redirect_to(CKAN_AFTER_LOGIN)
+    return tk.redirect_to("satudata_requests.mine")

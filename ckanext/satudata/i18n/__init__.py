@@ -31,12 +31,36 @@ def translate(message: str, locale: str = DEFAULT_LOCALE, *args) -> str:
     return text % args if args else text
 
 
+class Bilingual(str):
+    """The text of ``bilingual``, which remembers its msgid and arguments: an
+    API client reads both languages, a page shows it in its own language
+    alone (``page_text``)."""
+    msgid: str = ""
+    args: tuple = ()
+
+    def in_language(self, locale: str) -> str:
+        return translate(self.msgid, locale, *self.args)
+
+
 def bilingual(message: str, *args) -> str:
     """'Bahasa Indonesia / English' from one msgid, for messages that leave the portal
     without a page around them (API errors, refusals)."""
     en_text = message % args if args else message
     id_text = translate(message, "id", *args)
-    return en_text if id_text == en_text else "%s / %s" % (id_text, en_text)
+    text = Bilingual(en_text if id_text == en_text else "%s / %s" % (id_text, en_text))
+    text.msgid, text.args = message, args
+    return text
+
+
+def page_text(message) -> str:
+    """A refusal shown on a page, in the page's language only: a ``bilingual``
+    message by its msgid, anything else (CKAN's own messages) through CKAN's
+    catalogue."""
+    import ckan.plugins.toolkit as tk
+    if isinstance(message, Bilingual):
+        text = tk._(message.msgid)
+        return text % message.args if message.args else text
+    return tk._(message) if isinstance(message, str) and message else message
 
 
 def in_page_language(msgid: str) -> str:

@@ -66,6 +66,8 @@ def satudata_request_list(context, data_dict):
     """Requests, newest first, each as ``satudata_request_show`` shows it to
     the caller; an OPD's editors and admins see only the requests sent to it.
 
+    :param mine: true: only the requests the caller's account filed (none
+        for an anonymous caller)
     :param status, organization, q, limit (default 20, max 1000), offset
     """
     tk.check_access("satudata_request_list", context, data_dict)
@@ -73,7 +75,10 @@ def satudata_request_list(context, data_dict):
     actor = dr.actor_for(context)
     staff = p.is_staff(actor) or dr.is_sysadmin(context)
     query = sa.select(dr_table)
-    if not staff and actor.organization_ids:
+    if data.get("mine"):
+        query = query.where(dr_table.c.user_id == actor.user_id) if actor.user_id \
+            else query.where(sa.false())
+    elif not staff and actor.organization_ids:
         query = query.where(dr_table.c.organization_id.in_(actor.organization_ids))
     if data.get("status"):
         query = query.where(dr_table.c.status == data["status"])

@@ -21,6 +21,7 @@ from ckan.lib.pagination import Page
 
 from ckanext.satudata.requests import rules as p
 from ckanext.satudata.requests import ratelimit
+from ckanext.satudata.i18n import page_text
 from ckanext.satudata.workflow import roles
 from ckanext.satudata.workflow import access
 
@@ -126,14 +127,27 @@ def _login():
 
 # -- the public form ------------------------------------------------------------------
 
+def _one_line_break(text: str) -> str:
+    """A browser sends each line break of a textarea as CRLF: counted as one
+    character, as the page's counter counts it (and as the API sends it)."""
+    return text.replace("\r\n", "\n")
+
+
 def _form_data(source) -> dict:
-    return {k: source.get(k, "") or "" for k in FORM_FIELDS}
+    return {k: _one_line_break(source.get(k, "") or "") for k in FORM_FIELDS}
+
+
+def page_errors(error_dict) -> dict:
+    """A ValidationError's messages in the page's language alone (the
+    actions' are bilingual, for API clients)."""
+    return {key: [page_text(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
+            for key, msgs in (error_dict or {}).items()}
 
 
 def _render_form(data, errors=None, message=None):
-    errors = errors or {}
+    errors = page_errors(errors)
     return tk.render("satudata/permintaan/new.html", {
-        "data": data, "errors": errors, "message": message,
+        "data": data, "errors": errors, "message": message, "field_order": FORM_FIELDS,
         # errors on fields nobody sees (the honeypot) or unknown to the form
         "form_errors": [m for k, msgs in errors.items()
                         if k not in FORM_FIELDS or k == "website" for m in msgs],
@@ -158,28 +172,34 @@ def _submission(request) -> bool:
         == SUBMIT_ACTION
 
 
+def _counters(request):
+    """What this submission counts against (ratelimit.py): the email it
+    names, the account, the address's flood ceiling."""
+    return ratelimit.counters(request, tk.current_user,
+                              ratelimit.submitted_email(request, _api_call(request)))
+
+
 @satudata_requests.before_app_request
 def limit_submissions():
     request = tk.request
     if not _submission(request):
         return None
-    wait = ratelimit.retry_after(ratelimit.client_key(request, tk.current_user))
-    if wait is None:
+    refusal = ratelimit.retry_after(_counters(request))
+    if refusal is None:
         return None
-    message = ("Terlalu banyak permintaan terkirim; coba lagi dalam %d detik. / "
-               "Too many requests submitted; try again in %d seconds." % (wait, wait))
     if _api_call(request):
         response = jsonify({"success": False, "error": {
-            "__type": "Rate Limit", "message": message}})
+            "__type": "Rate Limit", "message": ratelimit.api_message(refusal)}})
     elif request.endpoint == FORM_ENDPOINT:
         # the form comes back with everything typed in: nothing is lost
         data = dict(_form_data(request.form), website="")
-        response = _private_page(_render_form(data, message=message))
+        response = _private_page(_render_form(data, message=ratelimit.page_message(refusal)))
     else:
-        response = tk.render("satudata/permintaan/rate_limited.html", {"message": message})
+        response = tk.render("satudata/permintaan/rate_limited.html",
+                             {"message": ratelimit.page_message(refusal)})
         response = make_response(response)
     response.status_code = 429
-    response.headers["Retry-After"] = str(wait)
+    response.headers["Retry-After"] = str(refusal.seconds)
     return response
 
 
@@ -191,7 +211,7 @@ def count_accepted_submissions(response):
     accepted = (response.status_code == 200 if _api_call(request)
                 else response.status_code in (302, 303))
     if _submission(request) and accepted:
-        ratelimit.record(ratelimit.client_key(request, tk.current_user))
+        ratelimit.record(_counters(request))
     return response
 
 
@@ -281,6 +301,27 @@ def index():
         "number": number, "lookup_error": lookup_error})
 
 
+@satudata_requests.route("/permintaan-data/saya")
+def mine():
+    """"Permintaan saya": the requests the account filed, newest first, with
+    what each waits for. Where a citizen lands after logging in or
+    registering (dissemination/views.py after_login)."""
+    if not tk.current_user.is_authenticated:
+        return _login()
+    page_number = tk.h.get_page_number(tk.request.args)
+    result = tk.get_action("satudata_request_list")(access.page_context(), {
+        "mine": True, "limit": PAGE_SIZE, "offset": (page_number - 1) * PAGE_SIZE})
+
+    def pager_url(page=None, **_ignored):
+        return tk.h.url_for("satudata_requests.mine", page=page)
+
+    page = Page(collection=result["results"], page=page_number, url=pager_url,
+                item_count=result["count"], items_per_page=PAGE_SIZE, presliced_list=True)
+    page.items = result["results"]
+    return _private_page(tk.render("satudata/permintaan/mine.html", {
+        "page": page, "count": result["count"]}))
+
+
 def _show(number, token):
     try:
         return tk.get_action("satudata_request_show")(
@@ -302,9 +343,9 @@ def _act(action, data, success):
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
     except tk.NotAuthorized as e:
-        tk.h.flash_error(str(e) or tk._("Not authorized"))
+        tk.h.flash_error(page_text(e.args[0]) if e.args and e.args[0] else tk._("Not authorized"))
     except tk.ValidationError as e:
-        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
+        tk.h.flash_error(" ".join(m for msgs in page_errors(e.error_dict).values() for m in msgs))
     else:
         tk.h.flash_success(success)
         return result
@@ -329,7 +370,13 @@ def track(number):
         return redirect
     if req["number"] != number:   # looked up by id: the session knows numbers
         req = _show(number, session_token(req["number"]))
-    extra = {"req": req, "internal": req.get("audience") == "internal"}
+    return _track_page(req)
+
+
+def _track_page(req, **extra):
+    """The tracking page of `req` (satudata_request_show as the viewer sees
+    it); `extra`: a refused form's errors and input."""
+    extra.update(req=req, internal=req.get("audience") == "internal")
     if req.get("view") == "full":
         # the team and the OPD see the internal side; the requester sees their
         # own request: contact details, purpose, file, answers owed to them,
@@ -392,12 +439,32 @@ def objection(number):
             "id": number, "decision": form.get("decision", ""),
             "comment": form.get("comment", "")}
     else:
-        action, data = "satudata_objection_file", {
-            "id": number, "ground": form.get("ground", ""), "reason": form.get("reason", "")}
-        token = session_token(number)
-        if token:
-            data["access_token"] = token
+        return _file_objection(number, form)
     _act(action, data, tk._("Objection saved"))
+    return _clean_redirect("satudata_requests.track", number)
+
+
+def _file_objection(number, form):
+    """The requester's objection. Refused, the tracking page comes back with
+    the errors beside the fields and the reasons as typed (nothing lost)."""
+    typed = {"ground": form.get("ground", ""),
+             "reason": _one_line_break(form.get("reason", ""))}
+    data = dict(typed, id=number)
+    token = session_token(number)
+    if token:
+        data["access_token"] = token
+    try:
+        tk.get_action("satudata_objection_file")(access.page_context(), data)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized as e:
+        tk.h.flash_error(page_text(e.args[0]) if e.args and e.args[0] else tk._("Not authorized"))
+    except tk.ValidationError as e:
+        req = _show(number, token)
+        return _track_page(req, objection_errors=page_errors(e.error_dict),
+                           objection_data=typed)
+    else:
+        tk.h.flash_success(tk._("Objection saved"))
     return _clean_redirect("satudata_requests.track", number)
 
 

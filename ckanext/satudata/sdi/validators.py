@@ -147,7 +147,8 @@ def satudata_user(value, context):
 def satudata_max_length(length: int):
     def validator(value):
         if isinstance(value, str) and len(value) > length:
-            raise Invalid(bilingual('Too long (at most %d characters)', length))
+            # the count the person sees beside the field, and how far over
+            raise Invalid(bilingual('Too long: %d characters (at most %d)', len(value), length))
         return value
     return validator
 

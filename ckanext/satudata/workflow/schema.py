@@ -69,10 +69,17 @@ def refusals_as_ckan_errors():
         yield
     except NotAllowed as e:
         model.Session.rollback()
-        raise tk.NotAuthorized(str(e))
+        raise tk.NotAuthorized(_message(e))
     except Invalid as e:
         model.Session.rollback()
-        raise tk.ValidationError({"transition": [str(e)]})
+        raise tk.ValidationError({"transition": [_message(e)]})
+
+
+def _message(refusal) -> str:
+    """The refusal's message as given (``bilingual`` keeps its msgid, so a
+    page can show it in its one language)."""
+    return refusal.args[0] if refusal.args and isinstance(refusal.args[0], str) \
+        else str(refusal)
 
 
 @validator_args
@@ -176,8 +183,9 @@ def objection_decide_schema(unicode_safe, satudata_required, satudata_one_of,
 def request_list_schema(ignore_missing, unicode_safe, satudata_request_status,
                         satudata_organization, natural_number_validator,
                         satudata_max_length, satudata_limit, satudata_clean_text,
-                        satudata_at_most):
+                        satudata_at_most, boolean_validator):
     return {
+        "mine": [ignore_missing, boolean_validator],
         "status": [ignore_missing, unicode_safe, satudata_request_status],
         "organization": [ignore_missing, unicode_safe, satudata_organization],
         "q": [ignore_missing, unicode_safe, satudata_clean_text, satudata_max_length(200)],
