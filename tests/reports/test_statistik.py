@@ -104,9 +104,25 @@ def test_public_figures_by_hand(app, history):
     page = app.get("/permintaan-data/statistik?tahun=2026").body
     for figure, value in [("received", "7"), ("tepat_waktu", "3"),
                           ("dalam_perpanjangan", "1"), ("terlambat", "1"), ("rejected", "2"),
-                          ("withdrawn", "1"), ("avg_days", "8.0"), ("median_days", "9.0")]:
+                          ("withdrawn", "1"), ("avg_days", "8.0"), ("median_days", "9.0"),
+                          # R7, received and not answered yet (issue 23)
+                          ("open", "1")]:
         assert 'data-figure="%s">%s</dd>' % (figure, value) in page, figure
     assert "satudata_reports/" in page and "chart_statistik_months" in page  # own assets
+    # the two rejections' reasons as bars, never a pie
+    assert '"type": "pie"' not in page
+    assert '{"id": "chart_statistik_reasons", "type": "bar"' in page
+    assert "November 2026" in page and "December 2026" in page and "2026-11</td>" not in page
+
+    # for an Indonesian reader: months named, a decimal comma, in process beside received
+    indonesian = app.get("/id/permintaan-data/statistik?tahun=2026").body
+    assert 'data-figure="avg_days">8,0</dd>' in indonesian
+    assert "Sedang diproses" in indonesian and "Desember 2026" in indonesian
+    assert '"Sedang diproses"' in indonesian   # a series of the monthly chart too
+    body = app.get("/id/permintaan-data/statistik/bulan.csv?tahun=2026").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert rows[0][:3] == ["Bulan", "Diterima", "Sedang diproses"], rows[0]
+    assert rows[1][0] == "2026-11" and "7,5" in rows[1], rows[1]
 
     months = {r["Month"]: r for r in _csv(app, "bulan")}
     assert set(months) == {"2026-11", "2026-12"}
@@ -243,3 +259,24 @@ def test_ppid_report_refused_outside_the_team(app, history, walidata):
     sysadmin = factories.Sysadmin()
     app.get("/satudata/laporan-ppid/2026.csv", headers=_token(sysadmin), status=200)
     app.get("/satudata/laporan-ppid/2026.csv", headers=_token(walidata["staf"]), status=200)
+
+
+def test_one_reason_is_a_number_not_a_pie_of_one_slice(app):
+    """A chart of one slice says only what the table's one row says: none."""
+    with app.flask_app.test_request_context("/id/permintaan-data/statistik"):
+        _one_reason()
+
+
+def _one_reason():
+    from ckanext.satudata.reports import statistik
+    months = {"rows": [{"month": "2026-01", "received": 1234, "open": 2, "tepat_waktu": 1,
+                        "dalam_perpanjangan": 0, "terlambat": 0, "avg_days": 1.0,
+                        "median_days": 1.0}], "title": "m"}
+    reasons = {"title": "r", "rows": [{"reason": "Lainnya", "count": 3},
+                                      {"reason": "Dikecualikan", "count": 0}]}
+    charts = statistik.charts({"months": months, "reasons": reasons})
+    assert [c["id"] for c in charts] == ["chart_statistik_months", "chart_statistik_days"]
+    assert all(c["type"] != "pie" for c in charts)
+    reasons["rows"][1]["count"] = 1
+    drawn = statistik.charts({"months": months, "reasons": reasons})[-1]
+    assert (drawn["type"], drawn["labels"]) == ("bar", ["Lainnya", "Dikecualikan"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -124,16 +125,37 @@ def _lang_label(step) -> str:
     return tk._(step.label)
 
 
+def sop_order(steps: dict) -> list[str]:
+    """The states of a workflow in the order of its SOP's steps (1, 2, 2–3,
+    4…; a state without a numbered step last), ties in the SOP's listing order."""
+    def key(item):
+        position, (state, step) = item
+        numbers = [int(n) for n in re.findall(r"\d+", step.number)]
+        return (not numbers, numbers[:1], numbers[-1:], position)
+    return [state for _, (state, step) in sorted(enumerate(steps.items()), key=key)]
+
+
+def _readable(state: str) -> str:
+    # a state the SOP's step list does not name (an old log row): its words
+    return state.replace("_", " ").capitalize()
+
+
 def step_table(workflow: str, f: Filters) -> dict[str, Any]:
     steps = _steps(workflow)
+    found = {r.key: r for r in grouped(workflow, "step", f)}
     rows = []
-    for r in grouped(workflow, "step", f):
-        step = steps.get(r.key)
+    # every step with a standard time, in SOP order, taken or not: the page
+    # reads as the SOP does and each standard is there to compare against
+    for state in sop_order(steps) + sorted(set(found) - set(steps)):
+        step, r = steps.get(state), found.get(state)
+        if r is None and (step is None or step.standard_minutes is None):
+            continue
+        figures = _figures(r) if r is not None else {
+            "volume": 0, "median": None, "p90": None, "within": None, "over": 0}
         rows.append(dict(step=step.number if step else "—",
-                         label=_lang_label(step) if step else r.key, state=r.key,
+                         label=_lang_label(step) if step else _readable(state), state=state,
                          standard=step.standard_minutes if step else r.standard,
-                         **_figures(r)))
-    rows.sort(key=lambda x: (x["step"] == "—", x["step"].zfill(3)))
+                         **figures))
     return {"id": "%s_steps" % workflow,
             "title": tk._("Dataset publication (workflow 1) per SOP step") if workflow == "dataset"
             else tk._("Data requests (workflow 2) per SOP step"),
@@ -249,8 +271,12 @@ def charts(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "datasets": [
                         {"label": tk._("Median"), "data": [r["median"] for r in steps]},
                         {"label": "p90", "data": [r["p90"] for r in steps]},
+                        # the standard of each step as a mark across its bars,
+                        # not a line joining steps that have nothing in common
                         {"label": tk._("Standard"), "data": [r["standard"] for r in steps],
-                         "type": "line"}]})
+                         "type": "line", "showLine": False, "pointStyle": "line",
+                         "pointRadius": 22, "pointHoverRadius": 22, "borderWidth": 3,
+                         "borderColor": "#b91c1c", "backgroundColor": "#b91c1c"}]})
         out.append({"id": "chart_%s_within" % workflow, "type": "bar",
                     "title": tk._("Share within standard (%)"), "labels": labels,
                     "y_label": "%",
@@ -258,9 +284,11 @@ def charts(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                   "data": [None if r["within"] is None
                                            else round(100 * r["within"], 1) for r in steps]}]})
         months = by_id["%s_months" % workflow]["rows"]
+        from ckanext.satudata.reports import month_label
         out.append({"id": "chart_%s_months" % workflow, "type": "line",
                     "title": by_id["%s_months" % workflow]["title"],
-                    "labels": [r["month"] for r in months], "y_label": tk._("transitions"),
+                    "labels": [month_label(r["month"]) for r in months],
+                    "y_label": tk._("transitions"),
                     "datasets": [{"label": tk._("Volume"),
                                   "data": [r["volume"] for r in months]}]})
     return out

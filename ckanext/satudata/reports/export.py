@@ -34,13 +34,30 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(table: dict[str, Any]) -> bytes:
+# The list separator and decimal mark of the spreadsheet a reader of each
+# page language opens the file in: Excel set to Indonesian splits on ';' and
+# reads '1,5' as one and a half (and '0.667' as 667: '.' groups thousands
+# there); Excel in English splits on ',' and reads '1.5'.
+SEPARATORS = {"id": (";", ","), "en": (",", ".")}
+
+
+def _decimal(value: Any, mark: str) -> Any:
+    # only fractional figures change; whole numbers and text are as they were
+    if isinstance(value, float) and mark != ".":
+        return repr(value).replace(".", mark)
+    return value
+
+
+def to_csv(table: dict[str, Any], lang: str = "en") -> bytes:
+    """The table as CSV for a reader of `lang` (SEPARATORS), UTF-8 with a BOM.
+    The XLSX needs no such choice and is the export offered first."""
+    delimiter, mark = SEPARATORS.get((lang or "en").split("_")[0], SEPARATORS["en"])
     out = io.StringIO()
     # every text cell quoted, so a reader honouring quotes keeps it one cell
-    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
+    writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([csv_cell(label) for _key, label in table["columns"]])
     for row in table["rows"]:
-        writer.writerow([csv_cell("" if row.get(k) is None else row.get(k))
+        writer.writerow([_decimal(csv_cell("" if row.get(k) is None else row.get(k)), mark)
                          for k, _label in table["columns"]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")   # BOM: Excel reads UTF-8
 

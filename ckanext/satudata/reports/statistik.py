@@ -95,7 +95,8 @@ def figures(rows: Iterable[Any], calendar=None, now: Optional[dt.datetime] = Non
 # -- tables ({"id", "title", "columns", "rows"}, as reports/export.py takes them) --------
 
 def _columns():
-    return [("received", tk._("Received")), ("answered", tk._("Answered")),
+    return [("received", tk._("Received")), ("open", tk._("In process")),
+            ("answered", tk._("Answered")),
             (p.IN_TIME, tk._("Within 10 working days")),
             (p.IN_EXTENSION, tk._("Within the extension")), (p.LATE, tk._("Late")),
             ("open_overdue", tk._("Open past the deadline")),
@@ -148,23 +149,32 @@ def _flat(f: dict[str, Any]) -> dict[str, Any]:
 
 
 def charts(t: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    from ckanext.satudata.reports import month_label
     months = t["months"]["rows"]
-    return [
+    labels = [month_label(r["month"]) for r in months]
+    # the reasons that occurred, as bars: a pie of one slice says nothing a
+    # number does not, and bars compare better than slices anyway
+    reasons = [r for r in t["reasons"]["rows"] if r["count"]]
+    charts = [
         {"id": "chart_statistik_months", "type": "bar", "title": t["months"]["title"],
-         "labels": [r["month"] for r in months], "y_label": tk._("requests"),
+         "labels": labels, "y_label": tk._("requests"),
          "datasets": [{"label": tk._("Received"), "data": [r["received"] for r in months]},
+                      {"label": tk._("In process"), "data": [r["open"] for r in months]},
                       {"label": tk._("Within 10 working days"),
                        "data": [r[p.IN_TIME] for r in months]},
                       {"label": tk._("Within the extension"),
                        "data": [r[p.IN_EXTENSION] for r in months]},
                       {"label": tk._("Late"), "data": [r[p.LATE] for r in months]}]},
         {"id": "chart_statistik_days", "type": "line",
-         "title": tk._("Working days to answer"), "labels": [r["month"] for r in months],
+         "title": tk._("Working days to answer"), "labels": labels,
          "y_label": tk._("working days"),
          "datasets": [{"label": tk._("Average"), "data": [r["avg_days"] for r in months]},
                       {"label": tk._("Median"), "data": [r["median_days"] for r in months]}]},
-        {"id": "chart_statistik_reasons", "type": "pie", "title": t["reasons"]["title"],
-         "labels": [r["reason"] for r in t["reasons"]["rows"]], "y_label": "",
-         "datasets": [{"label": tk._("Requests"),
-                       "data": [r["count"] for r in t["reasons"]["rows"]]}]},
     ]
+    if len(reasons) > 1:
+        charts.append(
+            {"id": "chart_statistik_reasons", "type": "bar", "horizontal": True,
+             "title": t["reasons"]["title"], "labels": [r["reason"] for r in reasons],
+             "y_label": tk._("requests"),
+             "datasets": [{"label": tk._("Requests"), "data": [r["count"] for r in reasons]}]})
+    return charts

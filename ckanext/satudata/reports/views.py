@@ -9,6 +9,7 @@ from flask import Blueprint, Response
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.satudata import reports
 from ckanext.satudata.reports import data, export, ppid, statistik
 from ckanext.satudata.workflow import access
 
@@ -43,6 +44,7 @@ def page():
         model.Group.title).all()
     return tk.render("satudata_reports/kinerja.html", {
         "tables": tables, "filters": f, "args": f.query_args(),
+        "number": reports.number, "month": reports.month_label,
         "charts": [dict(c, json=json.dumps(c)) for c in data.charts(tables)],
         "organizations": organizations,
     })
@@ -61,7 +63,7 @@ def export_table(table_id, fmt):
 
 def download(tables, name, fmt):
     if fmt == "csv":
-        body, mime = export.to_csv(tables[0]), "text/csv; charset=utf-8"
+        body, mime = export.to_csv(tables[0], tk.h.lang()), "text/csv; charset=utf-8"
     else:
         body = export.to_xlsx(tables)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,6 +92,7 @@ def statistics_page():
     tables = statistik.tables(year)
     return tk.render("satudata_reports/statistik.html", {
         "year": year, "years": statistik.years(), "tables": tables,
+        "number": reports.number, "month": reports.month_label,
         "figures": tables["summary"]["figures"],
         "charts": [dict(c, json=json.dumps(c)) for c in statistik.charts(tables)],
     })

@@ -16,10 +16,16 @@
         options: {
           responsive: true,
           animation: false,
+          // figures as the page's reader writes them (1.234 / 1,234)
+          locale: document.documentElement.lang || "id",
+          indexAxis: spec.horizontal ? "y" : "x",
           plugins: { legend: { position: "bottom" },
                      title: { display: !!spec.title, text: spec.title } },
-          scales: spec.type === "pie" ? {} : { y: { beginAtZero: true,
-            title: { display: !!spec.y_label, text: spec.y_label } } }
+          scales: spec.type === "pie" ? {} : (function () {
+            var value = { beginAtZero: true,
+                          title: { display: !!spec.y_label, text: spec.y_label } };
+            return spec.horizontal ? { x: value } : { y: value };
+          })()
         }
       });
     }
