@@ -301,6 +301,9 @@ def test_my_requests_lists_the_accounts_own_requests_only(app, walidata):
     assert "Anda belum pernah meminta data" in empty.body
     assert 'href="/id/permintaan-data/baru"' in empty.body or \
         'href="/permintaan-data/baru"' in empty.body
+    # the list of all requests leads a logged-in person to theirs
+    assert "/permintaan-data/saya" in app.get("/id/permintaan-data", headers=headers(budi)).body
+    assert "/permintaan-data/saya" not in app.get("/id/permintaan-data").body
     # nobody logged in: the login page
     assert "/user/login" in app.get("/permintaan-data/saya", follow_redirects=False).location
 
