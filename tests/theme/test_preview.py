@@ -158,3 +158,55 @@ def test_held_revision_file_is_not_loaded(portal):
     # the revision's resource is not a live resource: nothing to load
     assert model.Resource.get(revised["id"]) is None or not preview.can_upload(revised["id"])
     assert xloader_task(revised["id"]) is None
+
+
+def test_code_columns_are_found_by_name_or_by_their_written_values():
+    from ckanext.satudata.theme.loader_types import code_columns
+    fields = [{"id": "kode_wilayah", "type": "timestamp"}, {"id": "kecamatan", "type": "text"},
+              {"id": "tahun", "type": "numeric"}, {"id": "penduduk", "type": "numeric"},
+              {"id": "wilayah", "type": "timestamp"}, {"id": "desa", "type": "numeric"},
+              {"id": "tanggal", "type": "timestamp"}]
+    raw = {"kode_wilayah": ["35.10.15"], "tahun": ["2024", "2025"], "penduduk": ["36210"],
+           "wilayah": ["35.10.15", "35.10.24"], "desa": ["0101", "0102"],
+           "tanggal": ["2024-01-31"]}
+    assert code_columns(fields, raw) == ["kode_wilayah", "wilayah", "desa"]
+    # without the file (a linked resource) the name still tells
+    assert code_columns(fields, None) == ["kode_wilayah"]
+
+
+def test_a_code_column_typed_otherwise_is_marked_text_and_loaded_again(portal):
+    from ckanext.satudata.theme import loader_types
+    people, dataset = portal
+    ds, res_id = dataset("kode-wilayah")
+    walk(ds["id"], people)
+    # what xloader's type guessing made of 35.10.15
+    helpers.call_action("datastore_create", context=site_context(), resource_id=res_id,
+                        force=True, fields=[{"id": "kode_wilayah", "type": "timestamp"},
+                                            {"id": "penduduk", "type": "numeric"}],
+                        records=[{"kode_wilayah": "2035-10-15", "penduduk": 36210}])
+    # the first load is over (publishing had queued it)
+    model.Session.execute(sa.text("UPDATE task_status SET state = 'complete' "
+                                  "WHERE entity_id = :id AND task_type = 'xloader'"),
+                          {"id": res_id})
+    model.Session.commit()
+    from ckan.lib import jobs
+    jobs.get_queue().empty()
+    # a table whose codes are text already: nothing to do (no loop of loads)
+    text_ds, text_res = dataset("kode-teks")
+    walk(text_ds["id"], people)
+    helpers.call_action("datastore_create", context=site_context(), resource_id=text_res,
+                        force=True, fields=[{"id": "kode_wilayah", "type": "text"}],
+                        records=[{"kode_wilayah": "35.10.15"}])
+    assert loader_types.keep_codes_as_text(
+        helpers.call_action("resource_show", id=text_res)) == []
+    res = helpers.call_action("resource_show", id=res_id)
+    assert loader_types.keep_codes_as_text(res) == ["kode_wilayah"]
+    info = {f["id"]: f.get("info", {}) for f in helpers.call_action(
+        "datastore_info", context=site_context(), id=res_id)["fields"]}
+    assert info["kode_wilayah"]["type_override"] == "text"
+    assert "type_override" not in info["penduduk"]
+    # queued again: the load finds the override and copies the file as written
+    assert xloader_task(res_id) in ("pending", "submitting")
+    queued = [j for j in jobs.get_queue().jobs
+              if "xloader" in j.func_name and res_id in repr(j.args)]
+    assert len(queued) == 1, queued

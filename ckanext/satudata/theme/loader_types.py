@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 CODE_NAME_WORDS = {"kode", "kd", "code", "nik", "nip", "nib", "npsn", "nisn", "nuptk",
                    "kemendagri", "bps"}
 SAMPLE_ROWS = 1000
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}([T ]|$)")
 
 
 def _words(name: str) -> list[str]:
@@ -53,7 +54,9 @@ def code_columns(fields: list[dict], raw: Optional[dict[str, list[str]]]) -> lis
         if name == "_id" or kind == "text":
             continue
         values = (raw or {}).get(name) or []
-        if named_as_code(name) or (values and _code_like_values(values)):
+        # 2024-01-31 is a date, however code-like its digits and dashes
+        dates = values and all(_ISO_DATE.match(v.strip()) for v in values)
+        if named_as_code(name) or (values and not dates and _code_like_values(values)):
             found.append(name)
     return found
 
