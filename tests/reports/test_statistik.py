@@ -280,3 +280,15 @@ def _one_reason():
     reasons["rows"][1]["count"] = 1
     drawn = statistik.charts({"months": months, "reasons": reasons})[-1]
     assert (drawn["type"], drawn["labels"]) == ("bar", ["Lainnya", "Dikecualikan"])
+
+
+@pytest.mark.parametrize("lang, figures", [
+    ("id", ("1.234", "2,5", "8,0", "Januari 2026")),
+    ("en", ("1,234", "2.5", "8.0", "January 2026"))])
+def test_figures_and_months_as_the_reader_writes_them(app, lang, figures):
+    from ckanext.satudata import reports
+    # the page's language as CKAN's locale middleware leaves it for the request
+    with app.flask_app.test_request_context("/", environ_base={"CKAN_LANG": lang}):
+        assert (reports.number(1234), reports.number(2.5), reports.number(8.0),
+                reports.month_label("2026-01")) == figures
+        assert reports.number(None) == "—"
