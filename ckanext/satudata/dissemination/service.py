@@ -493,9 +493,14 @@ def revision_diff(live: dict[str, Any], revision: dict[str, Any]) -> list[dict[s
     a person edits in the dataset and resource forms (revision_diff)."""
     from ckanext.scheming.helpers import scheming_get_dataset_schema
     from ckanext.satudata.dissemination import revision_diff as rd
+    a, b = content_of(live), content_of(revision)
     dataset_fields, resource_fields = rd.edited_fields(
         scheming_get_dataset_schema(live.get("type") or "dataset"))
-    return rd.changes(content_of(live), content_of(revision), dataset_fields, resource_fields)
+    if not dataset_fields:
+        # no form schema for the type: every content key rather than a blind diff
+        dataset_fields = sorted((set(a) | set(b)) - {"resources"})
+        resource_fields = sorted({k for r in a["resources"] + b["resources"] for k in r} - {"id"})
+    return rd.changes(a, b, dataset_fields, resource_fields)
 
 
 # Workflow rows of the batch `ckan search-index rebuild` is indexing, loaded
