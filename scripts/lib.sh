@@ -86,7 +86,7 @@ start_postgres() {
   elif ! pg_running; then
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir/sock -c fsync=${SATUDATA_PG_FSYNC:-on}" start >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir/sock -c fsync=${SATUDATA_PG_FSYNC:-on} -c max_connections=${SATUDATA_PG_MAX_CONNECTIONS:-300}" start >/dev/null
   fi
   psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'" | grep -q 1 \
     || psql_admin -qc "CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_USER'"

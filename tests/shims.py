@@ -18,6 +18,19 @@ And each load parses the same YAML files again (CKAN's config declaration,
 each plugin's, the scheming schemas, the WebAssets bundles): ~20 parses of
 50-130 ms each per test. A file's parse is kept by its content and handed out
 as a deep copy, so a caller that changes what it got changes only its own.
+
+Loading or unloading the plugins (twice a test) declares CKAN's ~700 config
+options again, and each time validates core's declaration file against its
+navl schema (~0.1 s of CPU) although the file has not changed: a
+declaration file's validated form is kept by its content and handed out as
+a deep copy, as the YAML parses are.
+
+Every user a test makes gets a password hashed with PBKDF2-SHA512 at
+25,000 rounds (~40 ms of CPU; a test's team of 3-8 users, ~0.2 s): the
+tests' own passwords are hashed with 1,000 rounds. Verification reads the
+rounds from the stored hash, so logging in works the same; the portals the
+tests serve with gunicorn, and production, keep passlib's default
+(tests/operations/test_password_hashing.py).
 """
 from __future__ import annotations
 
@@ -66,6 +79,17 @@ def install() -> None:
     core.entry_points = entry_points
 
     _cache_yaml()
+    _cache_declaration_validation()
+    _cheap_test_passwords()
+
+
+TEST_PASSWORD_ROUNDS = 1000
+
+
+def _cheap_test_passwords() -> None:
+    import ckan.model.user as user_model
+    from passlib.hash import pbkdf2_sha512
+    user_model.pbkdf2_sha512 = pbkdf2_sha512.using(rounds=TEST_PASSWORD_ROUNDS)
 
 
 def _cache_yaml() -> None:
@@ -94,3 +118,37 @@ def _cache_yaml() -> None:
 
     yaml.safe_load = cached_safe_load
     msgspec.yaml.decode = cached_decode
+
+
+def _containers_copied(value):
+    """Dicts, lists and tuples copied, leaves shared (the validated
+    declaration holds config Keys, which answer any attribute, even
+    ``__deepcopy__``, and are never changed)."""
+    if isinstance(value, dict):
+        return {k: _containers_copied(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_containers_copied(v) for v in value)
+    return value
+
+
+def _cache_declaration_validation() -> None:
+    import pickle
+    import hashlib
+
+    import ckan.lib.navl.dictization_functions as df
+    import ckan.logic.schema as schemas
+    declaration_schema, validate = schemas.config_declaration_v1, df.validate
+    marker = declaration_schema()   # what load_dict asks for, recognised below
+    validated: dict = {}
+
+    def cached_validate(data, schema, context=None):
+        if schema is not marker:
+            return validate(data, schema, context)
+        key = hashlib.sha1(pickle.dumps(data)).digest()
+        if key not in validated:
+            validated[key] = validate(data, declaration_schema(), context)
+        return _containers_copied(validated[key])
+
+    # ckan.config.declaration.load imports both when it loads a declaration
+    schemas.config_declaration_v1 = lambda: marker
+    df.validate = cached_validate
