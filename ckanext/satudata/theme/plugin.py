@@ -43,7 +43,10 @@ class SatudataPreviewPlugin(p.SingletonPlugin):
     def after_upload(self, context, resource_dict, dataset_dict):
         # codes (35.10.15) that the type guessing made dates or numbers
         from ckanext.satudata.theme import loader_types
-        loader_types.keep_codes_as_text(resource_dict)
+        try:
+            loader_types.keep_codes_as_text(resource_dict)
+        except Exception:  # noqa: BLE001 - the load is reported and its views made anyway
+            loader_types.log.exception("loader types: %s not checked", resource_dict.get("id"))
 
     def before_resource_show(self, resource_dict):
         return preview.before_resource_show(resource_dict)
