@@ -72,11 +72,11 @@ def browser_ini(token, port):
     text = text.replace("[app:main]\n", "[app:main]\n"
                         "ckan.views.default_views = datatables_view image_view satudata_chart\n"
                         "ckanext.xloader.api_token = %s\n"
-                        "ckanext.xloader.jobs_db.uri = sqlite:///%s/.run/test-xloader-jobs.db\n"
+                        "ckanext.xloader.jobs_db.uri = sqlite:///%s/.run/test-xloader-jobs-%d.db\n"
                         "ckanext.xloader.use_type_guessing = true\n"
                         "ckan.site_logo = /satudata/logo.svg\n"
                         "ckan.site_title = Portal Satu Data Kabupaten Banyuwangi\n"
-                        "ckan.site_id = satudata-browser-%d\n" % (token, ROOT, port), 1)
+                        "ckan.site_id = satudata-browser-%d\n" % (token, ROOT, port, port), 1)
     # one file per server: two servers of concurrent runs (xdist, or another
     # engineer's) never read each other's site id and queue
     path = os.path.join(ROOT, ".run", "test-browser-%d.ini" % port)
