@@ -165,6 +165,11 @@ def test_a_citizen_registers_lands_on_their_requests_and_follows_one(portal, bro
         no_foreign_text(page, foreign)
         no_serious_axe(page)
         shot(page, "request-track-requester-%s" % width)
+    # the requester's own text box counts as well, and cuts nothing
+    page.locator(".satudata-request-withdraw summary").click()
+    page.fill("#field-withdraw-comment", "x" * 5003)
+    assert len(page.input_value("#field-withdraw-comment")) == 5003
+    assert counter(page, "withdraw-comment") == "5.003 dari 5.000 karakter: kelebihan 3"
     page.context.close()
 
 

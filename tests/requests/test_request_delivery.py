@@ -507,12 +507,15 @@ def test_a_bad_recipient_does_not_stop_the_worker(smtp_sink, walidata):
 
 
 @pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "3")
+@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit_per_address", "3")
 @pytest.mark.ckan_config("ckanext.satudata.request_rate_window", "600")
-def test_a_counter_without_expiry_does_not_lock_an_address_out_for_good(app, walidata):
+@pytest.mark.parametrize("who", ["address", "email"])
+def test_a_counter_without_expiry_does_not_lock_out_for_good(app, walidata, who):
     """A counter that lost its expiry (a crash between INCR and EXPIRE) gets one."""
     redis = ckan_redis.connect_to_redis()
-    from ckanext.satudata.requests.ratelimit import _key
-    key = _key("addr:127.0.0.1", "request_create")
+    from ckanext.satudata.requests.ratelimit import _digest, _key, mailbox
+    key = _key("addr:127.0.0.1") if who == "address" else \
+        _key("email:%s" % _digest(mailbox(REQUESTER["email"])))
     redis.set(key, 10)
     assert redis.ttl(key) == -1
     res = app.post(API, json=REQUESTER)
@@ -581,28 +584,32 @@ def test_refused_submissions_do_not_count(app, walidata):
 
 @pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "1")
 def test_logged_in_users_are_limited_per_account(app, walidata):
-    """Two citizens behind one school's address each have their budget."""
+    """Two citizens behind one school's address each have their budget; an
+    account's budget holds whatever email it types."""
     from ckan.tests import factories
     tokens = [factories.APIToken(user=factories.User()["name"])["token"] for _ in range(2)]
-    for token in tokens:
-        assert app.post(API, json=REQUESTER, headers={"Authorization": token}).status_code \
-            == 200
-    assert app.post(API, json=REQUESTER,
+    for i, token in enumerate(tokens):
+        assert app.post(API, json=dict(REQUESTER, email="murid%d@sekolah.example.org" % i),
+                        headers={"Authorization": token}).status_code == 200
+    assert app.post(API, json=dict(REQUESTER, email="lain@sekolah.example.org"),
                     headers={"Authorization": tokens[0]}).status_code == 429
     # anonymous use of the same address has its own budget too
     assert app.post(API, json=REQUESTER).status_code == 200
 
 
-@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "1")
+# The address alone (the per-requester limit off): which address counts.
+@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "0")
+@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit_per_address", "1")
 def test_forwarded_for_is_ignored_without_a_trusted_proxy(app, walidata):
     assert app.post(API, json=REQUESTER,
                     headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 200
     # a forged header does not buy a new budget
-    assert app.post(API, json=REQUESTER,
+    assert app.post(API, json=dict(REQUESTER, email="lain@warga.example.org"),
                     headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 429
 
 
-@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "1")
+@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "0")
+@pytest.mark.ckan_config("ckanext.satudata.request_rate_limit_per_address", "1")
 @pytest.mark.ckan_config("ckanext.satudata.trusted_proxy_count", "1")
 def test_behind_one_trusted_proxy_each_client_counts_apart(app, walidata):
     for client in ("203.0.113.1", "203.0.113.2"):
