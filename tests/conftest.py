@@ -94,12 +94,37 @@ def behind_head(plugins=PLUGINS_WITH_TABLES):
     return behind
 
 
+def empty_job_queues():
+    """This process's background job queues (its own Redis database) and
+    their failed-job registries emptied: a job an earlier test queued names
+    rows that are gone, and a later test's worker would run it (a test that
+    ran a worker after twenty others sent their mails took 30 s, not 3)."""
+    from ckan.lib import jobs
+    from rq.registry import FailedJobRegistry
+    for queue in jobs.get_all_queues():
+        failed = FailedJobRegistry(queue=queue)
+        for job_id in failed.get_job_ids():
+            failed.remove(job_id, delete_job=True)
+        queue.empty()
+
+
 @pytest.fixture
 def satudata_db(clean_db, migrate_db_for, with_plugins):
     """An empty CKAN database with the activity, satudata and satudata_search
-    tables at their heads (clean_db empties every table: reset_db above)."""
+    tables at their heads (clean_db empties every table: reset_db above), and
+    no background job left from an earlier test."""
     for plugin in behind_head():
         migrate_db_for(plugin)
+    empty_job_queues()
+
+
+@pytest.fixture
+def empty_queue():
+    """The jobs a test queues reach neither its own worker's later run nor a
+    later test's (emptied before and after)."""
+    empty_job_queues()
+    yield
+    empty_job_queues()
 
 
 @pytest.fixture(scope="module")

@@ -151,3 +151,30 @@ def gunicorn_on_loopback(port, env, log_name, *gunicorn_args):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def preview_plugins():
+    """test.ini's plugins plus the data preview as production runs it."""
+    import configparser
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(REPO_ROOT / "test.ini")
+    return ini["app:main"]["ckan.plugins"] + (
+        " datastore xloader satudata_preview datatables_view image_view satudata_chart_view")
+
+
+PREVIEW_PLUGINS = preview_plugins()
+
+
+def with_the_preview():
+    """The marks of a module testing the portal with its production preview
+    (DataStore, xloader with a token, the default views), on an empty
+    database with no job left from an earlier test."""
+    import pytest
+    return [
+        pytest.mark.ckan_config("ckan.plugins", PREVIEW_PLUGINS),
+        pytest.mark.ckan_config("ckanext.xloader.api_token", "test-token-not-used"),
+        pytest.mark.ckan_config("ckan.views.default_views",
+                                "datatables_view image_view satudata_chart"),
+        pytest.mark.usefixtures("satudata_db", "with_plugins", "empty_queue"),
+    ]
+

@@ -14,26 +14,13 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from tests.helpers import SdiDataset, as_user, site_context, transition, walk
-from tests.theme.test_preview import PLUGINS, RECORDS
+from tests.helpers import (SdiDataset, as_user, site_context, transition, walk,
+                           with_the_preview)
+from tests.theme.test_preview import RECORDS
 
-pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
-    pytest.mark.ckan_config("ckanext.xloader.api_token", "test-token-not-used"),
-    pytest.mark.ckan_config("ckan.views.default_views",
-                            "datatables_view image_view satudata_chart"),
-    pytest.mark.usefixtures("satudata_db"),
-]
+pytestmark = with_the_preview()
 
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
-
-
-@pytest.fixture(autouse=True)
-def empty_queue():
-    from ckan.lib import jobs
-    jobs.get_queue().empty()
-    yield
-    jobs.get_queue().empty()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from ckan.tests import factories, helpers
 from tests.helpers import (REPO_ROOT, SdiDataset, as_user, free_port, gunicorn_on_loopback,
                            site_context)
 
-from tests.theme.test_preview import PLUGINS  # noqa: E402
+from tests.helpers import PREVIEW_PLUGINS as PLUGINS  # noqa: E402
 
 # this process runs the DataStore's settle job as the worker would: same plugins
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS),

@@ -25,7 +25,7 @@ from ckan.tests import factories, helpers
 
 from tests.helpers import (REPO_ROOT, SdiDataset, as_user, free_port, gunicorn_on_loopback,
                            site_context, transition, walk)
-from tests.theme.test_preview import PLUGINS
+from tests.helpers import PREVIEW_PLUGINS as PLUGINS
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS),
               pytest.mark.usefixtures("satudata_db")]

@@ -14,7 +14,7 @@ from ckan.tests import factories, helpers
 from ckanext.satudata.page_cache import invalidation, store
 from ckanext.satudata.page_cache.web import HEADER
 from tests.helpers import as_user, site_context, transition, walk
-from tests.theme.test_preview import _plugins as _preview_plugins
+from tests.helpers import preview_plugins as _preview_plugins
 
 pytestmark = pytest.mark.usefixtures("satudata_db")
 

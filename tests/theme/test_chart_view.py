@@ -8,26 +8,11 @@ import re
 import pytest
 from ckan.tests import factories, helpers
 
-from tests.helpers import SdiDataset, site_context, walk
-from tests.theme.test_preview import PLUGINS
+from tests.helpers import SdiDataset, site_context, walk, with_the_preview
 
-pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
-    pytest.mark.ckan_config("ckanext.xloader.api_token", "test-token-not-used"),
-    pytest.mark.ckan_config("ckan.views.default_views",
-                            "datatables_view image_view satudata_chart"),
-    pytest.mark.usefixtures("satudata_db", "with_plugins"),
-]
+pytestmark = with_the_preview()
 
 KECAMATAN = ["Glagah", "Licin", "Kabat"]
-
-
-@pytest.fixture(autouse=True)
-def empty_queue():
-    from ckan.lib import jobs
-    jobs.get_queue().empty()
-    yield
-    jobs.get_queue().empty()
 
 
 @pytest.fixture

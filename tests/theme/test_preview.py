@@ -12,38 +12,13 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from tests.helpers import SdiDataset, as_user, site_context, transition, walk
-
-def _plugins():
-    """test.ini's plugins plus the data preview as production runs it."""
-    import configparser
-    from tests.helpers import REPO_ROOT
-    ini = configparser.ConfigParser(interpolation=None)
-    ini.read(REPO_ROOT / "test.ini")
-    return ini["app:main"]["ckan.plugins"] + (
-        " datastore xloader satudata_preview datatables_view image_view satudata_chart_view")
+from tests.helpers import (SdiDataset, as_user, site_context, transition, walk,
+                           with_the_preview)
 
 
-PLUGINS = _plugins()
-
-pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
-    pytest.mark.ckan_config("ckanext.xloader.api_token", "test-token-not-used"),
-    pytest.mark.ckan_config("ckan.views.default_views",
-                            "datatables_view image_view satudata_chart"),
-    pytest.mark.usefixtures("satudata_db"),
-]
+pytestmark = with_the_preview()
 
 RECORDS = [{"kecamatan": "Glagah", "penduduk": 36210}, {"kecamatan": "Licin", "penduduk": 29340}]
-
-
-@pytest.fixture(autouse=True)
-def empty_queue():
-    """The xloader jobs these tests queue must not reach a later test's worker."""
-    from ckan.lib import jobs
-    jobs.get_queue().empty()
-    yield
-    jobs.get_queue().empty()
 
 
 @pytest.fixture
