@@ -16,7 +16,7 @@ import tests.theme.test_browser as browser_tests
 from tests.theme.test_browser import (PHONE, Foreign, axe_serious, browser, new_page,  # noqa: F401
                                       no_csp_violation, portal, shot)
 
-pytestmark = [pytest.mark.usefixtures("satudata_db"), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.usefixtures("satudata_db")
 
 WIDE = {"width": 1366, "height": 900}
 PASSWORD = "Warga-Banyuwangi-2026"

@@ -37,7 +37,7 @@ from tests.helpers import (REPO_ROOT, SdiDataset, as_user, free_port,
                                            gunicorn_on_loopback, site_context, walk)
 
 # one chromium (module-scoped) for the file: its tests stay on one xdist worker
-pytestmark = [pytest.mark.usefixtures("satudata_db"), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.usefixtures("satudata_db")
 
 ROOT = str(REPO_ROOT)
 CHROMIUM = "/usr/bin/chromium"

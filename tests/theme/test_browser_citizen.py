@@ -15,7 +15,7 @@ from tests.helpers import site_context, walk
 from tests.theme.test_browser import (PHONE, browser, new_page, portal, run_worker,  # noqa: F401
                                       shot, upload, view_ids)
 
-pytestmark = [pytest.mark.usefixtures("satudata_db"), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.usefixtures("satudata_db")
 
 WIDE = {"width": 1366, "height": 900}
 LONG = (b"kode_wilayah,kecamatan,tahun,nilai\n"

@@ -17,7 +17,7 @@ from tests.helpers import site_context, walk
 from tests.theme.test_browser import (PHONE, axe_serious, browser, new_page, portal,  # noqa: F401
                                       run_worker, shot, upload, view_ids)
 
-pytestmark = [pytest.mark.usefixtures("satudata_db"), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.usefixtures("satudata_db")
 
 WIDE = {"width": 1366, "height": 900}
 CODES = (b"kode_wilayah,kecamatan,tahun,penduduk\n"

@@ -17,7 +17,7 @@ from tests.helpers import as_user, walk
 from tests.theme.test_browser import (PHONE, axe_serious, browser, login, new_page,  # noqa: F401
                                       portal, shot)
 
-pytestmark = [pytest.mark.usefixtures("satudata_db"), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.usefixtures("satudata_db")
 
 WIDE = {"width": 1366, "height": 900}
 

@@ -16,7 +16,7 @@ from tests.theme.test_browser import (PHONE, SHOTS, axe_serious, browser, login,
                                       portal, shot)
 from tests.theme.test_browser_citizen import OVERFLOW
 
-pytestmark = [pytest.mark.usefixtures("satudata_db"), pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.usefixtures("satudata_db")
 
 WIDE = {"width": 1366, "height": 900}
 STAFF = ("staf", "subkoord", "kabid")
