@@ -21,6 +21,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Nplural_(singular: str, plural: str) -> tuple[str, str]:
+    """N_ for a message with a plural (extracted as singular and plural)."""
+    return singular, plural
+
+
 @functools.lru_cache(maxsize=None)
 def _catalogue(locale: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, _DIR, languages=[locale], fallback=True)

@@ -24,6 +24,8 @@ from redis import Redis
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.satudata.i18n import Nplural_
+
 log = logging.getLogger(__name__)
 
 # Seconds a Redis call may take before we give up on it. CKAN's own pool has
@@ -187,12 +189,12 @@ def record(found: list[Counter], bucket: str = BUCKET) -> None:
 
 # What the person is told, in minutes (the header Retry-After keeps seconds).
 MESSAGES = {
-    REQUESTER: ("Too many requests from this email address or account; try again in "
-                "%(minutes)d minute.",
-                "Too many requests from this email address or account; try again in "
-                "%(minutes)d minutes."),
-    NETWORK: ("Too many requests from your network; try again in %(minutes)d minute.",
-              "Too many requests from your network; try again in %(minutes)d minutes."),
+    REQUESTER: Nplural_("Too many requests from this email address or account; try again in "
+                        "%(minutes)d minute.",
+                        "Too many requests from this email address or account; try again in "
+                        "%(minutes)d minutes."),
+    NETWORK: Nplural_("Too many requests from your network; try again in %(minutes)d minute.",
+                      "Too many requests from your network; try again in %(minutes)d minutes."),
 }
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata.i18n import bilingual
+from ckanext.satudata.i18n import N_, bilingual
 from ckanext.satudata.quality.model import quality_report, table_schema
 from ckanext.satudata.workflow import clock
 
@@ -29,11 +29,11 @@ MAX_BYTES = 20 * 1024 * 1024
 SAMPLE_ROWS = 10000
 INLINE_MAX_BYTES = 1024 * 1024
 
-MSG_RUNNING = ("The quality checks of this content are still running; approve once the "
-               "report is in the review panel (reload the page in a minute)")
-MSG_WAIVER = ("The quality report of this content lists %d problem(s) (data errors or "
-              "personal data); write a waiver note saying why it may be approved anyway, "
-              "or return it")
+MSG_RUNNING = N_("The quality checks of this content are still running; approve once the "
+                 "report is in the review panel (reload the page in a minute)")
+MSG_WAIVER = N_("The quality report of this content lists %d problem(s) (data errors or "
+                "personal data); write a waiver note saying why it may be approved anyway, "
+                "or return it")
 
 
 def max_bytes() -> int:
