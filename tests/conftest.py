@@ -26,6 +26,14 @@ def pytest_configure(config):
     shims.install()   # plugins load ~3x faster (each test loads them)
 
 
+def pytest_collection_modifyitems(items):
+    """`browser` marks every test that drives Chromium, so a quick loop can
+    leave them out: ``scripts/test -m "not browser"``."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session):
     workers.mark_migrated()   # after CKAN's own sessionstart loaded the config
