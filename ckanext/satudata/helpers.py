@@ -104,6 +104,29 @@ def satudata_request_step_label(req):
     return in_page_language(req.get("status_label_en"))
 
 
+def satudata_request_turn(req):
+    """Whose turn it is on an open request, for the team and the OPD: the
+    SOP step's actor, named where the request names one (the assigned staff
+    member, the OPD), and whether it is the viewer's (one of the step's own
+    buttons waits for them; a question or an extension is not the step)."""
+    step = permintaan.STEPS.get(req.get("status"))
+    if step is None or req.get("closed_at"):
+        return None
+    who = {permintaan.SUBKOORD: tk._(roles.ROLE_LABELS[permintaan.SUBKOORD]),
+           permintaan.STAF: tk._(roles.ROLE_LABELS[permintaan.STAF]),
+           permintaan.OPD: req.get("organization_title") or tk._("The agency"),
+           permintaan.REQUESTER: tk._("Requester")}.get(step.actor, step.actor)
+    if step.actor == permintaan.STAF and req.get("assignee"):
+        assignee = model.User.get(req["assignee"])
+        if assignee is not None:
+            who = "%s (%s)" % (who, assignee.display_name)
+    # the step's own moves (made by its actor), not a question or an extension
+    own = {t for t, (moves, actor) in permintaan.TRANSITIONS.items()
+           if actor == step.actor and req.get("status") in moves}
+    yours = bool(own & set(req.get("allowed_transitions") or ()))
+    return {"who": who, "step": satudata_request_step_label(req), "yours": yours}
+
+
 def _parse_iso(value):
     import datetime as dt
     if not value:

@@ -215,6 +215,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             helpers.satudata_objection_status_label,
             helpers.satudata_objection_ground_label,
             helpers.satudata_request_step_label,
+            helpers.satudata_request_turn,
             helpers.satudata_wib_date,
             helpers.satudata_wib_datetime,
             helpers.satudata_organization_options,

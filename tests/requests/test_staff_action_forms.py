@@ -50,3 +50,34 @@ def test_the_unchosen_choice_is_refused(app, opds, filed):
     press(app, number, opds["subkoord"], transition="reject", reason="dikecualikan",
           comment="Pasal 17 huruf a")
     assert status(filed) == "ditolak"
+
+
+def turn_of(app, request, user):
+    found = page_of(app, request, user).select_one(".satudata-request-turn")
+    return " ".join(found.get_text(" ").split()) if found is not None else None
+
+
+def test_the_page_says_whose_turn_it_is_and_when_it_is_yours(app, opds, filed):
+    from tests.requests.helpers import act
+    # filed: the Subkoord assigns (SOP step 2); the Staf only watches
+    assert turn_of(app, filed, opds["subkoord"]).startswith("Your turn.")
+    assert "Statistics sub-coordinator" in turn_of(app, filed, opds["subkoord"])
+    staf_sees = turn_of(app, filed, opds["staf"])
+    assert not staf_sees.startswith("Your turn.")
+    assert "Statistics sub-coordinator" in staf_sees and "Assigning a staff member" in staf_sees
+    # assigned: the assigned Staf by name checks availability (step 3)
+    act(opds["subkoord"], filed, "assign", assignee=opds["staf"]["name"])
+    staf_sees = turn_of(app, filed, opds["staf"])
+    assert staf_sees.startswith("Your turn.") and opds["staf"]["fullname"] in staf_sees
+    assert "Checking availability" in staf_sees
+    assert not turn_of(app, filed, opds["subkoord"]).startswith("Your turn.")
+    # at the OPD: the OPD by name; its editor's turn, not the team's
+    act(opds["staf"], filed, "not_available", comment="Tidak ada di portal")
+    act(opds["subkoord"], filed, "escalate", organization="dinkes")
+    assert turn_of(app, filed, opds["opd"]).startswith("Your turn.")
+    assert "Dinas Kesehatan" in turn_of(app, filed, opds["opd"])
+    assert not turn_of(app, filed, opds["staf"]).startswith("Your turn.")
+    # the public and the requester's page say nothing of turns
+    public = bs4.BeautifulSoup(app.get("/permintaan-data/%s" % filed["number"]).body,
+                               "html.parser")
+    assert public.select_one(".satudata-request-turn") is None
