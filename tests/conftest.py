@@ -26,12 +26,34 @@ def pytest_configure(config):
     shims.install()   # plugins load ~3x faster (each test loads them)
 
 
+# What a module holds when its tests serve a portal (gunicorn, a worker,
+# Chromium): the slowest tests of the run, tens of seconds each.
+_SERVES_A_PORTAL = ("gunicorn_on_loopback", "browser_ini", "served_ini", "sync_playwright",
+                    "from tests.theme.test_browser import")
+_serving_modules: dict = {}
+
+
+def serves_a_portal(path) -> bool:
+    if path not in _serving_modules:
+        try:
+            source = path.read_text()
+        except OSError:
+            source = ""
+        _serving_modules[path] = any(needle in source for needle in _SERVES_A_PORTAL)
+    return _serving_modules[path]
+
+
 def pytest_collection_modifyitems(items):
     """`browser` marks every test that drives Chromium, so a quick loop can
-    leave them out: ``scripts/test -m "not browser"``."""
+    leave them out: ``scripts/test -m "not browser"``. And the modules that
+    serve a portal run first (a stable sort: each module stays whole and in
+    order): xdist hands out tests in this order, so the long ones start while
+    the short ones can still fill the other worker, instead of ending the run
+    on one worker."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: 0 if serves_a_portal(item.path) else 1)
 
 
 @pytest.hookimpl(trylast=True)
