@@ -68,7 +68,7 @@ def _label(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _code_like_values(values: list[Any]) -> bool:
+def code_like_values(values: list[Any]) -> bool:
     """Identifiers rather than amounts: leading zeros, dotted codes
     (35.10.01), or unique digit strings of one width sharing a prefix (the
     BPS codes of one regency's kecamatan: 3510010, 3510020…)."""
@@ -106,7 +106,7 @@ def column_role(field: dict[str, Any], values: list[Any]) -> str:
     if set(words) & SUB_PERIOD_WORDS or kind.startswith(PERIOD_TYPES):
         return "period"
     present = [v for v in values if v not in (None, "")]
-    if _code_like_values(present):
+    if code_like_values(present):
         return "code"
     numeric = kind.startswith(NUMERIC_TYPES) or (
         bool(present) and all(_number(v) is not None for v in present))

@@ -26,6 +26,9 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
+# the chart leaves the same columns out of its measures
+from ckanext.satudata.theme.chart_view import code_like_values
+
 log = logging.getLogger(__name__)
 
 # words of a column name that make it a code whatever its values
@@ -47,7 +50,6 @@ def named_as_code(name: str) -> bool:
 def code_columns(fields: list[dict], raw: Optional[dict[str, list[str]]]) -> list[str]:
     """The columns of a loaded table that hold codes but are not typed text.
     `raw`: the file's values per column as written (None when unreadable)."""
-    from ckanext.satudata.theme.chart_view import _code_like_values
     found = []
     for field in fields:
         name, kind = field["id"], (field.get("type") or "text").lower()
@@ -56,7 +58,7 @@ def code_columns(fields: list[dict], raw: Optional[dict[str, list[str]]]) -> lis
         values = (raw or {}).get(name) or []
         # 2024-01-31 is a date, however code-like its digits and dashes
         dates = values and all(_ISO_DATE.match(v.strip()) for v in values)
-        if named_as_code(name) or (values and not dates and _code_like_values(values)):
+        if named_as_code(name) or (values and not dates and code_like_values(values)):
             found.append(name)
     return found
 
