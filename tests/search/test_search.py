@@ -11,9 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
 
-from tests.helpers import SdiDataset, site_context, walk
-
-pytestmark = pytest.mark.usefixtures("satudata_db")
+from tests.helpers import SdiDataset, site_context, walidata_team, walk
 
 
 def names(result):
@@ -25,9 +23,9 @@ def search_as(user=None, **params):
     return helpers.call_action("package_search", context=context, **params)
 
 
-@pytest.fixture
-def catalogue(walidata):
-    """Two OPDs, four published datasets and one still in preparation."""
+def build_catalogue(walidata):
+    """Two OPDs, four published datasets and one still in preparation; the
+    callers TestPermissionLabels searches as (a sysadmin, a stranger, members)."""
     dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
     dispendik = factories.Organization(name="dispendik", title="Dinas Pendidikan")
     SdiDataset(name="angka-kematian-bayi", title="Angka Kematian Bayi per Kecamatan",
@@ -56,7 +54,45 @@ def catalogue(walidata):
     for name in ("angka-kematian-bayi", "jumlah-puskesmas", "jumlah-sekolah-dasar",
                  "angka-partisipasi-sekolah"):
         walk(name, walidata)
-    return {"dinkes": dinkes, "dispendik": dispendik}
+    callers = {"sysadmin": factories.Sysadmin(), "stranger": factories.User(),
+               "outsider": member(dispendik), "dinkes_member": member(dinkes, "member"),
+               "dinkes_editor": member(dinkes)}
+    return dict(callers, dinkes=dinkes, dispendik=dispendik)
+
+
+def member(org, capacity="editor"):
+    user = factories.User()
+    helpers.call_action("organization_member_create", context=site_context(),
+                        id=org["id"], username=user["name"], role=capacity)
+    return user
+
+
+@pytest.fixture(scope="module")
+def _shared():
+    return {}
+
+
+@pytest.fixture
+def catalogue(request, _shared, with_plugins):
+    """The catalogue, built once for the tests that only read it (~0.7 s a
+    build): built again only when a test of the module emptied the database
+    since. A test that writes takes `satudata_db` (directly or through a
+    fixture: `sysadmin`, `walidata`) and gets an empty database and a
+    catalogue of its own."""
+    if "satudata_db" in request.fixturenames:
+        request.getfixturevalue("satudata_db")
+        _shared.clear()
+        return build_catalogue(walidata_team())
+    if not _shared or not _still_there(_shared["dinkes"]["id"]):
+        request.getfixturevalue("satudata_db")
+        _shared.update(build_catalogue(walidata_team()))
+    return _shared
+
+
+def _still_there(org_id):
+    with model.meta.engine.connect() as conn:
+        return conn.execute(sa.text('SELECT 1 FROM "group" WHERE id = :id'),
+                            {"id": org_id}).first() is not None
 
 
 class TestFreeText:
@@ -159,6 +195,7 @@ class TestFilterQueries:
         assert resp.json["success"] is False
         assert "Search" in resp.json["error"]["__type"]
 
+    @pytest.mark.usefixtures("satudata_db")   # writes: a draft
     def test_include_drafts_and_deleted(self, catalogue, sysadmin):
         draft = SdiDataset(name="draf", owner_org=catalogue["dinkes"]["id"], state="draft")
         assert "draf" not in names(search_as(sysadmin, include_private=True, rows=50))
@@ -167,6 +204,7 @@ class TestFilterQueries:
         assert draft
 
 
+@pytest.mark.usefixtures("satudata_db")   # writes: a deletion
 @pytest.mark.ckan_config("ckan.search.remove_deleted_packages", "false")
 def test_include_deleted(catalogue, sysadmin):
     helpers.call_action("package_delete", context=site_context(), id="jumlah-puskesmas")
@@ -241,15 +279,9 @@ class TestFacetsSortPaging:
 class TestPermissionLabels:
     """The security boundary: a user sees exactly what package_show lets them."""
 
-    def _member(self, org, capacity="editor"):
-        user = factories.User()
-        helpers.call_action("organization_member_create", context=site_context(),
-                            id=org["id"], username=user["name"], role=capacity)
-        return user
-
     def test_private_dataset_hidden_from_outsiders_counts_and_facets_included(self, catalogue):
-        outsider = self._member(catalogue["dispendik"])
-        for user in (None, factories.User(), outsider):
+        outsider = catalogue["outsider"]   # an editor of dispendik
+        for user in (None, catalogue["stranger"], outsider):
             result = search_as(user, q="*:*", include_private=True,
                                **{"facet.field": ["tags", "organization"]})
             assert "rahasia-dinkes" not in names(result)
@@ -258,8 +290,8 @@ class TestPermissionLabels:
             assert result["facets"]["organization"] == {"dinkes": 2, "dispendik": 2}
             assert search_as(user, q="rahasia", include_private=True)["count"] == 0
 
-    def test_owning_opd_and_sysadmin_see_it(self, catalogue, sysadmin):
-        member = self._member(catalogue["dinkes"], "member")
+    def test_owning_opd_and_sysadmin_see_it(self, catalogue):
+        member, sysadmin = catalogue["dinkes_member"], catalogue["sysadmin"]
         for user in (member, sysadmin):
             result = search_as(user, include_private=True,
                                **{"facet.field": ["tags"], "rows": 2})
@@ -270,7 +302,7 @@ class TestPermissionLabels:
         assert search_as(member)["count"] == 4
 
     def test_labels_cannot_be_widened_from_fq(self, catalogue):
-        stranger = factories.User()
+        stranger = catalogue["stranger"]
         for fq in ("capacity:private", "*:* OR capacity:private"):
             result = search_as(stranger, include_private=True, fq=fq)
             assert "rahasia-dinkes" not in names(result)
@@ -281,14 +313,14 @@ class TestPermissionLabels:
                 search_as(stranger, include_private=True, fq=fq)
 
     def test_matches_package_show(self, catalogue):
-        stranger = factories.User()
+        stranger = catalogue["stranger"]
         with pytest.raises(tk.ObjectNotFound):  # hidden answers as missing
             helpers.call_action("package_show", context={"user": stranger["name"],
                                                          "ignore_auth": False},
                                 id="rahasia-dinkes")
 
-    def test_organization_counts(self, catalogue, sysadmin):
-        member = self._member(catalogue["dinkes"])
+    def test_organization_counts(self, catalogue):
+        member, sysadmin = catalogue["dinkes_editor"], catalogue["sysadmin"]
         expected = {None: 2, member["name"]: 3, sysadmin["name"]: 3}
         for user, dinkes_count in expected.items():
             orgs = helpers.call_action("organization_list",
@@ -305,6 +337,7 @@ class TestPermissionLabels:
 
 
 class TestIndexing:
+    @pytest.mark.usefixtures("satudata_db")   # writes
     def test_update_delete_purge(self, catalogue, sysadmin):
         # an unpublished dataset is updated in place (a published one holds
         # the edit as a revision: see test_dataset_workflow.py)
@@ -320,11 +353,13 @@ class TestIndexing:
             "('rahasia-dinkes', 'jumlah-sekolah-dasar')")).scalar()
         assert rows == 0
 
+    @pytest.mark.usefixtures("satudata_db")   # writes
     def test_owner_org_change(self, catalogue):
         helpers.call_action("package_owner_org_update", context=site_context(),
                             id="jumlah-puskesmas", organization_id=catalogue["dispendik"]["id"])
         assert "jumlah-puskesmas" in names(search_as(fq="organization:dispendik"))
 
+    @pytest.mark.usefixtures("satudata_db")   # writes
     def test_group_membership_changes(self, catalogue):
         group = factories.Group(name="kesehatan-ibu-anak")
         helpers.call_action("member_create", context=site_context(), id=group["id"],
@@ -338,6 +373,7 @@ class TestIndexing:
                             object="angka-kematian-bayi", object_type="package")
         assert names(search_as(fq="groups:kesehatan-ibu-anak")) == []
 
+    @pytest.mark.usefixtures("satudata_db")   # tries to write
     def test_failed_action_leaves_index_untouched(self, catalogue):
         with pytest.raises(tk.ValidationError):
             helpers.call_action("package_patch", context=site_context(), id="jumlah-puskesmas",
@@ -353,6 +389,7 @@ class TestIndexing:
         assert doc["satudata_state"] == "terbit"
 
 
+@pytest.mark.usefixtures("satudata_db")   # they clear and rebuild the index
 class TestSearchIndexCommands:
     def test_rebuild_clear_show(self, catalogue, cli):
         result = cli.invoke(ckan_cli, ["search-index", "clear"])
