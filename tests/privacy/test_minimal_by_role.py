@@ -4,16 +4,19 @@ subkoord, kabid, DPO; sysadmins) sees the contacts; only the staf, who verify
 it, see the NIK whole; the requester sees their own with the NIK masked; the
 OPD the request went to answers from the text, number and deadline alone."""
 import pytest
+import sqlalchemy as sa
 
+import ckan.model as model
 from ckan.tests import factories, helpers
 
 from ckanext.satudata.privacy.access import mask_nik
-from tests.helpers import as_user
+from ckanext.satudata.workflow import roles
+from tests.helpers import as_user, site_context, walidata_team
 from tests.privacy.conftest import (CONTACTS, DESK, NIK, NIK_MASKED, OPD_SIDE, OTHERS,
-                                    REQUESTER)
+                                    REQUESTER, act)
+from tests.requests.helpers import ANON
 
-pytestmark = [pytest.mark.usefixtures("satudata_db"),
-              pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "0")]
+pytestmark = [pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "0")]
 
 EVERYONE = DESK + OPD_SIDE + OTHERS
 
@@ -36,6 +39,70 @@ def leaked(text, who):
     if NIK_MASKED in text and "identity_number" not in allowed:
         found.append(NIK_MASKED)
     return found
+
+
+def build_world():
+    """tests/privacy/conftest.py's `people` and `at_opd`: the desk, the DPO,
+    the OPD's editor, admin and member, another OPD's editor, a stranger, and
+    a request the Walidata sent to the DKP (SOP step 4)."""
+    walidata = walidata_team()
+    dinkes = factories.Organization(name="dkp", title="Dinas Kelautan dan Perikanan")
+    other = factories.Organization(name="dispendik", title="Dinas Pendidikan")
+    users = dict(walidata, sysadmin=factories.Sysadmin(name="admin-portal"),
+                 dpo=factories.User(name="petugas-pdp"),
+                 stranger=factories.User(name="tetangga"), anonymous=None, org=dinkes)
+    roles.grant(users["dpo"]["id"], "dpo", None)
+    model.repo.commit()
+    for key, org, capacity in (("editor", dinkes, "editor"), ("admin", dinkes, "admin"),
+                               ("member", dinkes, "member"),
+                               ("other_editor", other, "editor")):
+        users[key] = factories.User(name="opd-%s" % key.replace("_", "-"))
+        helpers.call_action("organization_member_create", context=site_context(),
+                            id=org["id"], username=users[key]["name"], role=capacity)
+    filed = helpers.call_action("satudata_request_create", context=dict(ANON), **REQUESTER)
+    number = filed["number"]
+    act(users["subkoord"], number, "assign", assignee=users["staf"]["name"])
+    act(users["staf"], number, "not_available", comment="Belum ada di portal")
+    act(users["subkoord"], number, "escalate", organization=users["org"]["id"])
+    return {"people": users, "at_opd": filed}
+
+
+@pytest.fixture(scope="module")
+def _shared():
+    return {}
+
+
+@pytest.fixture
+def world(request, _shared, with_plugins):
+    """The people and the request, built once for the tests that only look
+    (~1 s a build): built again only when a test of the module emptied the
+    database since. A test that writes takes `satudata_db` and gets an empty
+    database and a world of its own. (What the lookers leave: API tokens,
+    and the access log's rows of the desk's views, which no test here reads.)"""
+    if "satudata_db" in request.fixturenames:
+        request.getfixturevalue("satudata_db")
+        _shared.clear()
+        return build_world()
+    if not _shared or not _still_there(_shared["people"]["org"]["id"]):
+        request.getfixturevalue("satudata_db")
+        _shared.update(build_world())
+    return _shared
+
+
+def _still_there(org_id):
+    with model.meta.engine.connect() as conn:
+        return conn.execute(sa.text('SELECT 1 FROM "group" WHERE id = :id'),
+                            {"id": org_id}).first() is not None
+
+
+@pytest.fixture
+def people(world):
+    return world["people"]
+
+
+@pytest.fixture
+def at_opd(world):
+    return world["at_opd"]
 
 
 def headers(user):
@@ -115,6 +182,7 @@ def test_exports_hold_no_personal_data(app, people, at_opd, path):
     assert not leaked(text, "stranger"), path
 
 
+@pytest.mark.usefixtures("satudata_db")   # writes: a user, a role
 def test_dpo_is_granted_like_the_other_roles(app, people):
     user = factories.User(name="calon-dpo")
     sysadmin = people["sysadmin"]
