@@ -44,7 +44,7 @@ def test_health_names_the_missing_worker_then_passes_with_one(app, ckan_config,
             status, body = health(app)
             if status == 200:
                 break
-            time.sleep(0.5)
+            time.sleep(0.2)
         assert status == 200, body
         assert body["status"] == "ok" and body["checks"]["worker"]["workers"] >= 1
     finally:
@@ -107,15 +107,25 @@ def health_worker(redis, pid):
 
 
 def test_health_an_idle_worker_is_healthy_a_killed_one_is_not(app, ckan_config, monkeypatch,
-                                                             worker_process):
+                                                             private_redis, worker_process):
+    import datetime
+    from rq.utils import utcformat
     # the old check called a worker dead after this many seconds without a
     # heartbeat; RQ's idle worker sends one every 405 s
     monkeypatch.setitem(ckan_config, "ckanext.satudata.health_worker_max_silence", 1)
+    # its last heartbeat 400 s ago, as just before an idle worker's next one
+    # (instead of waiting out the silence)
+    redis = private_redis[1]
+    silent_since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=400)
+    redis.hset(health_worker(redis, worker_process.pid).key, "last_heartbeat",
+               utcformat(silent_since))
     for _ in range(3):
-        time.sleep(1.5)
         status, body = health(app)
         assert status == 200, body
         assert body["checks"]["worker"]["workers"] == 1
+    # still silent: no heartbeat came in between
+    assert health_worker(redis, worker_process.pid).last_heartbeat <= silent_since + \
+        datetime.timedelta(seconds=1)
     # no goodbye: its Redis key stays (the whole group, as a crashed host would)
     os.killpg(worker_process.pid, signal.SIGKILL)
     worker_process.wait(timeout=30)
@@ -125,13 +135,17 @@ def test_health_an_idle_worker_is_healthy_a_killed_one_is_not(app, ckan_config, 
 
 
 def test_health_a_worker_stuck_on_one_job_is_not_healthy(app, ckan_config, monkeypatch,
-                                                        worker_process):
+                                                        worker_process, tmp_path):
     import rq
     from ckan.lib import jobs
     from ckanext.satudata.requests.ratelimit import fast_redis
     monkeypatch.setitem(ckan_config, "ckanext.satudata.health_worker_max_busy", 2)
+    # a job that hangs: it reads one byte from a named pipe nobody writes to,
+    # until this test writes it (instead of a sleep waited out in full)
+    release = tmp_path / "release"
+    os.mkfifo(release)
     job = rq.Queue(jobs.add_queue_name_prefix("default"), connection=fast_redis()).enqueue(
-        time.sleep, 15, job_timeout=60)   # a job that hangs
+        subprocess.call, ["head", "-c", "1", str(release)], job_timeout=60)
     deadline = time.time() + 45
     while True:
         status, body = health(app)
@@ -142,15 +156,22 @@ def test_health_a_worker_stuck_on_one_job_is_not_healthy(app, ckan_config, monke
         assert job.get_status(refresh=True) not in ("finished", "failed"), (
             job.get_status(), job.exc_info, body)
         assert time.time() < deadline, (job.get_status(refresh=True), job.origin, [w.queue_names() for w in rq.Worker.all(connection=fast_redis())], body)
-        time.sleep(0.5)
+        time.sleep(0.2)
     assert body["failing"] == ["worker"]
     [stuck] = body["checks"]["worker"]["stuck"]
     assert stuck["state"] == "busy" and stuck["busy_seconds"] >= 2
-    # the job ends: the worker is idle, and healthy, again
+    # the job ends (its byte written; no reader would raise ENXIO, not hang):
+    # the worker is idle, and healthy, again
+    pipe = os.open(release, os.O_WRONLY | os.O_NONBLOCK)
+    try:
+        os.write(pipe, b"x")
+    finally:
+        os.close(pipe)
     deadline = time.time() + 45
     while health(app)[0] != 200:
         assert time.time() < deadline
-        time.sleep(0.5)
+        time.sleep(0.1)
+    assert job.get_status(refresh=True) == "finished" and job.return_value() == 0
 
 
 def test_health_names_redis_when_it_is_down(app, ckan_config, monkeypatch):
@@ -166,7 +187,11 @@ def test_health_names_a_stuck_outbox(app, ckan_config, monkeypatch):
     monkeypatch.setitem(ckan_config, "ckanext.satudata.health_outbox_max_age", 0)
     monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:%d" % free_port())
     helpers.call_action("satudata_request_create", context={"user": ""}, **REQUESTER)
-    time.sleep(1.1)
+    # two seconds later (a fixed clock, not a sleep)
+    import datetime
+    from ckanext.satudata.workflow import clock
+    later = clock.now() + datetime.timedelta(seconds=2)
+    monkeypatch.setattr(clock, "now", lambda: later)
     status, body = health(app)
     assert "outbox" in body["failing"] and body["checks"]["outbox"]["waiting"] >= 1
 
