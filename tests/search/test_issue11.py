@@ -16,9 +16,11 @@ from ckan.tests import factories, helpers
 
 from ckanext.satudata.search import index as search_index
 from ckanext.satudata.search.lucene import normalise_timestamps, parse_solr_date
-from tests.helpers import SdiDataset, as_user, site_context, transition, walk
+from tests.helpers import SdiDataset, as_user, site_context, transition, walidata_team, walk
 
-pytestmark = pytest.mark.usefixtures("satudata_db")
+# The tests that only search what `penduduk` builds share one build (below);
+# a test that writes, or searches an empty catalogue, has a database of its own.
+OWN_DB = pytest.mark.usefixtures("satudata_db")
 
 
 def names(result):
@@ -29,8 +31,7 @@ def anonymous(**params):
     return helpers.call_action("package_search", context=as_user(None), **params)
 
 
-@pytest.fixture
-def people(walidata):
+def build_people(walidata):
     dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
     opd = factories.User(name="opd-dinkes")
     helpers.call_action("organization_member_create", context=site_context(),
@@ -38,8 +39,7 @@ def people(walidata):
     return dict(walidata, opd=opd, dinkes=dinkes)
 
 
-@pytest.fixture
-def penduduk(people):
+def build_penduduk(people):
     SdiDataset(name="jumlah-penduduk", title="Jumlah Penduduk per Kecamatan",
                notes="Data kependudukan dan pencatatan sipil", owner_org=people["dinkes"]["id"],
                tags=[{"name": "demografi"}])
@@ -48,6 +48,33 @@ def penduduk(people):
     for name in ("jumlah-penduduk", "angka-kematian-bayi"):
         walk(name, people)
     return people
+
+
+@pytest.fixture(scope="module")
+def _shared():
+    return {}
+
+
+@pytest.fixture
+def penduduk(request, _shared, with_plugins):
+    """The people and the two published datasets, built once for the tests
+    that only search them (~0.5 s a build): built again only when a test of
+    the module emptied the database since. A test that writes takes
+    `satudata_db` and gets an empty database and a build of its own."""
+    if "satudata_db" in request.fixturenames:
+        request.getfixturevalue("satudata_db")
+        _shared.clear()
+        return build_penduduk(build_people(walidata_team()))
+    if not _shared or not _still_there(_shared["dinkes"]["id"]):
+        request.getfixturevalue("satudata_db")
+        _shared.update(build_penduduk(build_people(walidata_team())))
+    return _shared
+
+
+def _still_there(org_id):
+    with model.meta.engine.connect() as conn:
+        return conn.execute(sa.text('SELECT 1 FROM "group" WHERE id = :id'),
+                            {"id": org_id}).first() is not None
 
 
 # -- prefix and wildcard on the words as written -----------------------------
@@ -134,6 +161,7 @@ def test_any_timestamp_form_means_the_same_instant(when, style):
     assert parse_solr_date(value) == when
 
 
+@OWN_DB   # searches an empty database
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 @given(value=st.text(alphabet="0123456789-:TZ+./NOWDAYHURSECMI *", max_size=40))
 def test_any_date_range_is_a_result_or_a_4xx_never_a_500(value):
@@ -176,6 +204,7 @@ def staff_finds(people, state):
     return names(result)
 
 
+@OWN_DB
 def test_held_discarded_and_published_revisions_keep_the_index_state(penduduk):
     people = penduduk
     pkg = model.Package.get("jumlah-penduduk")
@@ -209,6 +238,7 @@ def test_held_discarded_and_published_revisions_keep_the_index_state(penduduk):
     assert doc["title"] == "Jumlah Penduduk (revisi 2)"
 
 
+@OWN_DB
 def test_every_indexed_state_matches_the_workflow_row(penduduk):
     helpers.call_action("package_patch", context=as_user(penduduk["opd"]),
                         id="angka-kematian-bayi", notes="Revisi catatan")
@@ -241,6 +271,7 @@ def assert_counts_match(user, **params):
     return counted
 
 
+@OWN_DB   # the recount rewrites the counts
 def test_counts_table_agrees_with_a_recount(penduduk):
     before = model.Session.execute(sa.text(
         "SELECT site_id, labels, dataset_type, capacity, key, value, n "
@@ -259,6 +290,7 @@ ops = st.lists(st.tuples(
     st.sampled_from(["CSV", "XLSX", "PDF"])), min_size=1, max_size=8)
 
 
+@OWN_DB
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(steps=ops)
 def test_counts_equal_the_scan_whatever_happens(people_factory, steps):
@@ -346,6 +378,7 @@ def test_the_dataset_page_facets_come_from_the_counts(penduduk, monkeypatch):
 
 # -- rebuild-fast (multi-process) ----------------------------------------------
 
+@OWN_DB
 def test_rebuild_fast_indexes_every_dataset(penduduk, cli):
     model.Session.execute(sa.text("DELETE FROM satudata_search_index"))
     model.Session.execute(sa.text("DELETE FROM satudata_search_facet_count"))
@@ -361,6 +394,7 @@ def test_rebuild_fast_indexes_every_dataset(penduduk, cli):
 
 # -- open-ended wildcard terms and local parameters: a result or a 4xx ---------
 
+@OWN_DB   # searches an empty database
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 @given(word=st.text(alphabet="pendukPENDUK*?\\'\"-", min_size=1, max_size=12),
        field=st.sampled_from(["", "title:", "notes:", "tags:", "name:"]))
