@@ -18,6 +18,7 @@ critical WCAG 2.1 A/AA violation; (5) every page any test opens, and the
 view frames inside it, passes the portal's Content-Security-Policy: no
 violation is reported (`watch_csp`), and the dataset page carries the
 policy and nosniff."""
+import contextlib
 import glob
 import io
 import os
@@ -108,12 +109,29 @@ def xlsx_bytes():
 @pytest.fixture
 def portal(satudata_db, monkeypatch):
     """People, a concept dataset with a CSV and an XLSX, and the portal
-    served on loopback."""
-    from ckan.lib import jobs
+    served on loopback (for a test that changes what another would see)."""
+    with serve_portal(monkeypatch) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def module_portal(module_satudata_db):
+    """`portal` once for a module whose tests only read what it and the
+    module's own fixtures build (each test's writes are its own: a request,
+    a user), on the module's database: the server started once, not per
+    test (~6 s to start, ~4 s to stop, the data and the worker's loads).
+    Such a module puts its tests in one xdist group, so it is built once."""
+    from tests.conftest import empty_job_queues
+    empty_job_queues()
+    with pytest.MonkeyPatch.context() as monkeypatch, serve_portal(monkeypatch) as served:
+        yield served
+    empty_job_queues()
+
+
+def build_portal_data(monkeypatch, url):
+    """People, OPDs, a concept dataset with a CSV and an XLSX, and the
+    xloader's token, for the portal served at `url`."""
     from ckanext.satudata.workflow import roles
-    jobs.get_queue().empty()
-    port = free_port()
-    url = "http://127.0.0.1:%d" % port
     # uploads' URLs are absolute and part of the signed content: this process
     # must build them as the server does
     monkeypatch.setitem(tk.config, "ckan.site_url", url)
@@ -150,8 +168,29 @@ def portal(satudata_db, monkeypatch):
                                 name="xloader-browser-test")["token"]
     import ckan.model as model
     model.repo.commit()
+    return people, ds, token
+
+
+@contextlib.contextmanager
+def serve_portal(monkeypatch, ini_extra="", built=None):
+    """The portal's people and data, and gunicorn serving them (`portal`);
+    `ini_extra`: lines for its ini's [app:main]; `built`: a portal already
+    served whose people and data this second server serves too."""
+    from ckan.lib import jobs
+    jobs.get_queue().empty()
+    port = free_port()
+    url = "http://127.0.0.1:%d" % port
+    if built:
+        people, ds, token = built["people"], built["dataset"], built["token"]
+    else:
+        people, ds, token = build_portal_data(monkeypatch, url)
 
     ini = browser_ini(token, port)
+    if ini_extra:
+        with open(ini) as f:
+            text = f.read()
+        with open(ini, "w") as f:
+            f.write(text.replace("[app:main]\n", "[app:main]\n" + ini_extra, 1))
     # the JavaScript's strings in Indonesian (/api/i18n/id), as scripts/portal
     # up builds them with `ckan translation js`; same storage as the server's
     from ckan.lib.i18n import build_js_translations
@@ -168,7 +207,13 @@ def portal(satudata_db, monkeypatch):
     try:
         with gunicorn_on_loopback(port, env, "test-browser-server.log", "--workers", "2",
                                   "--threads", "4", "--keep-alive", "300"):
-            yield {"url": url, "people": people, "dataset": ds, "ini": ini, "env": env}
+            try:
+                yield {"url": url, "people": people, "dataset": ds, "ini": ini, "env": env,
+                       "token": token}
+            finally:
+                # the browser's kept-alive connections closed first: gunicorn
+                # then stops at once instead of letting them linger (~2-4 s)
+                close_contexts()
     finally:
         # no job of these pages reaches a later test's worker
         jobs.get_queue().empty()
@@ -226,8 +271,22 @@ def no_csp_violation():
         CSP_VIOLATIONS)
 
 
+# the contexts a test opened (new_page), closed before its portal stops
+_CONTEXTS = []
+
+
+def close_contexts():
+    while _CONTEXTS:
+        context = _CONTEXTS.pop()
+        try:
+            context.close()
+        except Exception:   # closed by the test, or its browser already gone
+            pass
+
+
 def new_page(browser, viewport=DESKTOP):
     context = browser.new_context(viewport=viewport)
+    _CONTEXTS.append(context)
     watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(20000)
@@ -714,8 +773,13 @@ VISIBLE_TEXTS = """() => {
   return [...out];
 }"""
 
+# resultTypes: the violations in full, of the other kinds (passes,
+# inapplicable, incomplete) one node each, which is all the test reads: axe
+# then builds no selector for every node that passed (most of its time), and
+# only the violations cross back to Python.
 AXE_RUN = ("axe.run(document, {runOnly: {type: 'tag', values: "
-           "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+           "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})"
+           ".then(result => ({violations: result.violations}))")
 
 
 def axe_serious(page):
