@@ -12,10 +12,14 @@ from playwright.sync_api import expect
 from ckan.tests import helpers
 
 from tests.helpers import site_context, walk
-from tests.theme.test_browser import (PHONE, browser, new_page, portal, run_worker,  # noqa: F401
-                                      shot, upload, view_ids)
+from tests.theme.test_browser import (PHONE, browser, module_portal, new_page,  # noqa: F401
+                                      run_worker, shot, upload, view_ids)
 
-pytestmark = pytest.mark.usefixtures("satudata_db")
+# One portal for the module (`module_portal`), which its tests only read:
+# served and loaded once, not per test; its tests on one xdist worker, so it
+# is built once per run.
+pytestmark = [pytest.mark.usefixtures("module_satudata_db"),
+              pytest.mark.xdist_group("browser-citizen")]
 
 WIDE = {"width": 1366, "height": 900}
 LONG = (b"kode_wilayah,kecamatan,tahun,nilai\n"
@@ -45,10 +49,11 @@ def add_csv(ds, name, data):
                                upload=upload(name + ".csv", data, "text/csv"))
 
 
-@pytest.fixture
-def published(portal):
+@pytest.fixture(scope="module")
+def published(module_portal):
     """The portal's dataset with a long table (kecamatan × tahun × nilai)
     and a monthly one, published and loaded by the real worker."""
+    portal = module_portal
     ds = portal["dataset"]
     helpers.call_action("package_patch", context=site_context(), id=ds["id"],
                         measurement="Jumlah penduduk", unit="jiwa",
