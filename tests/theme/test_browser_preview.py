@@ -14,20 +14,25 @@ from playwright.sync_api import expect
 from ckan.tests import helpers
 
 from tests.helpers import site_context, walk
-from tests.theme.test_browser import (PHONE, axe_serious, browser, new_page, portal,  # noqa: F401
-                                      run_worker, shot, upload, view_ids)
+from tests.theme.test_browser import (PHONE, axe_serious, browser, module_portal,  # noqa: F401
+                                      new_page, run_worker, shot, upload, view_ids)
 
-pytestmark = pytest.mark.usefixtures("satudata_db")
+# One portal for the module (`module_portal`), which its tests only read:
+# served and loaded once, not per test; its tests on one xdist worker, so it
+# is built once per run.
+pytestmark = [pytest.mark.usefixtures("module_satudata_db"),
+              pytest.mark.xdist_group("browser-preview")]
 
 WIDE = {"width": 1366, "height": 900}
 CODES = (b"kode_wilayah,kecamatan,tahun,penduduk\n"
          b"35.10.15,Glagah,2025,36210\n35.10.24,Licin,2025,29340\n35.10.14,Kabat,2025,68120\n")
 
 
-@pytest.fixture
-def loaded(portal):
+@pytest.fixture(scope="module")
+def loaded(module_portal):
     """The portal's dataset with a table carrying region codes, published and
     loaded by the real worker (xloader with type guessing, as production)."""
+    portal = module_portal
     ds = portal["dataset"]
     table = helpers.call_action(
         "resource_create", context=site_context(), package_id=ds["id"],
