@@ -13,10 +13,14 @@ from ckan.tests import helpers
 
 from tests.helpers import as_user, walk
 from tests.theme.test_browser import (PHONE, SHOTS, axe_serious, browser, login,  # noqa: F401
-                                      portal, shot)
+                                      module_portal, shot)
 from tests.theme.test_browser_citizen import OVERFLOW
 
-pytestmark = pytest.mark.usefixtures("satudata_db")
+# One portal for the module (`module_portal`), which its tests only read:
+# served and loaded once, not per test; its tests on one xdist worker, so it
+# is built once per run.
+pytestmark = [pytest.mark.usefixtures("module_satudata_db"),
+              pytest.mark.xdist_group("browser-staff")]
 
 WIDE = {"width": 1366, "height": 900}
 STAFF = ("staf", "subkoord", "kabid")
@@ -33,10 +37,11 @@ NAV_BOXES = """() => {
 }"""
 
 
-@pytest.fixture
-def revised(portal):
+@pytest.fixture(scope="module")
+def revised(module_portal):
     """The portal's dataset published, then edited by its OPD: a revision
     waiting, whose diff the panel and the revision page show."""
+    portal = module_portal
     ds, people = portal["dataset"], portal["people"]
     walk(ds["id"], people)
     helpers.call_action("package_patch", context=as_user(people["opd"]), id=ds["id"],
