@@ -14,10 +14,14 @@ from playwright.sync_api import expect
 from ckan.tests import helpers
 
 from tests.helpers import as_user, walk
-from tests.theme.test_browser import (PHONE, axe_serious, browser, login, new_page,  # noqa: F401
-                                      portal, shot)
+from tests.theme.test_browser import (PHONE, axe_serious, browser, login,  # noqa: F401
+                                      module_portal, new_page, shot)
 
-pytestmark = pytest.mark.usefixtures("satudata_db")
+# One portal for the module (`module_portal`), which its tests only read:
+# served and loaded once, not per test; its tests on one xdist worker, so it
+# is built once per run.
+pytestmark = [pytest.mark.usefixtures("module_satudata_db"),
+              pytest.mark.xdist_group("browser-reports")]
 
 WIDE = {"width": 1366, "height": 900}
 
@@ -28,10 +32,11 @@ CHARTS = """() => Object.values(window.Chart.instances).map(c => ({
                                          data: d.data}))}))"""
 
 
-@pytest.fixture
-def history(portal):
+@pytest.fixture(scope="module")
+def history(module_portal):
     """A published dataset (the SOP steps logged) and three requests: one
     answered, one in process, one rejected."""
+    portal = module_portal
     people = portal["people"]
     walk(portal["dataset"]["id"], people)
     anonymous = {"user": "", "ignore_auth": False}
