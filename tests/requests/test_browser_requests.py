@@ -14,9 +14,14 @@ from playwright.sync_api import expect
 
 import tests.theme.test_browser as browser_tests
 from tests.theme.test_browser import (PHONE, Foreign, axe_serious, browser, new_page,  # noqa: F401
-                                      no_csp_violation, portal, shot)
+                                      no_csp_violation, serve_portal, shot)
 
-pytestmark = pytest.mark.usefixtures("satudata_db")
+# One portal for the module, served once, not per test (its tests' writes are
+# their own: each its own requesters, emails and account), and a second
+# server over the same data for the test that needs registration open; the
+# tests on one xdist worker, so they are built once per run.
+pytestmark = [pytest.mark.usefixtures("module_satudata_db"),
+              pytest.mark.xdist_group("browser-requests")]
 
 WIDE = {"width": 1366, "height": 900}
 PASSWORD = "Warga-Banyuwangi-2026"
@@ -29,22 +34,39 @@ FIELDS = """() => [...document.querySelectorAll('.satudata-request-new [aria-inv
 VISIBLE_TEXTS = browser_tests.VISIBLE_TEXTS
 
 
-@pytest.fixture
-def registration_open(monkeypatch):
+@pytest.fixture(scope="module")
+def served(module_satudata_db):
+    """The portal (tests/theme/test_browser.py's `portal`) for the module."""
+    from tests.conftest import empty_job_queues
+    empty_job_queues()
+    with pytest.MonkeyPatch.context() as monkeypatch, serve_portal(monkeypatch) as portal:
+        yield portal
+    empty_job_queues()
+
+
+@pytest.fixture(scope="module")
+def registering(served):
     """The portal as config/ckan.ini.template runs it: citizens register on
     the web (ckan.auth.create_user_via_web = true; test.ini leaves CKAN's
-    default, off). Requested before `portal`, which writes its ini with it."""
-    write_ini = browser_tests.browser_ini
+    default, off): a second server, its ini with it, over the same data."""
+    with pytest.MonkeyPatch.context() as monkeypatch, serve_portal(
+            monkeypatch, ini_extra="ckan.auth.create_user_via_web = true\n",
+            built=served) as portal:
+        yield portal
 
-    def with_registration(token, port):
-        path = write_ini(token, port)
-        with open(path) as f:
-            text = f.read()
-        with open(path, "w") as f:
-            f.write(text.replace("[app:main]\n",
-                                 "[app:main]\nckan.auth.create_user_via_web = true\n", 1))
-        return path
-    monkeypatch.setattr(browser_tests, "browser_ini", with_registration)
+
+@pytest.fixture
+def portal(request, served):
+    """The module's portal; with `registration_open`, the one that lets
+    citizens register."""
+    if "registration_open" in request.fixturenames:
+        return request.getfixturevalue("registering")
+    return served
+
+
+@pytest.fixture
+def registration_open():
+    """Marks a test that needs citizens to register on the web (`portal`)."""
 
 
 def no_foreign_text(page, foreign, lang="id"):
