@@ -8,6 +8,7 @@ actions, pages over the app."""
 import re
 
 import pytest
+import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
@@ -19,17 +20,15 @@ from ckanext.satudata.workflow.machine import Actor
 
 from tests.helpers import as_user
 
-pytestmark = [pytest.mark.usefixtures("satudata_db"),
-              pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "0")]
+pytestmark = [pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "0")]
 
 BENCANA = "jumlah-kejadian-bencana-per-kecamatan"   # returned with demo.RETURN_NOTE
 
 
-@pytest.fixture
-def demo_portal(cli, tmp_path, monkeypatch):
+def load_demo_portal(cli, tmp_path, monkeypatch):
     """The demo data of `scripts/portal up`, and one thing a walk of the portal
     adds: the OPD editor edits one of its published datasets (a revision that
-    the Subkoord may discard and the Kabid may withdraw)."""
+    the Subkoord may discard and the Kabid may withdraw); and a citizen."""
     password = tmp_path / "password"
     monkeypatch.setenv("SATUDATA_DEMO_PASSWORD_FILE", str(password))
     loaded = cli.invoke(ckan_cli, ["satudata", "load-demo"])
@@ -41,7 +40,37 @@ def demo_portal(cli, tmp_path, monkeypatch):
                         id=live.id, notes="Catatan diperbarui oleh OPD.")
     assert helpers.call_action("satudata_dataset_workflow_show",
                                id=live.id)["pending_revision"]
-    return {"revision": live.name, "password": password.read_text().strip()}
+    return {"revision": live.name, "password": password.read_text().strip(),
+            "citizen": factories.User(password="Warga-Banyuwangi-2026")}
+
+
+@pytest.fixture(scope="module")
+def _shared():
+    return {}
+
+
+@pytest.fixture
+def demo_portal(request, _shared, with_plugins):
+    """The demo portal, loaded once for the tests that only look at it (~1.5 s
+    a load): loaded again only when a test of the module emptied the database
+    since. A test that writes takes `satudata_db` and gets an empty database
+    and a portal of its own. (What the lookers leave: API tokens, logins.)"""
+    def load():
+        request.getfixturevalue("satudata_db")
+        return load_demo_portal(*(request.getfixturevalue(name)
+                                  for name in ("cli", "tmp_path", "monkeypatch")))
+    if "satudata_db" in request.fixturenames:
+        _shared.clear()
+        return load()
+    if not _shared or not _still_there(_shared["citizen"]["id"]):
+        _shared.update(load())
+    return _shared
+
+
+def _still_there(user_id):
+    with model.meta.engine.connect() as conn:
+        return conn.execute(sa.text('SELECT 1 FROM "user" WHERE id = :id'),
+                            {"id": user_id}).first() is not None
 
 
 def _requests_by_title():
@@ -83,7 +112,7 @@ def test_each_roles_work_list_and_count_on_demo_data(app, demo_portal):
     for who, (datasets, requests) in expected.items():
         assert _work(app, who) == (datasets, requests, len(datasets) + len(requests)), who
     # a citizen (and a reader of no desk) has no work list and no count
-    citizen = factories.User()
+    citizen = demo_portal["citizen"]
     assert _work(app, citizen["name"]) == (set(), set(), 0)
 
 
@@ -134,11 +163,12 @@ def test_staff_land_on_their_work_list_after_login(app, demo_portal):
     for who in ("kabid", "staf", "subkoord", "opd-dinkes"):
         assert _lands_on(app, who, demo_portal["password"]).endswith("/dashboard/"), who
     # a citizen lands on their requests (issue 23), not an empty "Dataset Saya"
-    citizen = factories.User(password="Warga-Banyuwangi-2026")
+    citizen = demo_portal["citizen"]   # password "Warga-Banyuwangi-2026"
     assert _lands_on(app, citizen["name"], "Warga-Banyuwangi-2026").endswith(
         "/permintaan-data/saya")
 
 
+@pytest.mark.usefixtures("satudata_db")   # writes: transitions
 def test_return_note_shows_on_the_work_list_and_in_the_panel(app, demo_portal):
     token = factories.APIToken(user="staf")["token"]
     auth = {"Authorization": token}
