@@ -77,7 +77,16 @@ def served(walidata, monkeypatch):
     redis_url = re.sub(r"/\d+$", "", tk.config["ckan.redis.url"]) + "/%d" % (2 + port % 14)
     env = dict(os.environ, CKAN_INI=ini, CKAN_SITE_URL=url, CKAN_REDIS_URL=redis_url)
 
+    import redis
+    import rq
+    server_queue = rq.Queue("ckan:satudata-loader-%d:default" % port,
+                            connection=redis.Redis.from_url(redis_url))
+
     def run_worker():
+        # the burst worker runs what the server's queue holds: with nothing
+        # queued it would start (~3 s of CPU) only to stop at once
+        if not server_queue.count:
+            return
         with open(os.path.join(ROOT, ".run", "test-loader-worker.log"), "ab") as log:
             subprocess.run([os.path.join(os.path.dirname(sys.executable), "ckan"), "-c", ini,
                             "jobs", "worker", "--burst"], cwd=ROOT, env=env, check=True,
@@ -91,15 +100,12 @@ def served(walidata, monkeypatch):
         assert answer.ok, answer.text
 
     try:
-        with gunicorn_on_loopback(port, env, "test-loader-server.log", "--workers", "2"):
+        with gunicorn_on_loopback(port, env, "test-loader-server.log", "--workers", "1"):
             yield {"url": url, "people": people, "dataset": ds, "resource_id": res["id"],
                    "token": token, "run_worker": run_worker,
                    "transition": transition_over_http}
     finally:
-        import redis
-        import rq
-        rq.Queue("ckan:satudata-loader-%d:default" % port,
-                 connection=redis.Redis.from_url(redis_url)).empty()
+        server_queue.empty()
         jobs.get_queue().empty()
 
 
