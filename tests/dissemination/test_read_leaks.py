@@ -8,15 +8,19 @@ import re
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchQueryError
 from ckan.tests import factories, helpers
 
-from tests.helpers import as_user, site_context, walk
+from tests.helpers import as_user, site_context, walidata_team, walk
 
-pytestmark = pytest.mark.usefixtures("satudata_db")
+# A test that only reads the world shares one build (below); a test that
+# writes has a database and a world of its own. The readers come first, so a
+# run in the file's order builds the shared world once.
+WRITES = pytest.mark.usefixtures("satudata_db")
 
 SECRET_TAGS = {"rahasia-dinkes", "stunting-draf"}
 PUBLIC_TAG = "publik-kesehatan"
@@ -34,8 +38,7 @@ def _dataset(owner, org, name, title, tags, fmt):
                     "name": title, "format": fmt}])
 
 
-@pytest.fixture
-def world(walidata):
+def build_world(walidata):
     """Owning OPD (Dinkes) with one unpublished and one published dataset,
     both in a group; another OPD with an editor and a read-only member."""
     dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
@@ -59,6 +62,33 @@ def world(walidata):
                             object=dataset["id"], object_type="package", capacity="public")
     return {"people": people, "public": public, "hidden": hidden, "group": group,
             "dinkes": dinkes}
+
+
+@pytest.fixture(scope="module")
+def _shared():
+    return {}
+
+
+@pytest.fixture
+def world(request, _shared, with_plugins):
+    """The world, built once for the tests that only read it (~1 s a build):
+    built again only when a test of the module emptied the database since. A
+    test that writes takes `satudata_db` and gets an empty database and a
+    world of its own."""
+    if "satudata_db" in request.fixturenames:
+        request.getfixturevalue("satudata_db")
+        _shared.clear()
+        return build_world(walidata_team())
+    if not _shared or not _still_there(_shared["dinkes"]["id"]):
+        request.getfixturevalue("satudata_db")
+        _shared.update(build_world(walidata_team()))
+    return _shared
+
+
+def _still_there(org_id):
+    with model.meta.engine.connect() as conn:
+        return conn.execute(sa.text('SELECT 1 FROM "group" WHERE id = :id'),
+                            {"id": org_id}).first() is not None
 
 
 OUTSIDERS = ("anonymous", "stranger", "other_opd", "reader")
@@ -123,6 +153,54 @@ def _traces(world, who):
     return seen
 
 
+class TestIndexFields:
+    def _search(self, world, who, **kw):
+        return _call(world, who, "package_search", include_private=True, **kw)
+
+    def test_internal_fields_stay_with_the_walidata_team(self, app, world):
+        internal = re.compile(r"^(satudata_|permission_labels$)")
+        asks = [{"fl": "*"}, {"fl": "name,permission_labels,satudata_state,"
+                                    "satudata_revision_pending"},
+                {"facet.field": json.dumps(["permission_labels", "satudata_state",
+                                            "satudata_revision_pending", "tags"])}]
+        for who in OUTSIDERS + ("opd",):
+            for ask in asks:
+                result = self._search(world, who, **ask)
+                names = {k for r in result["results"] for k in r}
+                facets = set(result["facets"]) | set(result["search_facets"])
+                assert result["count"] >= 1, (who, ask)
+                assert not {n for n in names | facets if internal.match(n)}, (who, ask)
+                if "fl" in ask:
+                    assert "name" in names
+                else:
+                    assert "tags" in facets
+            for fq in ("satudata_state:terbit", "satudata_revision_pending:true",
+                       "permission_labels:public", "+satudata\\_state:konsep"):
+                with pytest.raises(SearchQueryError):
+                    self._search(world, who, fq=fq)
+            with pytest.raises(SearchQueryError):
+                self._search(world, who, q="satudata_state:konsep")
+            with pytest.raises(SearchQueryError):
+                self._search(world, who, sort="satudata_state asc")
+        body = app.get("/api/3/action/package_search", query_string={
+            "fl": "*", "facet.field": '["permission_labels","satudata_state"]'}).body
+        assert "permission_labels" not in body and "satudata_state" not in body
+        assert "jumlah-puskesmas" in body
+        page = app.get("/dataset/", query_string={"q": "satudata_state:konsep"})
+        assert page.status_code in (200, 400) and world["hidden"]["title"] not in page.body
+        refused = app.get("/api/3/action/package_search", query_string={
+            "fq": "satudata_revision_pending:true"}, status=400).json
+        assert refused["error"]["__type"] == "Search Query Error"
+
+        for who in ("staf", "subkoord", "kabid"):
+            result = self._search(world, who, fl="*", fq="satudata_state:konsep",
+                                  **{"facet.field": ["satudata_state"]})
+            assert [r["name"] for r in result["results"]] == [world["hidden"]["name"]]
+            assert result["results"][0]["satudata_state"] == "konsep"
+            assert result["results"][0]["permission_labels"]
+            assert result["facets"]["satudata_state"] == {"konsep": 1}
+
+
 class TestTableReads:
     def test_outsiders_find_no_trace_insiders_see_their_own(self, world):
         for who in OUTSIDERS:
@@ -134,17 +212,6 @@ class TestTableReads:
                          "tag_show", "format_autocomplete", "package_autocomplete",
                          "member_list_group", "member_list_organization"):
                 assert seen[path], "%s cannot see its own dataset via %s" % (who, path)
-
-    def test_after_publication_everyone_sees(self, world):
-        walk(world["hidden"]["id"], world["people"])
-        for who in OUTSIDERS + INSIDERS:
-            seen = _traces(world, who)
-            # recently_changed: activity stays with the team (as in the leak
-            # matrix of test_dataset_workflow.py)
-            hidden = {path for path, visible in seen.items()
-                      if not visible and path not in ("tag_search_count", "tag_search_paged",
-                                                      "recently_changed")}
-            assert not hidden, "%s cannot see the published dataset via %s" % (who, hidden)
 
     def test_tag_list_over_the_api(self, app, world):
         listed = set(app.get("/api/3/action/tag_list").json["result"])
@@ -164,6 +231,18 @@ class TestTableReads:
             except tk.ObjectNotFound as error:
                 sink.append(str(error))
         assert missing == hidden and len(hidden) == 1
+
+    @WRITES   # publishes
+    def test_after_publication_everyone_sees(self, world):
+        walk(world["hidden"]["id"], world["people"])
+        for who in OUTSIDERS + INSIDERS:
+            seen = _traces(world, who)
+            # recently_changed: activity stays with the team (as in the leak
+            # matrix of test_dataset_workflow.py)
+            hidden = {path for path, visible in seen.items()
+                      if not visible and path not in ("tag_search_count", "tag_search_paged",
+                                                      "recently_changed")}
+            assert not hidden, "%s cannot see the published dataset via %s" % (who, hidden)
 
 
 def _token(user):
@@ -214,6 +293,7 @@ class TestHiddenIsMissing:
                                     id=resource["id"])
         return views[0]["id"] if views else None
 
+    @WRITES   # a relationship
     def test_hidden_answers_as_missing(self, app, world):
         hidden = world["hidden"]
         real = {"r": hidden["resources"][0]["id"], "v": self._view(world)}
@@ -242,6 +322,7 @@ class TestHiddenIsMissing:
                     if label.endswith(("show", "list", "count", "history")):
                         assert not UUID.search(got.json["error"].get("message", "")), where
 
+    @WRITES   # publishes
     def test_insiders_and_after_publication(self, app, world):
         hidden = world["hidden"]
         ids = {"d": hidden["name"], "r": hidden["resources"][0]["id"],
@@ -266,6 +347,7 @@ class TestHiddenIsMissing:
             with pytest.raises(tk.NotAuthorized):
                 _call(world, who, "satudata_dataset_workflow_show", id=hidden["id"])
 
+    @WRITES   # a task status, a follower
     def test_activity_follow_and_task_status(self, world):
         hidden = world["hidden"]
         activity = helpers.call_action("package_activity_list", context=site_context(),
@@ -308,54 +390,7 @@ class TestHiddenIsMissing:
             assert outcome(who, "follow_dataset", id=hidden["id"]) == "ok"
 
 
-class TestIndexFields:
-    def _search(self, world, who, **kw):
-        return _call(world, who, "package_search", include_private=True, **kw)
-
-    def test_internal_fields_stay_with_the_walidata_team(self, app, world):
-        internal = re.compile(r"^(satudata_|permission_labels$)")
-        asks = [{"fl": "*"}, {"fl": "name,permission_labels,satudata_state,"
-                                    "satudata_revision_pending"},
-                {"facet.field": json.dumps(["permission_labels", "satudata_state",
-                                            "satudata_revision_pending", "tags"])}]
-        for who in OUTSIDERS + ("opd",):
-            for ask in asks:
-                result = self._search(world, who, **ask)
-                names = {k for r in result["results"] for k in r}
-                facets = set(result["facets"]) | set(result["search_facets"])
-                assert result["count"] >= 1, (who, ask)
-                assert not {n for n in names | facets if internal.match(n)}, (who, ask)
-                if "fl" in ask:
-                    assert "name" in names
-                else:
-                    assert "tags" in facets
-            for fq in ("satudata_state:terbit", "satudata_revision_pending:true",
-                       "permission_labels:public", "+satudata\\_state:konsep"):
-                with pytest.raises(SearchQueryError):
-                    self._search(world, who, fq=fq)
-            with pytest.raises(SearchQueryError):
-                self._search(world, who, q="satudata_state:konsep")
-            with pytest.raises(SearchQueryError):
-                self._search(world, who, sort="satudata_state asc")
-        body = app.get("/api/3/action/package_search", query_string={
-            "fl": "*", "facet.field": '["permission_labels","satudata_state"]'}).body
-        assert "permission_labels" not in body and "satudata_state" not in body
-        assert "jumlah-puskesmas" in body
-        page = app.get("/dataset/", query_string={"q": "satudata_state:konsep"})
-        assert page.status_code in (200, 400) and world["hidden"]["title"] not in page.body
-        refused = app.get("/api/3/action/package_search", query_string={
-            "fq": "satudata_revision_pending:true"}, status=400).json
-        assert refused["error"]["__type"] == "Search Query Error"
-
-        for who in ("staf", "subkoord", "kabid"):
-            result = self._search(world, who, fl="*", fq="satudata_state:konsep",
-                                  **{"facet.field": ["satudata_state"]})
-            assert [r["name"] for r in result["results"]] == [world["hidden"]["name"]]
-            assert result["results"][0]["satudata_state"] == "konsep"
-            assert result["results"][0]["permission_labels"]
-            assert result["facets"]["satudata_state"] == {"konsep": 1}
-
-
+@WRITES   # users
 def test_the_caller_is_the_named_user_and_read_once_per_request():
     """read_guard takes the user the request already identified, never
     another one: a context naming one user with another's object is answered
