@@ -23,8 +23,10 @@ import glob
 import io
 import os
 import re
+import secrets
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -37,8 +39,9 @@ from tests import workers
 from tests.helpers import (REPO_ROOT, SdiDataset, as_user, free_port,
                                            gunicorn_on_loopback, site_context, walk)
 
-# one chromium (module-scoped) for the file: its tests stay on one xdist worker
-pytestmark = pytest.mark.usefixtures("satudata_db")
+# one chromium and one gunicorn (module-scoped) for the file: its tests stay
+# on one xdist worker, so both start once per run
+pytestmark = [pytest.mark.usefixtures("satudata_db"), pytest.mark.xdist_group("browser")]
 
 ROOT = str(REPO_ROOT)
 CHROMIUM = "/usr/bin/chromium"
@@ -106,12 +109,57 @@ def xlsx_bytes():
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def portal_server():
+    """gunicorn for this file's tests, started once (~6 s to start, ~3 s to
+    stop): each test has an empty database (satudata_db) and builds its people
+    and data again (`portal`). The xloader's token in the server's ini names
+    a token id of its own, which each test's token takes."""
+    from ckan.lib import api_token
+    port = free_port()
+    token_id = secrets.token_urlsafe(20)
+    token = api_token.encode({"jti": token_id, "iat": int(time.time())})
+    with gunicorn_portal(port, token) as served:
+        yield dict(served, token_id=token_id, token=token)
+
+
 @pytest.fixture
-def portal(satudata_db, monkeypatch):
+def portal(satudata_db, monkeypatch, portal_server):
     """People, a concept dataset with a CSV and an XLSX, and the portal
-    served on loopback (for a test that changes what another would see)."""
-    with serve_portal(monkeypatch) as served:
-        yield served
+    served on loopback, for this test alone: the database emptied before it
+    (satudata_db), the server's page cache, rate counts and job queue of an
+    earlier test emptied, its browser contexts closed after it."""
+    import ckan.model as model
+    import sqlalchemy as sa
+    from ckan.lib import api_token
+    from ckan.lib.i18n import build_js_translations
+    url = portal_server["url"]
+    forget_earlier_tests(portal_server)
+    people, ds, token = build_portal_data(monkeypatch, url)
+    # the server's xloader token is this test's token
+    model.Session.execute(sa.text("UPDATE api_token SET id = :fixed WHERE id = :made"), {
+        "fixed": portal_server["token_id"], "made": api_token.decode(token)["jti"]})
+    model.repo.commit()
+    build_js_translations()
+    try:
+        yield dict(portal_server, people=people, dataset=ds)
+    finally:
+        close_contexts()
+        forget_earlier_tests(portal_server)
+
+
+def forget_earlier_tests(served):
+    """The server's job queue, page cache and rate counts emptied (its own
+    keys only: other test runs may share the Redis database)."""
+    from ckan.lib import jobs
+    import redis
+    import rq
+    jobs.get_queue().empty()
+    connection = redis.Redis.from_url(served["redis_url"])
+    rq.Queue("ckan:satudata-browser-%d:default" % served["port"], connection=connection).empty()
+    keys = list(connection.scan_iter(match="satudata:satudata-browser-%d:*" % served["port"]))
+    if keys:
+        connection.delete(*keys)
 
 
 @pytest.fixture(scope="module")
@@ -173,10 +221,12 @@ def build_portal_data(monkeypatch, url):
 
 @contextlib.contextmanager
 def serve_portal(monkeypatch, ini_extra="", built=None):
-    """The portal's people and data, and gunicorn serving them (`portal`);
-    `ini_extra`: lines for its ini's [app:main]; `built`: a portal already
-    served whose people and data this second server serves too."""
+    """The portal's people and data, and gunicorn serving them
+    (`module_portal`); `ini_extra`: lines for its ini's [app:main]; `built`:
+    a portal already served whose people and data this second server serves
+    too."""
     from ckan.lib import jobs
+    from ckan.lib.i18n import build_js_translations
     jobs.get_queue().empty()
     port = free_port()
     url = "http://127.0.0.1:%d" % port
@@ -184,17 +234,30 @@ def serve_portal(monkeypatch, ini_extra="", built=None):
         people, ds, token = built["people"], built["dataset"], built["token"]
     else:
         people, ds, token = build_portal_data(monkeypatch, url)
+    # the JavaScript's strings in Indonesian (/api/i18n/id), as scripts/portal
+    # up builds them with `ckan translation js`; same storage as the server's
+    build_js_translations()
+    with gunicorn_portal(port, token, ini_extra) as served:
+        try:
+            yield dict(served, people=people, dataset=ds, token=token)
+        finally:
+            # the browser's kept-alive connections closed first: gunicorn
+            # then stops at once instead of letting them linger (~2-4 s)
+            close_contexts()
+            jobs.get_queue().empty()
 
+
+@contextlib.contextmanager
+def gunicorn_portal(port, token, ini_extra=""):
+    """gunicorn serving the portal (test.ini with the preview) on `port`,
+    its xloader token `token`."""
+    url = "http://127.0.0.1:%d" % port
     ini = browser_ini(token, port)
     if ini_extra:
         with open(ini) as f:
             text = f.read()
         with open(ini, "w") as f:
             f.write(text.replace("[app:main]\n", "[app:main]\n" + ini_extra, 1))
-    # the JavaScript's strings in Indonesian (/api/i18n/id), as scripts/portal
-    # up builds them with `ckan translation js`; same storage as the server's
-    from ckan.lib.i18n import build_js_translations
-    build_js_translations()
     # a Redis database of its own as well: a `clean_redis` (FLUSHDB) of another
     # test run on this Redis never empties this server's queue
     redis_url = re.sub(r"/\d+$", "", tk.config["ckan.redis.url"]) + "/%d" % (
@@ -208,15 +271,11 @@ def serve_portal(monkeypatch, ini_extra="", built=None):
         with gunicorn_on_loopback(port, env, "test-browser-server.log", "--workers", "2",
                                   "--threads", "4", "--keep-alive", "300"):
             try:
-                yield {"url": url, "people": people, "dataset": ds, "ini": ini, "env": env,
-                       "token": token}
+                yield {"url": url, "ini": ini, "env": env, "port": port, "redis_url": redis_url}
             finally:
-                # the browser's kept-alive connections closed first: gunicorn
-                # then stops at once instead of letting them linger (~2-4 s)
                 close_contexts()
     finally:
         # no job of these pages reaches a later test's worker
-        jobs.get_queue().empty()
         import redis
         import rq
         rq.Queue("ckan:satudata-browser-%d:default" % port,
