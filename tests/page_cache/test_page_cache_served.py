@@ -19,8 +19,24 @@ pytestmark = [pytest.mark.usefixtures("satudata_db"), pytest.mark.xdist_group("s
 HEADER = "X-Satudata-Page-Cache"
 
 
+@pytest.fixture(scope="module")
+def nodes():
+    """The two nodes, started once for the module (each start loads CKAN in
+    four gunicorn workers): they read the database each test fills anew."""
+    redis_url = re.sub(r"/\d+$", "", tk.config["ckan.redis.url"]) + "/%d" % redis_db(server=True)
+    ports = free_port(), free_port()
+    env = dict(os.environ, CKAN_INI=str(REPO_ROOT / "test.ini"), CKAN_REDIS_URL=redis_url)
+    with gunicorn_on_loopback(ports[0], env, "test-page-cache-a.log", "--workers", "2") as a, \
+            gunicorn_on_loopback(ports[1], env, "test-page-cache-b.log", "--workers", "2") as b:
+        yield {"a": a, "b": b, "redis_url": redis_url}
+
+
 @pytest.fixture
-def two_nodes(walidata):
+def two_nodes(nodes, walidata):
+    import redis
+    # what the nodes kept (pages, the generation) was of an earlier test's
+    # data: their shared Redis database emptied, as two nodes started afresh
+    redis.Redis.from_url(nodes["redis_url"]).flushdb()
     org = factories.Organization(name="dinsos", title="Dinas Sosial")
     opd = factories.User(name="opd-dinsos")
     helpers.call_action("organization_member_create", context=site_context(),
@@ -35,13 +51,8 @@ def two_nodes(walidata):
     admin = factories.Sysadmin()
     token = factories.APIToken(user=admin["name"])["token"]
     model.repo.commit()
-    redis_url = re.sub(r"/\d+$", "", tk.config["ckan.redis.url"]) + "/%d" % redis_db(server=True)
-    ports = free_port(), free_port()
-    env = dict(os.environ, CKAN_INI=str(REPO_ROOT / "test.ini"), CKAN_REDIS_URL=redis_url)
-    with gunicorn_on_loopback(ports[0], env, "test-page-cache-a.log", "--workers", "2") as a, \
-            gunicorn_on_loopback(ports[1], env, "test-page-cache-b.log", "--workers", "2") as b:
-        yield {"a": a, "b": b, "token": token, "org": org, "dataset": dataset,
-               "people": walidata}
+    yield {"a": nodes["a"], "b": nodes["b"], "token": token, "org": org, "dataset": dataset,
+           "people": walidata}
 
 
 def visit(url):
