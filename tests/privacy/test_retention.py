@@ -94,3 +94,46 @@ def test_idempotent_and_the_berita_acara(requests_by_age, app):
 @pytest.mark.ckan_config("ckanext.satudata.request_retention", "3 years")
 def test_the_period_comes_from_config(requests_by_age):
     assert rights.retention_run() == []
+
+
+@pytest.fixture
+def maildir_sink(tmp_path, ckan_config, monkeypatch):
+    """The demo's sink (aiosmtpd's Maildir, StrictMailbox) on a free port,
+    before the requests are filed: their receipts land in it."""
+    from aiosmtpd.controller import Controller
+    from ckanext.satudata.operations.mail_sink import StrictMailbox
+    from tests.helpers import free_port
+    maildir = tmp_path / "mail"
+    controller = Controller(StrictMailbox(str(maildir)), hostname="127.0.0.1",
+                            port=free_port())
+    controller.start()
+    monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:%d" % controller.port)
+    monkeypatch.setitem(ckan_config, "smtp.mail_from", "satudata@banyuwangikab.go.id")
+    monkeypatch.setitem(ckan_config, "smtp.starttls", False)
+    monkeypatch.setitem(ckan_config, "smtp.user", None)
+    monkeypatch.setitem(ckan_config, "ckanext.satudata.mail_sink_dir", str(maildir))
+    yield maildir
+    controller.stop()
+
+
+def test_the_sink_copies_follow_the_same_schedule(maildir_sink, requests_by_age):
+    """'Mail copies in the outbox and sink follow the same schedule': the
+    receipts of the four requests were delivered to the local sink; the job
+    removes exactly the erased request's, and the berita acara counts them."""
+    from ckanext.satudata.operations import mail_sink
+    from tests.helpers import run_worker
+    run_worker()
+
+    def subjects():
+        return sorted(m["subject"] for m in mail_sink.messages()
+                      if REQUESTER["email"] in m["to"])
+
+    numbers = {k: r["number"] for k, r in requests_by_age.items()}
+    assert all(any(n in s for s in subjects()) for n in numbers.values())
+    done = rights.retention_run()
+    assert [r["request"] for r in done] == [numbers["old"]] and done[0]["sink_copies"] == 1
+    left = subjects()
+    assert not any(numbers["old"] in s for s in left)
+    assert all(any(numbers[k] in s for s in left) for k in ("recent", "held", "open"))
+    assert rights.destruction_records()[0]["sink_copies"] == 1
+    assert rights.retention_run() == []   # idempotent: nothing more to remove

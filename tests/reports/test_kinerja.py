@@ -124,7 +124,7 @@ def test_xlsx_has_every_table(app, history, walidata):
     resp = _get(app, "/satudata/kinerja/export/semua.xlsx", walidata["subkoord"])
     book = load_workbook(io.BytesIO(resp.data))
     assert book.sheetnames == ["dataset_steps", "request_steps", "dataset_months",
-                               "request_months", "people", "opd", "overdue"]
+                               "request_months", "rights_months", "people", "opd", "overdue"]
     sheet = book["dataset_steps"]
     header = [c.value for c in sheet[1]]
     first = dict(zip(header, [c.value for c in sheet[2]]))

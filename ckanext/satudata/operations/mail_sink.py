@@ -108,3 +108,26 @@ def message(key: str) -> Optional[dict[str, Any]]:
         return summary(key)
     except KeyError:
         return None
+
+
+def erase_mail_to(address: str, number: str) -> int:
+    """Remove the sink's copies of the mails to `address` about request
+    `number` (its number in the subject): the retention job and a granted
+    deletion erase them with the outbox's (privacy/rights.py). 0 without a sink."""
+    directory = _directory()
+    if directory is None or not address or not number:
+        return 0
+    box = mailbox.Maildir(directory, create=False)
+    wanted = address.strip().lower()
+    removed = 0
+    for key in list(box.keys()):
+        try:
+            message = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
+            to = {a.addr_spec.lower() for a in getattr(message["To"], "addresses", ())}
+            subject = str(message.get("Subject", ""))
+        except (KeyError, email.errors.MessageError, ValueError, IndexError):
+            continue
+        if wanted in to and number in subject:
+            box.discard(key)
+            removed += 1
+    return removed

@@ -42,13 +42,28 @@ def mask_nik(nik: Optional[str]) -> Optional[str]:
     return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
 
 
-def fields_for(row, roles, who: str, sysadmin: bool = False) -> dict[str, Any]:
+def sees_restricted(roles, sysadmin: bool = False) -> bool:
+    """Who still sees a restricted requester's data (Pasal 11): the DPO, who
+    answers for the restriction, and sysadmins."""
+    return bool(sysadmin or DPO in set(roles))
+
+
+def fields_for(row, roles, who: str, sysadmin: bool = False,
+               restricted: Optional[bool] = None) -> dict[str, Any]:
     """The personal fields of `row` the caller may read: all for the desk
     (NIK whole only for its verifiers), the requester's own (NIK masked) for
-    the requester, none for an OPD or the public. `who` is the audience
-    decided by requests.service.audience."""
+    the requester, none for an OPD or the public. While the requester's data
+    is restricted (a granted restriction, privacy/rights.py) the PPID staff
+    roles see none either; the DPO does. `who` is the audience decided by
+    requests.service.audience; `restricted` if the caller knows it already."""
     from ckanext.satudata.privacy import crypto
     if who == "internal" and is_desk(roles, sysadmin):
+        if not sees_restricted(roles, sysadmin):
+            if restricted is None:
+                from ckanext.satudata.privacy import rights
+                restricted = rights.is_restricted(row)
+            if restricted:
+                return {}
         nik = crypto.reveal(row.identity_number)
         if not set(roles) & NIK_VERIFIERS:
             nik = mask_nik(nik)

@@ -224,7 +224,79 @@ def satudata_rights_request_answer(context, data_dict):
         request_id=row.id, transition=rights.DIJAWAB if decision == "dijawab" else rights.DITOLAK,
         from_status=row.status, to_status=row.status, actor_id=actor.user_id,
         actor_role="dpo", at=clock.now(), comment="%s: %s" % (item["id"], comment)))
+    # the requester hears of the answer (to a corrected address, if corrected)
+    _mail_requester(service_get(row.id), item, decision, comment)
     model.repo.commit()
+    _dispatch()
+    return [i for i in rights.items_of(row.id) if i["id"] == item["id"]][0]
+
+
+def service_get(request_id):
+    from ckanext.satudata.requests import service
+    return service.get(request_id)
+
+
+def _dispatch() -> None:
+    from ckanext.satudata.notifications import outbox
+    outbox.dispatch()
+
+
+def _mail_requester(row, item, decision: str, comment: str) -> int:
+    """The rights request's own mail to the requester (both languages, like
+    the request mails; privacy/templates/emails/satudata_rights_answered.txt):
+    the decision, the answer or the reason, and the page of their data. Sent
+    even while their data is restricted: it is about the restriction itself.
+    Queued in the caller's transaction (the outbox)."""
+    import datetime as dt
+    from ckanext.satudata.i18n import translate
+    from ckanext.satudata.notifications import mail, outbox
+    from ckanext.satudata.privacy import rights
+    from ckanext.satudata.requests import service
+    if not row.email or row.email == rights.ERASED:
+        return 0
+    label = rights.KINDS[item["kind"]]
+    subject, body = mail.render_mail(
+        "rights_answered", row=row, decision=decision, comment=comment, kind_en=label,
+        kind_id=translate(label, "id"), filed_at=dt.datetime.fromisoformat(item["filed_at"]),
+        link=service.tracking_url(row.number),
+        my_data_url=tk.url_for("satudata_privacy.my_data", number=row.number, _external=True))
+    return outbox.queue("rights_answered", [row.email], subject, body, row.id)
+
+
+@schema.guarded   # no NUL, lone surrogate or non-text reference: a 409, not a 500
+def satudata_rights_restriction_lift(context, data_dict):
+    """Lift a granted restriction (UU 27/2022 Pasal 11): the PPID desk sees
+    the requester's contacts again and the request's mails reach them. The
+    DPO, or the requester with the private link.
+
+    :param id: the request (with ``access_token`` for the requester)
+    :param item: the restriction's id (its rights request)
+    :param comment: why (required for the DPO)
+    """
+    from ckanext.satudata.privacy import rights
+    from ckanext.satudata.model import request_event
+    from ckanext.satudata.workflow import clock
+    import ckan.model as model
+    import sqlalchemy as sa
+    tk.check_access("satudata_rights_restriction_lift", context, data_dict)
+    row, actor = _request_and_actor(context, data_dict)
+    _requester_only(context, row, actor)
+    comment = (data_dict.get("comment") or "").strip()[:2000]
+    if not actor.is_requester and not comment:
+        raise tk.ValidationError({"comment": [bilingual("Say why the restriction is lifted")]})
+    in_force = {str(i["id"]): i for i in rights.items_of(row.id) if i["in_force"]}
+    item = in_force.get(str(data_dict.get("item")))
+    if item is None:
+        raise tk.ValidationError({"item": [bilingual("No restriction in force with this id")]})
+    comment = comment or "Dicabut oleh pemohon / lifted by the requester"
+    model.Session.execute(sa.insert(request_event).values(
+        request_id=row.id, transition=rights.DICABUT, from_status=row.status,
+        to_status=row.status, actor_id=actor.user_id,
+        actor_role="requester" if actor.is_requester else "dpo", at=clock.now(),
+        comment="%s: %s" % (item["id"], comment)))
+    _mail_requester(row, item, "dicabut", comment)
+    model.repo.commit()
+    _dispatch()
     return [i for i in rights.items_of(row.id) if i["id"] == item["id"]][0]
 
 
@@ -250,13 +322,16 @@ def actions() -> dict:
     return {f.__name__: f for f in (
         satudata_personal_access_log, satudata_personal_data_copy,
         satudata_rights_request_file, satudata_rights_request_answer,
-        satudata_rights_work_list, satudata_destruction_records)}
+        satudata_rights_work_list, satudata_destruction_records,
+        satudata_rights_restriction_lift)}
 
 
 def auth_functions() -> dict:
     anyone = satudata_personal_data_anyone
     return {"satudata_personal_access_log": satudata_personal_access_log_auth,
             "satudata_personal_data_copy": anyone, "satudata_rights_request_file": anyone,
+            # the requester has no account: the action checks the token or the DPO
+            "satudata_rights_restriction_lift": anyone,
             "satudata_rights_request_answer": satudata_personal_access_log_auth,
             "satudata_rights_work_list": satudata_personal_access_log_auth,
             "satudata_destruction_records": satudata_personal_access_log_auth}

@@ -24,8 +24,10 @@ KOREKSI, PEMBATASAN, PENGHAPUSAN = "hak_koreksi", "hak_pembatasan", "hak_penghap
 KINDS = {KOREKSI: N_('Correction'), PEMBATASAN: N_('Restriction'),
          PENGHAPUSAN: N_('Deletion')}
 DIJAWAB, DITOLAK = "hak_dijawab", "hak_ditolak"
+# a granted restriction lifted (by the DPO or at the requester's word)
+DICABUT = "hak_pembatasan_dicabut"
 PEMUSNAHAN = "pemusnahan"
-PRIVATE_EVENTS = frozenset(KINDS) | {DIJAWAB, DITOLAK, PEMUSNAHAN}
+PRIVATE_EVENTS = frozenset(KINDS) | {DIJAWAB, DITOLAK, DICABUT, PEMUSNAHAN}
 # Pasal 32: within 3 x 24 hours, calendar hours (not working days)
 ANSWER_WITHIN = dt.timedelta(hours=72)
 ERASED = "(dihapus)"
@@ -55,18 +57,67 @@ def items_of(request_id: str) -> list[dict[str, Any]]:
                           "filed_at": clock.iso_wib(e.at),
                           "due_at": clock.iso_wib(e.at + ANSWER_WITHIN),
                           "overdue": False, "status": "diajukan", "answer": None,
-                          "answered_at": None, "_at": e.at})
+                          "answered_at": None, "lifted_at": None,
+                          "_at": e.at})
         elif e.transition in (DIJAWAB, DITOLAK):
             target_id, _, text = (e.comment or "").partition(": ")
             for item in items:
                 if str(item["id"]) == target_id and item["status"] == "diajukan":
                     item.update(status="dijawab" if e.transition == DIJAWAB else "ditolak",
                                 answer=text, answered_at=clock.iso_wib(e.at))
+        elif e.transition == DICABUT:
+            target_id = (e.comment or "").partition(": ")[0]
+            for item in items:
+                if str(item["id"]) == target_id:
+                    item["lifted_at"] = clock.iso_wib(e.at)
     now = clock.now()
     for item in items:
         item["overdue"] = item["status"] == "diajukan" and now > item["_at"] + ANSWER_WITHIN
+        # a granted restriction not lifted: the desk does not see the contacts
+        item["in_force"] = (item["kind"] == PEMBATASAN and item["status"] == "dijawab"
+                            and item["lifted_at"] is None)
         del item["_at"]
     return items
+
+
+def restricted_ids(request_ids) -> set:
+    """Which of `request_ids` have their personal data restricted now: a
+    restriction (Pasal 11) the DPO granted and nobody has lifted. One query."""
+    ids = [i for i in set(request_ids) if i]
+    if not ids:
+        return set()
+    rows = model.Session.execute(sa.select(
+        request_event.c.id, request_event.c.request_id, request_event.c.transition,
+        request_event.c.comment).where(
+        request_event.c.request_id.in_(ids),
+        request_event.c.transition.in_((PEMBATASAN, DIJAWAB, DITOLAK, DICABUT)))
+        .order_by(request_event.c.id))
+    filed: dict[str, set] = {}
+    granted: dict[str, set] = {}
+    for r in rows:
+        target = (r.comment or "").partition(": ")[0]
+        if r.transition == PEMBATASAN:
+            filed.setdefault(r.request_id, set()).add(str(r.id))
+        elif r.transition == DIJAWAB and target in filed.get(r.request_id, ()):
+            granted.setdefault(r.request_id, set()).add(target)
+        elif r.transition == DICABUT:
+            granted.get(r.request_id, set()).discard(target)
+    return {request_id for request_id, items in granted.items() if items}
+
+
+def is_restricted(row) -> bool:
+    """`row`'s personal data is restricted: its own granted restriction, or
+    that of the request it was split from (the same person's data, copied)."""
+    parent = getattr(row, "split_from_id", None)
+    return bool(restricted_ids([row.id, parent]))
+
+
+def restricted_rows(rows) -> set:
+    """The ids of `rows` (with split_from_id) whose personal data is restricted."""
+    rows = list(rows)
+    found = restricted_ids([r.id for r in rows] + [getattr(r, "split_from_id", None)
+                                                   for r in rows])
+    return {r.id for r in rows if r.id in found or getattr(r, "split_from_id", None) in found}
 
 
 def work_list() -> list[dict[str, Any]]:
@@ -127,16 +178,19 @@ def erase(row, rule: str, by: str, actor_id: Optional[str] = None) -> dict[str, 
               if getattr(row, f)]
     mails = model.Session.execute(sa.update(outbox).where(outbox.c.request_id == row.id)
                                   .values(recipient=ERASED, body=ERASED)).rowcount
+    # the local SMTP sink's copies (the demo's Maildir) go on the same schedule
+    from ckanext.satudata.operations import mail_sink
+    sink = mail_sink.erase_mail_to(row.email, row.number)
     model.Session.execute(sa.update(data_request).where(data_request.c.id == row.id).values(
         name=ERASED, email=ERASED, phone=None, institution=None, identity_number=None,
         user_id=None, updated_at=now))
     record = {"request": row.number, "at": clock.iso_wib(now), "fields": fields,
-              "mail_copies": mails, "rule": rule, "by": by}
+              "mail_copies": mails, "sink_copies": sink, "rule": rule, "by": by}
     model.Session.execute(sa.insert(request_event).values(
         request_id=row.id, transition=PEMUSNAHAN, from_status=row.status,
         to_status=row.status, actor_id=actor_id, actor_role="privacy", at=now,
-        comment="fields=%s; mail_copies=%d; rule=%s; by=%s" % (
-            ",".join(fields), mails, rule, by)))
+        comment="fields=%s; mail_copies=%d; sink_copies=%d; rule=%s; by=%s" % (
+            ",".join(fields), mails, sink, rule, by)))
     return record
 
 
@@ -155,6 +209,7 @@ def destruction_records(date_from=None, date_to=None) -> list[dict[str, Any]]:
         out.append({"request": r.number, "at": clock.iso_wib(r.at),
                     "fields": [f for f in parts.get("fields", "").split(",") if f],
                     "mail_copies": int(parts.get("mail_copies", 0) or 0),
+                    "sink_copies": int(parts.get("sink_copies", 0) or 0),
                     "rule": parts.get("rule", ""), "by": parts.get("by", "")})
     return out
 

@@ -113,10 +113,11 @@ def dpo_desk():
         import io
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["request", "at", "fields", "mail_copies", "rule", "by"])
+        writer.writerow(["request", "at", "fields", "mail_copies", "rule", "by",
+                         "sink_copies"])
         for r in records:
             writer.writerow([r["request"], r["at"], " ".join(r["fields"]), r["mail_copies"],
-                             r["rule"], r["by"]])
+                             r["rule"], r["by"], r["sink_copies"]])
         response = flask.make_response(out.getvalue())
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
         response.headers["Content-Disposition"] = (

@@ -230,6 +230,8 @@ def overdue_table(f: Filters) -> dict[str, Any]:
             "due_date": item["due_date"].isoformat() if item["kind"] == "request" else "",
             "url": item["url"], "user_ids": item["holder_ids"],
         })
+    # rights requests past their 3 x 24 hours (privacy/rights.py)
+    rows += rights_overdue(f)
     return {"id": "overdue", "title": tk._("Overdue now"),
             "columns": [("workflow", tk._("Workflow")), ("ref", tk._("Item")),
                         ("title", tk._("Title")), ("step", tk._("Step")),
@@ -241,16 +243,138 @@ def overdue_table(f: Filters) -> dict[str, Any]:
 
 
 
-TABLES = ("dataset_steps", "request_steps", "dataset_months", "request_months", "people",
-          "opd", "overdue")
+def rights_items(f: Filters) -> list[dict[str, Any]]:
+    """Every rights request (UU 27/2022: correction, restriction, deletion)
+    filed in the period, with when and by whom it was answered. An answer
+    event names its item ("<id>: ..."; privacy/rights.py)."""
+    from ckanext.satudata.privacy import rights
+    where, params = _period(f.date_from, f.date_to, column="l.at")
+    if f.org_id:
+        where += " AND r.organization_id = :org_id"
+        params["org_id"] = f.org_id
+    params["kinds"] = tuple(rights.KINDS)
+    filed = model.Session.execute(sa.text("""
+        SELECT l.id, l.request_id, l.transition, l.at, r.number
+        FROM satudata_request_event l JOIN satudata_data_request r ON r.id = l.request_id
+        WHERE l.transition IN :kinds AND {where} ORDER BY l.id
+    """.format(where=where)).bindparams(sa.bindparam("kinds", expanding=True)), params).all()
+    if not filed:
+        return []
+    answers = model.Session.execute(sa.text("""
+        SELECT split_part(comment, ': ', 1) AS item, min(at) AS at,
+               (array_agg(actor_id ORDER BY id))[1] AS actor_id
+        FROM satudata_request_event
+        WHERE transition IN (:answered, :refused) AND request_id IN :ids
+        GROUP BY 1
+    """).bindparams(sa.bindparam("ids", expanding=True)),
+        {"answered": rights.DIJAWAB, "refused": rights.DITOLAK,
+         "ids": sorted({r.request_id for r in filed})}).all()
+    answered = {a.item: a for a in answers}
+    out = []
+    for r in filed:
+        a = answered.get(str(r.id))
+        out.append({"id": r.id, "number": r.number, "kind": r.transition, "filed_at": r.at,
+                    "answered_at": a.at if a else None,
+                    "answered_by": a.actor_id if a else None})
+    if f.user_id:   # a person's figures: the rights requests they answered
+        out = [i for i in out if i["answered_by"] == f.user_id]
+    return out
+
+
+def _hours(delta) -> float:
+    return delta.total_seconds() / 3600
+
+
+def rights_table(f: Filters) -> dict[str, Any]:
+    """Rights requests per month filed (WIB) and kind, against their 3 x 24
+    calendar hours (Pasal 32): how many, answered within them, answered late
+    or still open past them, still open within them; the median and p90
+    hours to the answer, the share within the 72 hours."""
+    import statistics
+    from ckanext.satudata.privacy import rights
+    from ckanext.satudata.workflow import clock
+    now = clock.now()
+    limit = rights.ANSWER_WITHIN
+    groups: dict[tuple, list] = {}
+    for item in rights_items(f):
+        month = clock.to_wib(item["filed_at"]).strftime("%Y-%m")
+        groups.setdefault((month, item["kind"]), []).append(item)
+    order = list(rights.KINDS)
+    rows = []
+    for (month, kind), items in sorted(groups.items(),
+                                       key=lambda kv: (kv[0][0], order.index(kv[0][1]))):
+        taken = sorted(_hours(i["answered_at"] - i["filed_at"]) for i in items
+                       if i["answered_at"] is not None)
+        within = sum(1 for h in taken if h <= _hours(limit))
+        late = len(taken) - within
+        open_items = [i for i in items if i["answered_at"] is None]
+        overdue = sum(1 for i in open_items if now > i["filed_at"] + limit)
+        decided = len(taken) + overdue
+        rows.append({
+            "month": month, "kind": tk._(rights.KINDS[kind]), "standard": 72,
+            "volume": len(items), "answered_within": within, "over": late + overdue,
+            "open": len(open_items) - overdue,
+            "median": _num(statistics.median(taken)) if taken else None,
+            "p90": _num(_percentile(taken, 0.9)) if taken else None,
+            "within": _num(within / decided, 3) if decided else None})
+    return {"id": "rights_months",
+            "title": tk._("Personal data rights requests (UU 27/2022) per month"),
+            "columns": [("month", tk._("Month")), ("kind", tk._("Rights request")),
+                        ("standard", tk._("Standard (hours)")), ("volume", tk._("Volume")),
+                        ("answered_within", tk._("Answered within 3 x 24 hours")),
+                        ("over", tk._("Answered late or overdue")),
+                        ("open", tk._("Open, within 3 x 24 hours")),
+                        ("median", tk._("Median (hours)")), ("p90", tk._("p90 (hours)")),
+                        ("within", tk._("Share within standard"))],
+            "rows": rows}
+
+
+def _percentile(values: list, q: float) -> float:
+    """PostgreSQL's percentile_cont on sorted `values` (as the step tables)."""
+    position = (len(values) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+def rights_overdue(f: Filters) -> list[dict[str, Any]]:
+    """Rights requests past their 3 x 24 hours and unanswered, for 'Overdue now'."""
+    from ckanext.satudata.privacy import rights
+    from ckanext.satudata.workflow import clock
+    if f.user_id:   # nobody holds them but the DPOs: a person's filter is theirs
+        from ckanext.satudata.privacy.access import DPO
+        from ckanext.satudata.workflow import roles
+        if DPO not in roles.roles_of(f.user_id):
+            return []
+    now = clock.now()
+    rows = []
+    for item in rights_items(dataclasses.replace(f, date_from=None, date_to=None,
+                                                 user_id=None)):
+        due = item["filed_at"] + rights.ANSWER_WITHIN
+        if item["answered_at"] is not None or now <= due:
+            continue
+        rows.append({
+            "workflow": tk._("Personal data rights request"), "ref": item["number"],
+            "title": tk._(rights.KINDS[item["kind"]]), "step": "—",
+            "label": tk._("Answer within 3 x 24 hours (UU 27/2022 Pasal 32)"),
+            "holder": tk._("Personal data protection officer"),
+            "elapsed": None, "standard": None,
+            "due_date": clock.iso_wib(due)[:16].replace("T", " "),
+            "url": tk.url_for("satudata_privacy.dpo_desk", _external=True), "user_ids": []})
+    return rows
+
+
+TABLES = ("dataset_steps", "request_steps", "dataset_months", "request_months",
+          "rights_months", "people", "opd", "overdue")
 
 
 def table(table_id: str, f: Filters) -> dict[str, Any]:
     if table_id.endswith("_steps"):
         return step_table(table_id[:-len("_steps")], f)
-    if table_id.endswith("_months"):
+    if table_id.endswith("_months") and table_id != "rights_months":
         return month_table(table_id[:-len("_months")], f)
-    return {"people": person_table, "opd": opd_table, "overdue": overdue_table}[table_id](f)
+    return {"people": person_table, "opd": opd_table, "overdue": overdue_table,
+            "rights_months": rights_table}[table_id](f)
 
 
 def all_tables(f: Filters) -> list[dict[str, Any]]:

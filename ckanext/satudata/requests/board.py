@@ -100,7 +100,11 @@ def page(f: Filter, limit: int, offset: int) -> list[dict[str, Any]]:
         order = (table.c.due_date, table.c.created_at)
     rows = model.Session.execute(
         _listed(_rows(), f).order_by(*order, table.c.id).limit(limit).offset(offset)).all()
-    return [_board_row(row, personal=True) for row in rows]
+    # a restricted requester (UU 27/2022 Pasal 11) is not named: one query
+    from ckanext.satudata.privacy import rights
+    restricted = rights.restricted_rows(rows)
+    return [dict(_board_row(row, personal=row.id not in restricted),
+                 personal_data_restricted=row.id in restricted) for row in rows]
 
 
 def sent_to(organization_id: str, limit: int = 1000) -> list[dict[str, Any]]:

@@ -125,7 +125,12 @@ def view_for(context, row, actor: p.Actor) -> dict[str, Any]:
     from ckanext.satudata.requests import objection
     who = audience(context, row, actor)
     result = public_view(row) if who == PUBLIC else full_view(row, actor, who)
-    personal = privacy.fields_for(row, actor.roles, who, is_sysadmin(context))
+    restricted = None
+    if who == INTERNAL and privacy.is_desk(actor.roles, is_sysadmin(context)):
+        # a granted restriction (UU 27/2022 Pasal 11): the desk page says so
+        from ckanext.satudata.privacy import rights
+        restricted = result["personal_data_restricted"] = rights.is_restricted(row)
+    personal = privacy.fields_for(row, actor.roles, who, is_sysadmin(context), restricted)
     result.update(personal)
     if who == INTERNAL and not privacy.is_desk(actor.roles, is_sysadmin(context)):
         # rights requests and erasures are the PPID desk's (privacy/rights.py)
@@ -472,7 +477,16 @@ def private_tracking_url(number: str, token: str) -> str:
 
 
 def queue_mail(kind: str, to, item_id: str, **template_vars) -> None:
-    """Queue the mail of templates/emails/satudata_<kind>.txt (both languages) to `to`."""
+    """Queue the mail of templates/emails/satudata_<kind>.txt (both languages) to `to`.
+    Not while the requester's data is restricted (UU 27/2022 Pasal 11): the
+    request's page still says everything; only the rights request's own
+    mails (privacy/actions.py) reach them then."""
+    from ckanext.satudata.privacy import rights
+    row = template_vars.get("row")
+    if row is not None and rights.is_restricted(row):
+        log.info("satudata: mail %s of request %s withheld: personal data restricted",
+                 kind, row.number)
+        return
     subject, body = mail.render_mail(kind, **template_vars)
     notify.queue(kind, [to] if isinstance(to, str) else to, subject, body, item_id)
 

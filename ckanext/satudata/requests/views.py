@@ -540,10 +540,11 @@ def board():
     # the board names each requester: a view of personal data (privacy/log.py)
     from ckanext.satudata.privacy import access as privacy, log as access_log
     seen = privacy.roles_for_log(roles.roles_of(user.id), bool(user.sysadmin))
+    # a row that names nobody (a restricted requester) is no view of personal data
     access_log.write([access_log.entry(user.id, seen, r["id"], r["number"],
                                        [f for f in ("name", "institution") if r.get(f)],
                                        actor_name=user.name)
-                      for r in requests])
+                      for r in requests if r.get("name") or r.get("institution")])
     return _private_page(tk.render("satudata/permintaan/board.html", {
         "requests": requests, "page": page, "total": total, "q": q,
         "counts": counts, "status": status, "mine": mine,
