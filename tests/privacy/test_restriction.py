@@ -209,3 +209,27 @@ def test_a_corrected_address_gets_the_answer(smtp_sink, people, at_opd):
     run_worker()
     assert smtp_sink.to(REQUESTER["email"]) == []
     assert len(smtp_sink.to("dewi@baru.example.org")) == 1
+
+
+def test_the_requester_lifts_it_on_their_page_and_the_dpo_desk_lists_it(app, people, at_opd):
+    number = at_opd["number"]
+    item = restrict(people, at_opd)
+    desk = app.get("/satudata/privasi", headers=headers(people["dpo"])).body
+    assert "satudata-restrictions" in desk and number in desk
+    browser = app.test_client(use_cookies=True)
+    browser.get("/permintaan-data/%s?token=%s" % (number, at_opd["access_token"]))
+    page = browser.get("/permintaan-data/%s/data-saya" % number).body
+    lift_url = "/permintaan-data/%s/hak/%s/cabut" % (number, item["id"])
+    assert lift_url in page
+    import re
+    csrf = re.search(r'name="_csrf_token" value="([^"]+)"', page)
+    data = {"_csrf_token": csrf.group(1)} if csrf else {}
+    assert browser.post(lift_url, data=data, follow_redirects=False).status_code == 302
+    assert show(people["staf"], number)["email"] == REQUESTER["email"]
+    assert number not in app.get("/satudata/privasi", headers=headers(people["dpo"])).body \
+        .split("satudata-restrictions")[1].split("</table>")[0]
+    # someone else's browser cannot lift a restriction
+    item = restrict(people, at_opd)
+    assert app.post("/permintaan-data/%s/hak/%s/cabut" % (number, item["id"]),
+                    status=403).status_code == 403
+    assert show(people["staf"], number)["personal_data_restricted"] is True

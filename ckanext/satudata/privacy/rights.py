@@ -120,6 +120,20 @@ def restricted_rows(rows) -> set:
     return {r.id for r in rows if r.id in found or getattr(r, "split_from_id", None) in found}
 
 
+def restrictions_in_force() -> list[dict[str, Any]]:
+    """The granted restrictions not lifted, for the DPO's desk: request
+    number and the restriction (its id lifts it), oldest first."""
+    ids = model.Session.execute(sa.select(request_event.c.request_id).where(
+        request_event.c.transition == PEMBATASAN).distinct()).scalars().all()
+    out = []
+    for request_id in sorted(restricted_ids(ids)):
+        number = model.Session.execute(sa.select(data_request.c.number).where(
+            data_request.c.id == request_id)).scalar()
+        out.extend(dict(item, request_id=request_id, number=number)
+                   for item in items_of(request_id) if item["in_force"])
+    return sorted(out, key=lambda i: i["answered_at"] or "")
+
+
 def work_list() -> list[dict[str, Any]]:
     """The DPO's open rights requests, the closest deadline first."""
     ids = model.Session.execute(sa.select(request_event.c.request_id).where(

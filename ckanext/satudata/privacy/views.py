@@ -95,6 +95,24 @@ def file_right(number):
     return tk.redirect_to("satudata_privacy.my_data", number=number)
 
 
+@satudata_privacy.route("/permintaan-data/<number>/hak/<int:item>/cabut", methods=["POST"])
+def lift_restriction(number, item):
+    """The requester lifts their own restriction (the DPO: the action)."""
+    context, data = _requester_data(number)
+    data["item"] = item
+    try:
+        tk.get_action("satudata_rights_restriction_lift")(context, data)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    except tk.ValidationError as e:
+        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
+    else:
+        tk.h.flash_success(tk._("The restriction is lifted"))
+    return tk.redirect_to("satudata_privacy.my_data", number=number)
+
+
 @satudata_privacy.route("/satudata/privasi")
 def dpo_desk():
     """The DPO's work list (rights requests on their 3 x 24 hour clock) and
@@ -105,6 +123,8 @@ def dpo_desk():
     context = access.page_context()
     try:
         items = tk.get_action("satudata_rights_work_list")(context, {})
+        from ckanext.satudata.privacy import rights
+        in_force = rights.restrictions_in_force()
         records = tk.get_action("satudata_destruction_records")(dict(context), {})
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
@@ -124,6 +144,7 @@ def dpo_desk():
             'attachment; filename="berita-acara-pemusnahan.csv"')
     else:
         response = flask.make_response(tk.render("satudata/privasi/dpo.html",
-                                                 {"items": items, "records": records}))
+                                                 {"items": items, "records": records,
+                                                  "in_force": in_force}))
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -353,9 +353,10 @@ def rights_overdue(f: Filters) -> list[dict[str, Any]]:
         due = item["filed_at"] + rights.ANSWER_WITHIN
         if item["answered_at"] is not None or now <= due:
             continue
+        kind = rights.KINDS[item["kind"]]
         rows.append({
             "workflow": tk._("Personal data rights request"), "ref": item["number"],
-            "title": tk._(rights.KINDS[item["kind"]]), "step": "—",
+            "title": tk._(kind), "step": "—",
             "label": tk._("Answer within 3 x 24 hours (UU 27/2022 Pasal 32)"),
             "holder": tk._("Personal data protection officer"),
             "elapsed": None, "standard": None,
