@@ -266,10 +266,12 @@ def gunicorn_portal(port, token, ini_extra=""):
     # keep-alive longer than any pause of the test (an axe scan takes seconds):
     # with gunicorn's default of 2 s the server may close an idle connection
     # just as the browser sends the next page's request on it, which Chromium
-    # reports as ERR_EMPTY_RESPONSE
+    # reports as ERR_EMPTY_RESPONSE. One worker process with eight threads:
+    # the same concurrency for one browser as two with four, but CKAN loaded
+    # once per start, not twice (~3 s of CPU each time).
     try:
-        with gunicorn_on_loopback(port, env, "test-browser-server.log", "--workers", "2",
-                                  "--threads", "4", "--keep-alive", "300"):
+        with gunicorn_on_loopback(port, env, "test-browser-server.log", "--workers", "1",
+                                  "--threads", "8", "--keep-alive", "300"):
             try:
                 yield {"url": url, "ini": ini, "env": env, "port": port, "redis_url": redis_url}
             finally:
