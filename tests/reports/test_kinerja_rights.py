@@ -125,7 +125,12 @@ def test_page_and_workbook_show_the_same(app, rights_history, walidata):
     assert (first["Month"], first["Rights request"], first["Volume"],
             first["Median (hours)"]) == ("2026-11", "Correction", 1, 24.0)
     html = _get(app, "/satudata/kinerja", walidata["kabid"]).body
-    assert 'id="rights_months"' in html
+    assert 'id="rights_months"' in html and 'data-chart="chart_rights_months"' in html
+    import json
+    import re
+    chart = json.loads(re.search(r'data-chart="chart_rights_months">(.*?)</script>', html,
+                                 re.S).group(1))
+    assert [d["data"] for d in chart["datasets"]] == [[1, 1], [1, 1], [0, 1]]
     assert "Personal data rights requests (UU 27/2022) per month" in html
     assert rights_history["request"]["number"] in html   # in 'Overdue now'
     indonesian = _get(app, "/id/satudata/kinerja", walidata["kabid"]).body

@@ -416,4 +416,19 @@ def charts(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "y_label": tk._("transitions"),
                     "datasets": [{"label": tk._("Volume"),
                                   "data": [r["volume"] for r in months]}]})
+    if "rights_months" in by_id:   # rights requests per month: within 72 hours or not
+        from ckanext.satudata.reports import month_label
+        per_month: dict[str, dict[str, int]] = {}
+        for r in by_id["rights_months"]["rows"]:
+            m = per_month.setdefault(r["month"], {"answered_within": 0, "over": 0, "open": 0})
+            for key in m:
+                m[key] += r[key]
+        columns = dict(by_id["rights_months"]["columns"])
+        out.append({"id": "chart_rights_months", "type": "bar",
+                    "title": by_id["rights_months"]["title"],
+                    "labels": [month_label(m) for m in per_month],
+                    "y_label": tk._("Rights request"),
+                    "datasets": [{"label": columns[key],
+                                  "data": [per_month[m][key] for m in per_month]}
+                                 for key in ("answered_within", "over", "open")]})
     return out
