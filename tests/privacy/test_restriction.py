@@ -233,3 +233,25 @@ def test_the_requester_lifts_it_on_their_page_and_the_dpo_desk_lists_it(app, peo
     assert app.post("/permintaan-data/%s/hak/%s/cabut" % (number, item["id"]),
                     status=403).status_code == 403
     assert show(people["staf"], number)["personal_data_restricted"] is True
+
+
+@pytest.mark.ckan_config("WTF_CSRF_ENABLED", True)
+def test_a_cross_site_post_does_not_act_for_the_requester(app, people, at_opd):
+    """The requester's browser holds their token in its session, and CKAN lets
+    anonymous POSTs through CSRF: the rights forms need the CSRF token."""
+    import re
+    number = at_opd["number"]
+    item = restrict(people, at_opd)
+    browser = app.test_client(use_cookies=True)
+    browser.get("/permintaan-data/%s?token=%s" % (number, at_opd["access_token"]))
+    lift_url = "/permintaan-data/%s/hak/%s/cabut" % (number, item["id"])
+    for url, form in ((lift_url, {}), (lift_url, {"_csrf_token": "forged"}),
+                      ("/permintaan-data/%s/hak" % number, {"kind": "penghapusan"})):
+        answer = browser.post(url, data=form, follow_redirects=False)
+        assert answer.status_code == 400 and "CSRF" in answer.body, url
+    assert show(people["staf"], number)["personal_data_restricted"] is True
+    page = browser.get("/permintaan-data/%s/data-saya" % number).body
+    token = re.search(r'<meta name="_csrf_token" content="([^"]+)"', page).group(1)
+    assert browser.post(lift_url, data={"_csrf_token": token},
+                        follow_redirects=False).status_code == 302
+    assert show(people["staf"], number)["personal_data_restricted"] is False

@@ -74,7 +74,21 @@ def my_data(number):
     return response
 
 
+def _csrf_required(view):
+    """The requester's POSTs act with their session's token; CKAN lets an
+    anonymous POST through CSRF, so a cross-site page could act for them:
+    the forms carry the CSRF token (requests/views.py)."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        from ckanext.satudata.requests.views import _csrf_required as required
+        return required(view)(*args, **kwargs)
+    return wrapper
+
+
 @satudata_privacy.route("/permintaan-data/<number>/hak", methods=["POST"])
+@_csrf_required
 def file_right(number):
     context, data = _requester_data(number)
     form = tk.request.form
@@ -96,6 +110,7 @@ def file_right(number):
 
 
 @satudata_privacy.route("/permintaan-data/<number>/hak/<int:item>/cabut", methods=["POST"])
+@_csrf_required
 def lift_restriction(number, item):
     """The requester lifts their own restriction (the DPO: the action)."""
     context, data = _requester_data(number)
