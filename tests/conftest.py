@@ -89,11 +89,117 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED_TEMPLATES = _CompiledTemplates()
 
 
+class _LoadedEnvironment:
+    """The plugins CKAN loaded for the last test, the config they left and
+    the app built on them, kept for the next test that asks for the same.
+
+    CKAN's ``with_plugins`` loads every plugin for each test and unloads them
+    after it (three rounds of ``update_config``), and its ``app`` builds a new
+    Flask app (loading the plugins once more): ~0.2 s of CPU a test, the same
+    work with the same outcome when the config the test starts from is the
+    one the last test started from. Kept: that config's fingerprint, the
+    config as the loading left it (handed back as a copy: ``ckan_config``
+    puts back the test's starting config after each test), the plugin
+    objects, and the app. Anything that loads or unloads a plugin in between
+    (``module_satudata_db``, a test of its own) is seen by the plugin objects
+    no longer being the loaded ones, and everything is loaded again."""
+
+    def __init__(self):
+        self.forget()
+
+    def forget(self):
+        self.starts, self.left, self.config, self.plugins, self.app = set(), None, None, None, None
+
+    @staticmethod
+    def fingerprint(config) -> str:
+        def value(key, v):   # with_plugins sets the list of what test.ini names in a string
+            return " ".join(v) if key == "ckan.plugins" and isinstance(v, list) else v
+        return repr(sorted((k, value(k, v)) for k, v in config.items()))
+
+    @staticmethod
+    def loaded_plugins():
+        from ckan.plugins import core
+        return [(name, core._PLUGINS_SERVICE.get(name)) for name in core._PLUGINS]
+
+    def matches(self, config) -> bool:
+        if self.plugins is None or self.loaded_plugins() != self.plugins:
+            return False
+        found = self.fingerprint(config)
+        return found in self.starts or found == self.left
+
+    def put_back(self, config):
+        """The config as the plugins' loading left it."""
+        if self.fingerprint(config) != self.left:
+            config.clear()
+            config.update(copy.deepcopy(self.config))
+
+    def remember(self, start, config, app=None):
+        """What loading the plugins (and building the app) from a config of
+        fingerprint `start` left; a config the kept one came from leads to
+        the new one as well (the plugins, then the app on them)."""
+        self.starts = (self.starts | {start}) if app is not None and self.left == start \
+            else {start}
+        self.config = copy.deepcopy(config)
+        self.left = self.fingerprint(config)
+        self.plugins = self.loaded_plugins()
+        self.app = app
+
+
+_ENVIRONMENT = _LoadedEnvironment()
+
+
 @pytest.fixture
-def app(app):
-    """CKAN's test app, its templates compiled once per process (above)."""
-    app.flask_app.jinja_env.bytecode_cache = _COMPILED_TEMPLATES
-    return app
+def with_plugins(ckan_config, provide_plugin, monkeypatch, request):
+    """CKAN's ``with_plugins`` (the plugins of ``ckan.plugins`` and of the
+    test's ``with_plugins`` marks loaded), the loading skipped when the last
+    test loaded the same with the same config (`_LoadedEnvironment`). The
+    plugins stay loaded after the test, for the next one."""
+    import ckan.plugins as plugins
+    names, provided = [], False
+    for mark in request.node.iter_markers("with_plugins"):
+        for plugin in mark.args:
+            if isinstance(plugin, dict):   # an implementation of the test's own
+                for name, impl in plugin.items():
+                    provide_plugin(name, impl)
+                    names.append(name)
+                provided = True
+            else:
+                names.append(plugin)
+    current = ckan_config["ckan.plugins"]
+    if isinstance(current, str):
+        current = current.split()
+    monkeypatch.setitem(ckan_config, "ckan.plugins", current + names)
+    if not provided and _ENVIRONMENT.matches(ckan_config):
+        _ENVIRONMENT.put_back(ckan_config)
+    else:
+        starting = _ENVIRONMENT.fingerprint(ckan_config)
+        plugins.load_all()
+        if provided:
+            _ENVIRONMENT.forget()
+        else:
+            _ENVIRONMENT.remember(starting, ckan_config)
+    yield
+    if provided:
+        plugins.unload_all()
+
+
+@pytest.fixture
+def app(make_app, ckan_config):
+    """CKAN's test app, built again only when the config or the loaded
+    plugins changed since the last test's (`_LoadedEnvironment`), with a
+    client of its own for each test (no cookie of an earlier test). Its
+    templates compiled once per process (`_CompiledTemplates`)."""
+    if _ENVIRONMENT.app is not None and _ENVIRONMENT.matches(ckan_config):
+        _ENVIRONMENT.put_back(ckan_config)
+        ckan_config["testing"] = True
+        test_app = _ENVIRONMENT.app
+        test_app.client = test_app.test_client()
+        return test_app
+    starting = _ENVIRONMENT.fingerprint(ckan_config)
+    test_app = make_app()
+    test_app.flask_app.jinja_env.bytecode_cache = _COMPILED_TEMPLATES
+    _ENVIRONMENT.remember(starting, ckan_config, test_app)
+    return test_app
 
 
 PLUGINS_WITH_TABLES = ("activity", "satudata", "satudata_search")
