@@ -159,12 +159,23 @@ datastore_read_url() { echo "postgresql://$DS_RO_USER:$DS_RO_USER@127.0.0.1:$PG_
 
 redis_cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 
+# 0: the portal; 1-16: CKAN's own tests; from 17, 16 for each test run at a
+# time (tests/workers.py): two runs on one machine never share a job queue
+REDIS_DATABASES=512
+
 start_redis() {
   mkdir -p "$RUN/redis"
-  if redis_cli ping >/dev/null 2>&1; then return; fi
+  if redis_cli ping >/dev/null 2>&1; then
+    local have; have="$(redis_cli config get databases 2>/dev/null | tail -1)"
+    [ "${have:-0}" -ge "$REDIS_DATABASES" ] && return
+    log "Redis on 127.0.0.1:$REDIS_PORT has ${have:-?} databases: restarting it with $REDIS_DATABASES"
+    redis_cli shutdown >/dev/null 2>&1 || true
+    for _ in $(seq 50); do redis_cli ping >/dev/null 2>&1 || break; sleep 0.1; done
+  fi
   log "starting Redis on 127.0.0.1:$REDIS_PORT"
   redis-server --daemonize yes --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$RUN/redis" \
-    --pidfile "$RUN/redis/redis.pid" --logfile "$RUN/redis/redis.log" --appendonly yes >/dev/null
+    --pidfile "$RUN/redis/redis.pid" --logfile "$RUN/redis/redis.log" --appendonly yes \
+    --databases "$REDIS_DATABASES" >/dev/null
   for _ in $(seq 50); do redis_cli ping >/dev/null 2>&1 && return; sleep 0.1; done
   die "Redis did not start (see $RUN/redis/redis.log)"
 }

@@ -25,8 +25,9 @@ import re
 # xdist names its workers gw0, gw1, … in the environment before any conftest
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
-# 16 Redis databases; 0 is the portal's (scripts/portal), 1 and 2 a serial run's
-MAX_WORKERS = 7
+# a run's sixteen Redis databases start at SATUDATA_REDIS_BASE (scripts/test:
+# a slot per run at a time); two for each process
+MAX_WORKERS = 8
 
 
 def worker_number() -> int:
@@ -36,7 +37,8 @@ def worker_number() -> int:
 def redis_db(server: bool = False) -> int:
     """This process's Redis database; ``server=True``: the one for a portal it
     starts itself (gunicorn), so the tests' `clean_redis` never flushes it."""
-    return 1 + 2 * worker_number() + (1 if server else 0)
+    base = int(os.environ.get("SATUDATA_REDIS_BASE", "1"))
+    return base + 2 * worker_number() + (1 if server else 0)
 
 
 def _with_database(url: str, name: str) -> str:
@@ -77,7 +79,7 @@ def own_databases(config) -> None:
         return
     if not (template and admin and url):
         return
-    assert worker_number() < MAX_WORKERS, "at most %d workers (Redis has 16 databases)" % (
+    assert worker_number() < MAX_WORKERS, "at most %d workers (16 Redis databases a run)" % (
         MAX_WORKERS)
     base = _database(url)
     db = "%s_%s" % (base, WORKER) if WORKER else base
