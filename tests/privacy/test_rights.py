@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
 from ckanext.satudata.model import data_request
 from ckanext.satudata.privacy import rights
@@ -162,3 +162,29 @@ def test_the_dpo_reading_a_copy_is_logged(people, at_opd):
     entries = helpers.call_action("satudata_personal_access_log", context=as_user(people["dpo"]),
                                   request=at_opd["number"])["results"]
     assert entries[0]["actor"] == "petugas-pdp" and "identity_number" in entries[0]["fields"]
+
+
+def test_the_dpos_work_list_holds_the_open_rights_requests(app, people, at_opd, monkeypatch):
+    """The DPO's dashboard ('Pekerjaan Anda') lists each open rights request
+    with its 3 x 24 hour due time, overdue ones among their own overdue items,
+    and counts them; the desk's other roles do not get them; answered, gone."""
+    friday = dt.datetime(2026, 12, 4, 16, 0, tzinfo=clock.WIB)
+    monkeypatch.setattr(clock, "now", lambda: friday)
+    filed = file_right(at_opd, "koreksi", "Nomor telepon saya 081211112222")
+
+    def dashboard(user):
+        return " ".join(app.get("/id/dashboard/", headers={
+            "Authorization": factories.APIToken(user=user["name"])["token"]}).body.split())
+
+    page = dashboard(people["dpo"])
+    assert "Permintaan hak subjek data yang menunggu Anda (1)" in page
+    assert "%s — Perbaikan (jawab paling lambat 2026-12-07 16:00 WIB)" % at_opd["number"] in page
+    assert "satudata-dashboard-mine-overdue" not in page
+    assert "Permintaan hak subjek data" not in dashboard(people["staf"])
+    monkeypatch.setattr(clock, "now", lambda: friday + dt.timedelta(hours=73))
+    page = dashboard(people["dpo"])
+    assert "satudata-dashboard-mine-overdue" in page and "lewat waktu" in page
+    helpers.call_action("satudata_rights_request_answer", context=as_user(people["dpo"]),
+                        id=at_opd["number"], item=filed["id"], decision="dijawab",
+                        comment="Sudah diperbaiki", phone="081211112222")
+    assert "Permintaan hak subjek data" not in dashboard(people["dpo"])

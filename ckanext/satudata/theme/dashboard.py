@@ -2,7 +2,8 @@
 queue (workflow 1) and the open data requests (workflow 2) the logged-in
 person can see, overdue first; and before both, the person's OWN overdue
 items (`mine_overdue`): the datasets and requests whose current step they
-hold and whose SOP standard time or legal deadline has passed."""
+hold and whose SOP standard time or legal deadline has passed. The data
+protection officer's open rights requests (3x24 hours) count as theirs."""
 from __future__ import annotations
 
 from typing import Any
@@ -44,8 +45,8 @@ def satudata_my_work() -> dict[str, Any]:
     and the open requests whose current step they hold (`holds_step`). What
     they merely may do (withdraw a live dataset, read a request at another
     desk) is not counted."""
-    work: dict[str, Any] = {"reviews": [], "requests": [], "count": 0, "mine_overdue": [],
-                            "overdue": 0}
+    work: dict[str, Any] = {"reviews": [], "requests": [], "rights": [], "count": 0,
+                            "mine_overdue": [], "overdue": 0}
     if not getattr(tk.g, "user", None):
         return work
     cached = getattr(tk.g, "_satudata_my_work", None)
@@ -74,10 +75,16 @@ def satudata_my_work() -> dict[str, Any]:
             waiting, key=lambda r: (not r["mine_overdue"],
                                     not (r.get("deadline") or {}).get("overdue"),
                                     r.get("due_date") or ""))
+    from ckanext.satudata.privacy import access, rights
+    from ckanext.satudata.workflow import roles as portal_roles
+    if access.DPO in set(portal_roles.roles_of(tk.current_user.id)):
+        # the data protection officer's 3x24-hour answers (UU 27/2022 Pasal 32)
+        work["rights"] = rights.work_list()
     work["mine_overdue"] = (
         [dict(r, kind="dataset") for r in work["reviews"] if (r.get("sla") or {}).get("overdue")]
-        + [dict(r, kind="request") for r in work["requests"] if r.get("mine_overdue")])
-    work["count"] = len(work["reviews"]) + len(work["requests"])
+        + [dict(r, kind="request") for r in work["requests"] if r.get("mine_overdue")]
+        + [dict(r, kind="rights", kind_of_right=r["kind"]) for r in work["rights"] if r["overdue"]])
+    work["count"] = len(work["reviews"]) + len(work["requests"]) + len(work["rights"])
     work["overdue"] = len(work["mine_overdue"])
     tk.g._satudata_my_work = work
     return work
