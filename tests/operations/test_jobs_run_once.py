@@ -39,3 +39,29 @@ def test_three_flushing_at_once_send_each_mail_once(smtp_sink):
     assert sent == MAILS, said
     assert sorted(r for m in smtp_sink.messages for r in m["to"]) == recipients
     assert notify.pending_count() == 0
+
+
+@pytest.mark.usefixtures("empty_queue")
+def test_one_queued_outbox_job_serves_every_commit_before_it_runs(smtp_sink):
+    """Each commit with mail asks for a job, but a job that has not started
+    yet sends every pending row: a second is not queued beside it. Once the
+    worker has taken it, the next commit queues a new one (a running job may
+    have read the outbox before that commit)."""
+    from ckan.lib import jobs
+    from tests.helpers import run_worker
+
+    def outbox_jobs():
+        return [j for j in jobs.get_queue().get_job_ids() if j.startswith(notify.JOB_PREFIX)]
+
+    for i in range(3):
+        notify.queue("uji", ["warga%d@example.org" % i], "Pemberitahuan uji", "Isi (sample data).")
+        model.repo.commit()
+        assert notify.dispatch()
+    assert len(outbox_jobs()) == 1
+    run_worker()
+    assert outbox_jobs() == []
+    assert sorted(r for m in smtp_sink.messages for r in m["to"]) == [
+        "warga0@example.org", "warga1@example.org", "warga2@example.org"]
+    notify.queue("uji", ["warga3@example.org"], "Pemberitahuan uji", "Isi (sample data).")
+    model.repo.commit()
+    assert notify.dispatch() and len(outbox_jobs()) == 1

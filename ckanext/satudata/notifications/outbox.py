@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from typing import Iterable, Optional
 
 import sqlalchemy as sa
@@ -53,16 +54,26 @@ def queue(kind: str, recipients: Iterable[str], subject: str, body: str,
     return count
 
 
+JOB_PREFIX = "satudata-outbox-"
+
+
 def dispatch() -> bool:
-    """After commit: ask the worker to send what is pending. False when the
-    queue is unreachable (the mails stay in the outbox for the next try)."""
+    """After commit: ask the worker to send what is pending, unless a job
+    that has not started yet is already queued (it sends every pending row,
+    these included: one publish used to queue five or six jobs, each a fork
+    and a reload of CKAN in the worker). A job already running may have read
+    the outbox before this commit, so a new one is queued then. False when
+    the queue is unreachable (the mails stay in the outbox for the next try)."""
+    from ckan.lib import jobs
     from ckanext.satudata.requests.ratelimit import fast_redis
     try:
         # CKAN's queue connection has no timeout: check with a short one first
         # so a hung Redis never hangs the request that has just been saved
         fast_redis().ping()
+        if any(job_id.startswith(JOB_PREFIX) for job_id in jobs.get_queue().get_job_ids()):
+            return True
         tk.enqueue_job(deliver_outbox, title="satudata: send notifications",
-                       rq_kwargs={"timeout": 300})
+                       rq_kwargs={"timeout": 300, "job_id": JOB_PREFIX + uuid.uuid4().hex})
         return True
     except Exception as e:  # Redis down or misconfigured: never fail the request
         log.warning("satudata: notifications kept in the outbox, queue unavailable: %s", e)
