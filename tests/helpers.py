@@ -142,7 +142,7 @@ def gunicorn_on_loopback(port, env, log_name, *gunicorn_args):
                 pass
             assert proc.poll() is None, "server exited, see .run/%s" % log_name
             assert time.time() < deadline, "server did not start"
-            time.sleep(0.5)
+            time.sleep(0.05)   # the port answers 0.1-0.4 s after it is bound
         yield url
     finally:
         proc.terminate()
