@@ -178,3 +178,31 @@ def with_the_preview():
         pytest.mark.usefixtures("satudata_db", "with_plugins", "empty_queue"),
     ]
 
+
+
+def built_once(request, kept: dict, build, row):
+    """What `build()` returns, built once for the tests of a module that only
+    read it: kept in `kept` (a module-scoped dict) while the row `row(kept)`
+    names (``("group", id)`` or ``("user", id)``) is still in the database,
+    built again on an emptied one when a test emptied it since (any test of
+    the run: the order of tests does not matter). A test that writes takes
+    `satudata_db` itself and gets an empty database and a build of its own.
+    Call it from a function-scoped fixture that takes `with_plugins`."""
+    if "satudata_db" in request.fixturenames:
+        request.getfixturevalue("satudata_db")
+        kept.clear()
+        return build()
+    if not kept or not _row_exists(*row(kept)):
+        request.getfixturevalue("satudata_db")
+        kept.clear()
+        kept.update(build())
+    return kept
+
+
+def _row_exists(table: str, row_id: str) -> bool:
+    import sqlalchemy as sa
+    import ckan.model as model
+    assert table in ("group", "user"), table
+    with model.meta.engine.connect() as conn:   # what is committed, outside the test's session
+        return conn.execute(sa.text('SELECT 1 FROM "%s" WHERE id = :id' % table),
+                            {"id": row_id}).first() is not None

@@ -8,14 +8,13 @@ import re
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchQueryError
 from ckan.tests import factories, helpers
 
-from tests.helpers import as_user, site_context, walidata_team, walk
+from tests.helpers import built_once, as_user, site_context, walidata_team, walk
 
 # A test that only reads the world shares one build (below); a test that
 # writes has a database and a world of its own. The readers come first, so a
@@ -75,20 +74,9 @@ def world(request, _shared, with_plugins):
     built again only when a test of the module emptied the database since. A
     test that writes takes `satudata_db` and gets an empty database and a
     world of its own."""
-    if "satudata_db" in request.fixturenames:
-        request.getfixturevalue("satudata_db")
-        _shared.clear()
-        return build_world(walidata_team())
-    if not _shared or not _still_there(_shared["dinkes"]["id"]):
-        request.getfixturevalue("satudata_db")
-        _shared.update(build_world(walidata_team()))
-    return _shared
+    return built_once(request, _shared, lambda: build_world(walidata_team()),
+                      lambda kept: ("group", kept["dinkes"]["id"]))
 
-
-def _still_there(org_id):
-    with model.meta.engine.connect() as conn:
-        return conn.execute(sa.text('SELECT 1 FROM "group" WHERE id = :id'),
-                            {"id": org_id}).first() is not None
 
 
 OUTSIDERS = ("anonymous", "stranger", "other_opd", "reader")

@@ -8,7 +8,6 @@ actions, pages over the app."""
 import re
 
 import pytest
-import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
@@ -18,7 +17,7 @@ from ckanext.satudata.demo import data as demo
 from ckanext.satudata.dissemination import rules as d
 from ckanext.satudata.workflow.machine import Actor
 
-from tests.helpers import as_user
+from tests.helpers import built_once, as_user
 
 pytestmark = [pytest.mark.ckan_config("ckanext.satudata.request_rate_limit", "0")]
 
@@ -55,22 +54,9 @@ def demo_portal(request, _shared, with_plugins):
     a load): loaded again only when a test of the module emptied the database
     since. A test that writes takes `satudata_db` and gets an empty database
     and a portal of its own. (What the lookers leave: API tokens, logins.)"""
-    def load():
-        request.getfixturevalue("satudata_db")
-        return load_demo_portal(*(request.getfixturevalue(name)
-                                  for name in ("cli", "tmp_path", "monkeypatch")))
-    if "satudata_db" in request.fixturenames:
-        _shared.clear()
-        return load()
-    if not _shared or not _still_there(_shared["citizen"]["id"]):
-        _shared.update(load())
-    return _shared
-
-
-def _still_there(user_id):
-    with model.meta.engine.connect() as conn:
-        return conn.execute(sa.text('SELECT 1 FROM "user" WHERE id = :id'),
-                            {"id": user_id}).first() is not None
+    return built_once(request, _shared, lambda: load_demo_portal(
+        *(request.getfixturevalue(name) for name in ("cli", "tmp_path", "monkeypatch"))),
+        lambda kept: ("user", kept["citizen"]["id"]))
 
 
 def _requests_by_title():

@@ -14,12 +14,11 @@ import urllib.parse
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.tests import factories
 
-from tests.helpers import SdiDataset, walidata_team, walk
+from tests.helpers import built_once, SdiDataset, walidata_team, walk
 
 settings.register_profile(
     "satudata-hostile", max_examples=6, deadline=None, derandomize=True, database=None,
@@ -118,20 +117,10 @@ def world(request, _shared, with_plugins):
     since. A test that calls the satudata actions (which may write: a new
     request, a transition as the sysadmin) takes `satudata_db` and gets an
     empty database and a world of its own."""
-    if "satudata_db" in request.fixturenames:
-        request.getfixturevalue("satudata_db")
-        _shared.clear()
-        return build_world(walidata_team(), factories.Sysadmin())
-    if not _shared or not _still_there(_shared["org_id"]):
-        request.getfixturevalue("satudata_db")
-        _shared.update(build_world(walidata_team(), factories.Sysadmin()))
-    return _shared
+    return built_once(request, _shared,
+                      lambda: build_world(walidata_team(), factories.Sysadmin()),
+                      lambda kept: ("group", kept["org_id"]))
 
-
-def _still_there(org_id):
-    with model.meta.engine.connect() as conn:
-        return conn.execute(sa.text('SELECT 1 FROM "group" WHERE id = :id'),
-                            {"id": org_id}).first() is not None
 
 
 def _check(resp, what):

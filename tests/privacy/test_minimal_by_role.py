@@ -4,14 +4,13 @@ subkoord, kabid, DPO; sysadmins) sees the contacts; only the staf, who verify
 it, see the NIK whole; the requester sees their own with the NIK masked; the
 OPD the request went to answers from the text, number and deadline alone."""
 import pytest
-import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.tests import factories, helpers
 
 from ckanext.satudata.privacy.access import mask_nik
 from ckanext.satudata.workflow import roles
-from tests.helpers import as_user, site_context, walidata_team
+from tests.helpers import built_once, as_user, site_context, walidata_team
 from tests.privacy.conftest import (CONTACTS, DESK, NIK, NIK_MASKED, OPD_SIDE, OTHERS,
                                     REQUESTER, act)
 from tests.requests.helpers import ANON
@@ -79,20 +78,9 @@ def world(request, _shared, with_plugins):
     database since. A test that writes takes `satudata_db` and gets an empty
     database and a world of its own. (What the lookers leave: API tokens,
     and the access log's rows of the desk's views, which no test here reads.)"""
-    if "satudata_db" in request.fixturenames:
-        request.getfixturevalue("satudata_db")
-        _shared.clear()
-        return build_world()
-    if not _shared or not _still_there(_shared["people"]["org"]["id"]):
-        request.getfixturevalue("satudata_db")
-        _shared.update(build_world())
-    return _shared
+    return built_once(request, _shared, build_world,
+                      lambda kept: ("group", kept["people"]["org"]["id"]))
 
-
-def _still_there(org_id):
-    with model.meta.engine.connect() as conn:
-        return conn.execute(sa.text('SELECT 1 FROM "group" WHERE id = :id'),
-                            {"id": org_id}).first() is not None
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 words as written, the date forms Solr accepts, the workflow state fresh in
 the index, facet counts kept per permission label set, rebuild-fast."""
 import datetime as dt
-import json
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +15,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.satudata.search import index as search_index
 from ckanext.satudata.search.lucene import normalise_timestamps, parse_solr_date
-from tests.helpers import SdiDataset, as_user, site_context, transition, walidata_team, walk
+from tests.helpers import built_once, SdiDataset, as_user, site_context, transition, walidata_team, walk
 
 # The tests that only search what `penduduk` builds share one build (below);
 # a test that writes, or searches an empty catalogue, has a database of its own.
@@ -61,20 +60,10 @@ def penduduk(request, _shared, with_plugins):
     that only search them (~0.5 s a build): built again only when a test of
     the module emptied the database since. A test that writes takes
     `satudata_db` and gets an empty database and a build of its own."""
-    if "satudata_db" in request.fixturenames:
-        request.getfixturevalue("satudata_db")
-        _shared.clear()
-        return build_penduduk(build_people(walidata_team()))
-    if not _shared or not _still_there(_shared["dinkes"]["id"]):
-        request.getfixturevalue("satudata_db")
-        _shared.update(build_penduduk(build_people(walidata_team())))
-    return _shared
+    return built_once(request, _shared,
+                      lambda: build_penduduk(build_people(walidata_team())),
+                      lambda kept: ("group", kept["dinkes"]["id"]))
 
-
-def _still_there(org_id):
-    with model.meta.engine.connect() as conn:
-        return conn.execute(sa.text('SELECT 1 FROM "group" WHERE id = :id'),
-                            {"id": org_id}).first() is not None
 
 
 # -- prefix and wildcard on the words as written -----------------------------

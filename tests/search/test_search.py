@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
 
-from tests.helpers import SdiDataset, site_context, walidata_team, walk
+from tests.helpers import built_once, SdiDataset, site_context, walidata_team, walk
 
 
 def names(result):
@@ -79,20 +79,9 @@ def catalogue(request, _shared, with_plugins):
     since. A test that writes takes `satudata_db` (directly or through a
     fixture: `sysadmin`, `walidata`) and gets an empty database and a
     catalogue of its own."""
-    if "satudata_db" in request.fixturenames:
-        request.getfixturevalue("satudata_db")
-        _shared.clear()
-        return build_catalogue(walidata_team())
-    if not _shared or not _still_there(_shared["dinkes"]["id"]):
-        request.getfixturevalue("satudata_db")
-        _shared.update(build_catalogue(walidata_team()))
-    return _shared
+    return built_once(request, _shared, lambda: build_catalogue(walidata_team()),
+                      lambda kept: ("group", kept["dinkes"]["id"]))
 
-
-def _still_there(org_id):
-    with model.meta.engine.connect() as conn:
-        return conn.execute(sa.text('SELECT 1 FROM "group" WHERE id = :id'),
-                            {"id": org_id}).first() is not None
 
 
 class TestFreeText:

@@ -12,7 +12,7 @@ from ckan.lib.search.query import PackageSearchQuery as CkanPackageSearchQuery
 from ckan.tests import factories, helpers
 
 from ckanext.satudata.search import query as search_query
-from tests.helpers import SdiDataset, walidata_team, walk
+from tests.helpers import built_once, SdiDataset, walidata_team, walk
 from ckanext.satudata.search.bounds import SearchBoundError, literal_prefix
 
 SEARCH = "/api/3/action/package_search"
@@ -44,20 +44,9 @@ def catalogue(request, _shared, with_plugins):
     build): built again only when a test of the module emptied the database
     since. A test that writes takes `satudata_db` and gets an empty database
     and a catalogue of its own."""
-    if "satudata_db" in request.fixturenames:
-        request.getfixturevalue("satudata_db")
-        _shared.clear()
-        return build_catalogue(walidata_team())
-    if not _shared or not _still_there(_shared["org"]["id"]):
-        request.getfixturevalue("satudata_db")
-        _shared["org"] = build_catalogue(walidata_team())
-    return _shared["org"]
+    return built_once(request, _shared, lambda: {"org": build_catalogue(walidata_team())},
+                      lambda kept: ("group", kept["org"]["id"]))["org"]
 
-
-def _still_there(org_id):
-    with model.meta.engine.connect() as conn:
-        return conn.execute(sa.text('SELECT 1 FROM "group" WHERE id = :id'),
-                            {"id": org_id}).first() is not None
 
 
 def _post(app, status, **body):
