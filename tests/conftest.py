@@ -43,6 +43,7 @@ def serves_a_portal(path) -> bool:
     return _serving_modules[path]
 
 
+@pytest.hookimpl(trylast=True)   # after xdist's, which names the groups
 def pytest_collection_modifyitems(items):
     """`browser` marks every test that drives Chromium, so a quick loop can
     leave them out: ``scripts/test -m "not browser"``. And the modules that
@@ -54,6 +55,23 @@ def pytest_collection_modifyitems(items):
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: 0 if serves_a_portal(item.path) else 1)
+    _keep_xdist_groups(items)
+
+
+def _keep_xdist_groups(items):
+    """pytest 9 reads a test's id from ``item._id``; pytest-xdist 3.8 still
+    writes a test's ``xdist_group`` into ``item._nodeid`` (``…@group``), which
+    pytest 9 no longer reads: every group was ignored, and the tests of a
+    module sharing one served portal were split over the workers, each
+    building the portal again. The id is set where pytest 9 reads it."""
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:   # pytest 8 reads _nodeid itself
+        return
+    for item in items:
+        named = getattr(item, "_nodeid", None)
+        if named and "@" in named and named != item.nodeid:
+            item._id = coerce_node_id(named)
 
 
 @pytest.hookimpl(trylast=True)
