@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from ckan.tests import helpers
 
 from tests.helpers import site_context, walk
-from tests.theme.test_browser import (PHONE, browser, module_portal, new_page,  # noqa: F401
+from tests.theme.test_browser import (PHONE, browser, module_portal, new_page, no_csp_violation,  # noqa: F401,E501
                                       run_worker, shot, upload, view_ids)
 
 # One portal for the module (`module_portal`), which its tests only read:

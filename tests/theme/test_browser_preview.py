@@ -15,7 +15,7 @@ from ckan.tests import helpers
 
 from tests.helpers import site_context, walk
 from tests.theme.test_browser import (PHONE, axe_serious, browser, module_portal,  # noqa: F401
-                                      new_page, run_worker, shot, upload, view_ids)
+                                      new_page, no_csp_violation, run_worker, shot, upload, view_ids)
 
 # One portal for the module (`module_portal`), which its tests only read:
 # served and loaded once, not per test; its tests on one xdist worker, so it

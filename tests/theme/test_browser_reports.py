@@ -15,7 +15,7 @@ from ckan.tests import helpers
 
 from tests.helpers import as_user, walk
 from tests.theme.test_browser import (PHONE, axe_serious, browser, login,  # noqa: F401
-                                      module_portal, new_page, shot)
+                                      module_portal, new_page, no_csp_violation, shot)
 
 # One portal for the module (`module_portal`), which its tests only read:
 # served and loaded once, not per test; its tests on one xdist worker, so it

@@ -13,7 +13,7 @@ from ckan.tests import helpers
 
 from tests.helpers import as_user, walk
 from tests.theme.test_browser import (PHONE, SHOTS, axe_serious, browser, login,  # noqa: F401
-                                      module_portal, shot)
+                                      module_portal, no_csp_violation, shot)
 from tests.theme.test_browser_citizen import OVERFLOW
 
 # One portal for the module (`module_portal`), which its tests only read:
