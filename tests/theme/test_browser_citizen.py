@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from ckan.tests import helpers
 
 from tests.helpers import site_context, walk
-from tests.theme.test_browser import (PHONE, browser, module_portal, new_page, no_csp_violation,  # noqa: F401,E501
-                                      run_worker, shot, upload, view_ids)
+from tests.theme.test_browser import (PHONE, browser, module_portal, new_page,  # noqa: F401
+                                      no_csp_violation, run_worker, shot, upload, view_ids)
 
 # One portal for the module (`module_portal`), which its tests only read:
 # served and loaded once, not per test; its tests on one xdist worker, so it
