@@ -3,7 +3,6 @@ tests/theme/test_browser.py): the default chart read from its Chart.js
 config at 390 px and 1366 px (measures only as series, the categories with
 the year that is shown), and on a phone the download of a resource near the
 top of the dataset page and no page wider than the screen."""
-import io
 
 import pytest
 import requests
