@@ -26,6 +26,12 @@ OTHERS = ("stranger", "anonymous")
 
 @pytest.fixture
 def people(walidata):
+    return build_people(walidata)
+
+
+def build_people(walidata):
+    """The desk (`walidata`), the DPO, a sysadmin, the DKP's editor, admin
+    and member, another OPD's editor and a stranger."""
     dinkes = factories.Organization(name="dkp", title="Dinas Kelautan dan Perikanan")
     other = factories.Organization(name="dispendik", title="Dinas Pendidikan")
     users = dict(walidata, sysadmin=factories.Sysadmin(name="admin-portal"),

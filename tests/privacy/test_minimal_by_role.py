@@ -5,13 +5,11 @@ it, see the NIK whole; the requester sees their own with the NIK masked; the
 OPD the request went to answers from the text, number and deadline alone."""
 import pytest
 
-import ckan.model as model
 from ckan.tests import factories, helpers
 
 from ckanext.satudata.privacy.access import mask_nik
-from ckanext.satudata.workflow import roles
-from tests.helpers import built_once, as_user, site_context, walidata_team
-from tests.privacy.conftest import (CONTACTS, DESK, NIK, NIK_MASKED, OPD_SIDE, OTHERS,
+from tests.helpers import built_once, as_user, walidata_team
+from tests.privacy.conftest import (CONTACTS, build_people, DESK, NIK, NIK_MASKED, OPD_SIDE, OTHERS,
                                     REQUESTER, act)
 from tests.requests.helpers import ANON
 
@@ -44,20 +42,7 @@ def build_world():
     """tests/privacy/conftest.py's `people` and `at_opd`: the desk, the DPO,
     the OPD's editor, admin and member, another OPD's editor, a stranger, and
     a request the Walidata sent to the DKP (SOP step 4)."""
-    walidata = walidata_team()
-    dinkes = factories.Organization(name="dkp", title="Dinas Kelautan dan Perikanan")
-    other = factories.Organization(name="dispendik", title="Dinas Pendidikan")
-    users = dict(walidata, sysadmin=factories.Sysadmin(name="admin-portal"),
-                 dpo=factories.User(name="petugas-pdp"),
-                 stranger=factories.User(name="tetangga"), anonymous=None, org=dinkes)
-    roles.grant(users["dpo"]["id"], "dpo", None)
-    model.repo.commit()
-    for key, org, capacity in (("editor", dinkes, "editor"), ("admin", dinkes, "admin"),
-                               ("member", dinkes, "member"),
-                               ("other_editor", other, "editor")):
-        users[key] = factories.User(name="opd-%s" % key.replace("_", "-"))
-        helpers.call_action("organization_member_create", context=site_context(),
-                            id=org["id"], username=users[key]["name"], role=capacity)
+    users = build_people(walidata_team())
     filed = helpers.call_action("satudata_request_create", context=dict(ANON), **REQUESTER)
     number = filed["number"]
     act(users["subkoord"], number, "assign", assignee=users["staf"]["name"])

@@ -87,21 +87,28 @@ def _csrf_required(view):
     return wrapper
 
 
-@satudata_privacy.route("/permintaan-data/<number>/hak", methods=["POST"])
-@_csrf_required
-def file_right(number):
-    context, data = _requester_data(number)
-    form = tk.request.form
-    data.update(kind=form.get("kind", ""), detail=form.get("detail", ""))
+def _requester_acts(action, context, data):
+    """The action's answer, or None with the refusal flashed (a missing
+    request or a refused token: 404/403)."""
     try:
-        result = tk.get_action("satudata_rights_request_file")(context, data)
+        return tk.get_action(action)(context, data)
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e))
     except tk.ValidationError as e:
         tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
-    else:
+        return None
+
+
+@satudata_privacy.route("/permintaan-data/<number>/hak", methods=["POST"])
+@_csrf_required
+def file_right(number):
+    context, data = _requester_data(number)
+    form = tk.request.form
+    data.update(kind=form.get("kind", ""), detail=form.get("detail", ""))
+    result = _requester_acts("satudata_rights_request_file", context, data)
+    if result is not None:
         if result["status"] == "ditolak":
             tk.h.flash_error(result["reason"])
         else:
@@ -115,15 +122,7 @@ def lift_restriction(number, item):
     """The requester lifts their own restriction (the DPO: the action)."""
     context, data = _requester_data(number)
     data["item"] = item
-    try:
-        tk.get_action("satudata_rights_restriction_lift")(context, data)
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Request not found"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e))
-    except tk.ValidationError as e:
-        tk.h.flash_error(" ".join(m for msgs in e.error_dict.values() for m in msgs))
-    else:
+    if _requester_acts("satudata_rights_restriction_lift", context, data) is not None:
         tk.h.flash_success(tk._("The restriction is lifted"))
     return tk.redirect_to("satudata_privacy.my_data", number=number)
 
