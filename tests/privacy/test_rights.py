@@ -6,6 +6,7 @@ or the retention period runs, otherwise the personal fields are erased and
 the request stays as anonymous statistics."""
 import datetime as dt
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -59,6 +60,13 @@ def test_the_copy_matches_what_is_stored(app, people, at_opd):
     download = browser.get("/permintaan-data/%s/data-saya?format=json" % at_opd["number"])
     assert json.loads(download.body)["personal_data"]["identity_number"] == NIK
     assert "attachment" in download.headers["Content-Disposition"]
+    # the page speaks the reader's language: no code, no English unit, no ISO "T"
+    text = " ".join(browser.get("/id/permintaan-data/%s/data-saya" % at_opd["number"])
+                    .body.split())
+    assert "2 tahun setelah permintaan ditutup" in text and "years" not in text
+    assert "2 years after the request is closed" in " ".join(page.body.split())
+    for body in (text, page.body):
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", body)
 
 
 @pytest.mark.parametrize("who", ("anonymous", "editor", "staf", "stranger"))

@@ -68,7 +68,8 @@ def my_data(number):
             'attachment; filename="data-pribadi-%s.json"' % number)
     else:
         response = flask.make_response(tk.render("satudata/privasi/my_data.html",
-                                                 {"copy": copy, "number": number}))
+                                                 {"copy": copy, "number": number,
+                                                  "retention_label": retention.label()}))
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
