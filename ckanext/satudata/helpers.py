@@ -46,6 +46,20 @@ def satudata_dataset_workflow(package_id):
         return None
 
 
+def satudata_dataset_opd(org_id):
+    """The dataset page's OPD box: core's ``h.get_organization`` without what
+    the box never shows (``show_nums=false``): the OPD's dataset count is a
+    search, its followers and users more queries, on every dataset page."""
+    if not org_id:
+        return {}
+    try:
+        return tk.get_action("organization_show")({}, {
+            "id": org_id, "include_dataset_count": False, "include_users": False,
+            "include_followers": False, "include_groups": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return {}
+
+
 def satudata_dataset_history(package_id):
     try:
         return tk.get_action("satudata_dataset_history")(access.page_context(), {"id": package_id})

@@ -206,6 +206,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
             helpers.satudata_step_label,
             helpers.satudata_dataset_workflow,
             helpers.satudata_dataset_history,
+            helpers.satudata_dataset_opd,
             helpers.satudata_role_holders,
             helpers.satudata_request_status_label,
             helpers.satudata_request_status_colour,
