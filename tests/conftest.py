@@ -74,6 +74,18 @@ def _keep_xdist_groups(items):
             item._id = coerce_node_id(named)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A browser test that failed keeps a screenshot of each page it had
+    open (before its fixtures close them): screenshots are otherwise taken
+    only when asked for (tests/theme/test_browser.py, SHOTS_WANTED)."""
+    report = yield
+    if report.when == "call" and report.failed and "browser" in getattr(item, "fixturenames", ()):
+        from tests.theme.test_browser import keep_pages_of_a_failure
+        keep_pages_of_a_failure(item.name)
+    return report
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionstart(session):
     workers.mark_migrated()   # after CKAN's own sessionstart loaded the config

@@ -294,8 +294,34 @@ def browser():
         b.close()
 
 
+# Screenshots are taken for scripts/screenshots (which sets SATUDATA_SHOTS_DIR)
+# or with SATUDATA_SHOTS=1: ~0.15 s of Chromium's CPU each, ~110 a run, and
+# no test reads them. A failing test's open pages are always kept
+# (keep_pages_of_a_failure, called by tests/conftest.py).
+SHOTS_WANTED = bool(os.environ.get("SATUDATA_SHOTS_DIR") or os.environ.get("SATUDATA_SHOTS"))
+
+
 def shot(page, name):
-    page.screenshot(path=os.path.join(SHOTS, name + ".png"), full_page=True)
+    if SHOTS_WANTED:
+        page.screenshot(path=os.path.join(SHOTS, name + ".png"), full_page=True)
+
+
+def shot_of(locator, name):
+    """A screenshot of one element (the workflow panel), as `shot`."""
+    if SHOTS_WANTED:
+        locator.screenshot(path=os.path.join(SHOTS, name + ".png"))
+
+
+def keep_pages_of_a_failure(test_name):
+    """Every page the failed test still has open, as it was at the failure."""
+    os.makedirs(SHOTS, exist_ok=True)
+    for i, context in enumerate(_CONTEXTS):
+        for j, page in enumerate(context.pages):
+            try:
+                page.screenshot(path=os.path.join(SHOTS, "failed-%s-%d-%d.png" % (
+                    re.sub(r"[^\w-]+", "_", test_name), i, j)), full_page=True)
+            except Exception:  # noqa: BLE001 - a closed page: nothing to keep
+                pass
 
 
 # Every violation of the portal's Content-Security-Policy seen by any page of
@@ -389,7 +415,7 @@ def press(page, url, transition, shot_name, **fields):
     if "comment" in fields and page.locator("#field-comment").count():
         page.fill("#field-comment", fields["comment"])
     shot(page, shot_name)
-    page.locator("#alur-diseminasi").screenshot(path=os.path.join(SHOTS, "panel-" + shot_name + ".png"))
+    shot_of(page.locator("#alur-diseminasi"), "panel-" + shot_name)
     with page.expect_navigation():
         page.locator("button[name=transition][value=%s]" % transition).click()
     if transition == "publish" and not page.locator("#field-confirm-publish").count():
@@ -443,7 +469,7 @@ def test_dataset_walked_to_terbit_in_the_browser(portal, browser):
     press(kabid, dataset_url, "approve", "workflow-4-disetujui-subkoord", comment="paraf kabid")
     press(staf, dataset_url, "publish", "workflow-5-disetujui-kabid")
     shot(staf, "workflow-6-terbit")
-    staf.locator("#alur-diseminasi").screenshot(path=os.path.join(SHOTS, "panel-workflow-6-terbit.png"))
+    shot_of(staf.locator("#alur-diseminasi"), "panel-workflow-6-terbit")
     state = helpers.call_action("satudata_dataset_workflow_show", id=ds["id"])["state"]
     assert state == "terbit"
 

@@ -4,7 +4,6 @@ tests/theme/test_browser.py), issue 23: the staff menu on one line at
 public request entry and the staff's incoming requests named apart; no staff
 page wider than a 390 px phone; the revision page (word diff) with no serious
 or critical axe-core violation."""
-import os
 
 import pytest
 from playwright.sync_api import expect
@@ -12,8 +11,8 @@ from playwright.sync_api import expect
 from ckan.tests import helpers
 
 from tests.helpers import as_user, walk
-from tests.theme.test_browser import (PHONE, SHOTS, axe_serious, browser, login,  # noqa: F401
-                                      module_portal, no_csp_violation, shot)
+from tests.theme.test_browser import (PHONE, axe_serious, browser, login,  # noqa: F401
+                                      module_portal, no_csp_violation, shot, shot_of)
 from tests.theme.test_browser_citizen import OVERFLOW
 
 # One portal for the module (`module_portal`), which its tests only read:
@@ -114,6 +113,5 @@ def test_revision_page_shows_the_word_diff_and_is_accessible(revised, browser):
         if serious:
             problems.append((prefix or "/id", viewport["width"], serious))
         shot(page, "staff-revision-diff-%d%s" % (viewport["width"], prefix.replace("/", "-")))
-    page.locator("#alur-diseminasi").screenshot(
-        path=os.path.join(SHOTS, "panel-revision-diff.png"))
+    shot_of(page.locator("#alur-diseminasi"), "panel-revision-diff")
     assert not problems, "\n".join(map(str, problems))
