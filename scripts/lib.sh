@@ -182,5 +182,15 @@ start_redis() {
 
 stop_redis() { redis_cli shutdown nosave >/dev/null 2>&1 || true; }
 
+# baseline_ini SRC DEST: the benchmarks' baseline, the same CKAN, database
+# and schema with the search plugin kept (stock CKAN needs a search backend
+# and Solr cannot run here) and every other plugin of this package removed
+baseline_ini() {
+  sed -e "/^ckan.plugins = /{s/ satudata_[a-z_]*//g; s/= satudata /= satudata_search /}" \
+      -e "/^ckan.views.default_views = /s/ satudata_[a-z_]*//g" "$1" > "$2"
+  grep -q "^ckan.plugins = satudata_search " "$2" \
+    || die "the baseline's plugin list lost satudata_search: $(grep '^ckan.plugins' "$2")"
+}
+
 db_url() { echo "postgresql://$DB_USER:$DB_USER@127.0.0.1:$PG_PORT/$1"; }
 redis_url() { echo "redis://127.0.0.1:$REDIS_PORT/$1"; }

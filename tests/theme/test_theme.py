@@ -38,6 +38,9 @@ def test_home_counts_only_published(app, walidata):
     SdiDataset(name="rahasia", title="Konsep Belum Terbit", owner_org=org["id"])
     body = app.get("/").body
     assert "Konsep Belum Terbit" not in body
+    # the OPD is listed with what the visitor may see of it: nothing yet
+    opd = body[body.index('href="/organization/dinsos"'):]
+    assert "0 datasets" in opd[:opd.index("</a>")]
 
 
 def test_about_describes_both_sops(app, satudata_db):

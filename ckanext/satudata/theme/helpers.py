@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.helpers import lang as current_lang
 
@@ -52,9 +53,17 @@ def satudata_home_topics() -> list[dict[str, Any]]:
 
 
 def satudata_home_opds(limit: int = 8) -> list[dict[str, Any]]:
-    orgs = tk.get_action("organization_list")({}, {"all_fields": True, "sort": "package_count desc",
-                                                    "limit": limit})
-    return orgs
+    """The OPDs with the most datasets the visitor may see, then the others
+    by name: the counts from one facet search as the visitor, the names from
+    one query. (Core's organization_list with all_fields dictized each OPD,
+    ~18 statements on every home page render.)"""
+    counts = _search(**{"facet.field": '["owner_org"]', "facet.limit": -1}) \
+        .get("facets", {}).get("owner_org", {})
+    opds = model.Session.query(model.Group).filter(
+        model.Group.is_organization.is_(True), model.Group.state == "active").all()
+    opds.sort(key=lambda opd: (-counts.get(opd.id, 0), (opd.display_name or "").lower()))
+    return [{"id": opd.id, "name": opd.name, "display_name": opd.display_name,
+             "package_count": counts.get(opd.id, 0)} for opd in opds[:limit]]
 
 
 def satudata_latest_datasets(limit: int = 6) -> list[dict[str, Any]]:
