@@ -246,3 +246,56 @@ def test_the_quality_badge_is_kept_and_follows_a_change(app, published, people):
             assert len(calls) == 2
     finally:
         quality.quality_of = saved
+
+
+# the header's badge of new dashboard activities (theme/header.html)
+NEW_ACTIVITIES = re.compile(r'<li class="notifications[^"]*">.*?<span class="badge">(\d+)</span>', re.S)
+
+
+def test_the_kept_new_activity_count_is_cores_count_after_every_change(app, people):
+    """The count of new activities in a logged-in person's header is kept
+    under the page generation: after each change it is the number CKAN's own
+    action answers (the oracle), never the one kept before it."""
+    follower = factories.User(name="pengikut")
+    token = factories.APIToken(user=follower["name"])["token"]
+    first, second = make(people, "puskesmas"), make(people, "posyandu")
+    walk(first["id"], people)
+    walk(second["id"], people)
+    model.repo.commit()
+
+    def shown():
+        body = app.get("/dataset/", headers={"Authorization": token}).body
+        return int(NEW_ACTIVITIES.search(body).group(1))
+
+    def cores():
+        return helpers.call_action("dashboard_new_activities_count",
+                                   context={"user": follower["name"]})
+
+    colleague = factories.User(name="rekan", fullname="Rekan Kerja")
+
+    def renamed(fullname):
+        return lambda: helpers.call_action("user_patch", context=site_context(),
+                                           id=colleague["id"], fullname=fullname)
+
+    steps = [
+        ("nothing followed", lambda: None),
+        ("follows a dataset", lambda: helpers.call_action(
+            "follow_dataset", context={"user": follower["name"]}, id=first["id"])),
+        ("follows a colleague", lambda: helpers.call_action(
+            "follow_user", context={"user": follower["name"]}, id=colleague["id"])),
+        ("the colleague changes their name", renamed("Rekan Kerja Dinkes")),
+        ("and again", renamed("Rekan Dinkes")),
+        ("reads the dashboard", lambda: app.get("/dashboard/", headers={"Authorization": token})),
+        ("the colleague changes once more", renamed("Rekan")),
+        ("unfollows the colleague", lambda: helpers.call_action(
+            "unfollow_user", context={"user": follower["name"]}, id=colleague["id"])),
+    ]
+    seen = []
+    for name, change in steps:
+        change()
+        model.repo.commit()
+        shown()   # kept now, if it is kept at all
+        seen.append((name, shown(), cores()))
+    assert all(kept == core for _, kept, core in seen), seen
+    # the steps really moved the count (else the oracle proves nothing)
+    assert len({core for _, _, core in seen}) > 1, repr(seen)[-400:]

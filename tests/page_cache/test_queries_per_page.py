@@ -101,7 +101,7 @@ def test_a_kept_page_costs_one_statement_of_ckans_own(app, catalogue):
 # The ceilings docs/performance.md gives per page type (a page rendered for a
 # visitor with the page cache off, and for the Subkoord): a change that adds
 # a statement to a page fails here and is named in the docs, or taken out.
-CEILINGS = {"home": 26, "search": 7, "dataset": 33, "resource": 8, "dataset, staff": 78}
+CEILINGS = {"home": 26, "search": 7, "dataset": 33, "resource": 8, "dataset, staff": 79}
 
 
 @pytest.mark.ckan_config("ckanext.satudata.page_cache", "false")
@@ -113,7 +113,10 @@ def test_each_page_type_stays_within_its_documented_statements(app, catalogue, w
              "resource": (resource, {}), "dataset, staff": ("/dataset/tercatat", staff)}
     counted = {}
     for kind, (url, kw) in pages.items():
-        count(app, url, **kw)   # templates compiled, caches warm
+        # templates compiled, caches warm; a person's first request of the
+        # run records their last_active (a write: kept counts computed again)
+        count(app, url, **kw)
+        count(app, url, **kw)
         counted[kind] = count(app, url, **kw)
     over = {kind: (n, CEILINGS[kind]) for kind, n in counted.items() if n > CEILINGS[kind]}
     assert not over, "statements (counted, documented ceiling): %s" % over

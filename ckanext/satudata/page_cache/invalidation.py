@@ -24,7 +24,11 @@ CORE_TABLES = frozenset((
     "member", "tag", "package_tag", "vocabulary", "system_info",
     "package_relationship", "package_member", "user",
     # the quality score's link checks and the loader's status
-    "task_status"))
+    "task_status",
+    # what a logged-in person's kept new-activity count comes from
+    # (theme/dashboard.py satudata_new_activities): follows, rare writes. An
+    # activity is written with the dataset, OPD or user change it records.
+    "user_following_dataset", "user_following_group", "user_following_user"))
 # Tables of this package that no public page reads (the request desk, mail,
 # audit and privacy records are never on a cached page); every other
 # satudata_ table counts (workflow, revisions, search index, quality).
