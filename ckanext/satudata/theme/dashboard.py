@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 
@@ -59,7 +60,6 @@ def satudata_my_work() -> dict[str, Any]:
         reviews = []
     work["reviews"] = sorted(reviews, key=lambda r: not (r.get("sla") or {}).get("overdue"))
     if sh.satudata_is_walidata() or sh.satudata_is_opd_member():
-        import ckan.model as model
         from ckanext.satudata.requests import board
         from ckanext.satudata.requests import service as dr
         from ckanext.satudata.workflow import roles
@@ -102,9 +102,8 @@ def satudata_new_activities():
     from ckanext.activity.helpers import new_activities
     from ckanext.satudata.page_cache import store
     user = tk.current_user
-    if not getattr(tk.g, "userobj", None) or not user.is_authenticated:
+    if not getattr(tk.g, "userobj", None) or not user.is_authenticated or not store.enabled():
         return new_activities()
-    import ckan.model as model
     viewed = model.Session.query(Dashboard.activity_stream_last_viewed).filter(
         Dashboard.user_id == user.id).scalar()
     return store.remembered("new-activities", (user.id, str(viewed)), new_activities)
