@@ -2,6 +2,7 @@
 comes from Redis, and every change a page could show is there at once:
 publish, withdrawal, a revision published, a view, a DataStore load, an OPD
 renamed, the language. Logged-in users never get a kept page."""
+import datetime as dt
 import re
 
 import pytest
@@ -215,6 +216,19 @@ def test_which_writes_a_page_could_show(statement, seen):
     assert invalidation.writes_pages(statement) is seen
 
 
+@pytest.mark.parametrize("statement, desk", [
+    ('INSERT INTO satudata_data_request (id) VALUES (1)', True),
+    ('UPDATE satudata_request_event SET note = 1', True),
+    ('INSERT INTO satudata_objection (id) VALUES (1)', True),
+    ('SELECT * FROM satudata_data_request FOR UPDATE', False),
+    ('UPDATE satudata_outbox SET attempts = 1', False),
+    ('INSERT INTO satudata_personal_access_log (id) VALUES (1)', False),
+    ('INSERT INTO package (id) VALUES (1)', False),   # moves both, as a page write
+])
+def test_which_writes_change_the_request_desk(statement, desk):
+    assert invalidation.writes_desk(statement) is desk
+
+
 def test_clearing_after_a_deployment_serves_no_kept_page(app, cli, published):
     from ckan.cli.cli import ckan
     look(app, "/dataset/jumlah-puskesmas")
@@ -299,3 +313,77 @@ def test_the_kept_new_activity_count_is_cores_count_after_every_change(app, peop
     assert all(kept == core for _, kept, core in seen), seen
     # the steps really moved the count (else the oracle proves nothing)
     assert len({core for _, _, core in seen}) > 1, repr(seen)[-400:]
+
+
+# the header's badge of what waits for the person (theme/header.html) and the
+# dashboard's own fresh count of the same ("Your work", user/dashboard.html)
+WAITING = re.compile(r'class="satudata-waiting">\s*<span class="badge ([^"]*)">(\d+)</span>')
+YOUR_WORK = re.compile(r'id="satudata-my-work-title"[^>]*>[^<]*<span class="badge bg-secondary">'
+                       r'(\d+)</span>\s*(?:<span class="badge bg-danger">(\d+))?')
+
+
+def test_the_kept_waiting_badge_is_the_fresh_work_count_after_every_change(
+        app, people, monkeypatch):
+    """The Subkoord's header badge (how many items wait, red when one is
+    overdue) is kept per person under the desk generation and the minute:
+    after each change (a dataset moved, a citizen's request filed or
+    assigned, time passing an SOP standard time) it is what the dashboard's
+    freshly built work list counts, never the number kept before it."""
+    from ckanext.satudata.workflow import clock
+    from tests.requests.helpers import RINA
+    now = {"at": dt.datetime(2026, 11, 25, 9, 0, tzinfo=clock.WIB)}   # a Wednesday
+    monkeypatch.setattr(clock, "now", lambda: now["at"])
+    subkoord = people["subkoord"]
+    token = factories.APIToken(user=subkoord["name"])["token"]
+    dataset = make(people, "jumlah-posyandu")
+    model.repo.commit()
+
+    def shown():
+        body = app.get("/dashboard/", headers={"Authorization": token}).body
+        badge, fresh = WAITING.search(body), YOUR_WORK.search(body)
+        kept = (int(badge.group(2)), "bg-danger" in badge.group(1)) if badge else (0, False)
+        return kept, (int(fresh.group(1)), bool(fresh.group(2)))
+
+    filed = {}
+
+    def file_request():
+        filed.update(helpers.call_action("satudata_request_create",
+                                         context={"user": "", "ignore_auth": False}, **RINA))
+
+    def later(minutes):
+        def move():
+            now["at"] += dt.timedelta(minutes=minutes)
+        return move
+
+    generation = {}
+
+    def note_generation():
+        generation["before"] = store.current_generation()
+
+    steps = [
+        ("a new dataset waits for the Subkoord's assignment", lambda: None),
+        ("assigned to the Staf", lambda: transition(
+            subkoord, dataset["id"], "assign", assignee=people["staf"]["name"])),
+        ("submitted", lambda: transition(people["staf"], dataset["id"], "submit")),
+        ("a citizen files a request (the desk only)",
+         lambda: (note_generation(), file_request())),
+        ("an hour later: the request's 10 minutes are over", later(60)),
+        ("the Subkoord assigns the request", lambda: helpers.call_action(
+            "satudata_request_transition", context=as_user(subkoord), id=filed["id"],
+            transition="assign", assignee=people["staf"]["name"])),
+        ("the Subkoord approves the dataset", lambda: transition(
+            subkoord, dataset["id"], "approve")),
+    ]
+    seen = []
+    for name, change in steps:
+        change()
+        model.repo.commit()
+        shown()   # kept now, if it is kept at all
+        seen.append((name,) + shown())
+        if name.startswith("a citizen"):
+            # a request on the desk leaves every visitor's kept page alone
+            assert store.current_generation() == generation["before"]
+    assert all(kept == fresh for _, kept, fresh in seen), seen
+    # the steps really moved the badge, its number and its colour
+    assert len({fresh for _, _, fresh in seen}) >= 4, seen
+    assert any(fresh[1] for _, _, fresh in seen) and not seen[0][2][1], seen

@@ -43,8 +43,14 @@ _WRITE = re.compile(
     r"DROP\s+TABLE(?:\s+IF\s+EXISTS)?|CREATE\s+TABLE(?:\s+IF\s+NOT\s+EXISTS)?)"
     r"\s+(?:ONLY\s+)?(?:(?:\"[^\"]+\"|\w+)\.)?(\"[^\"]+\"|\w+)", re.I)
 _FIRST_WORD = re.compile(r"\s*(\w+)")
+# The request desk's tables: on no cached page, but in a staff member's kept
+# count of what waits for them (theme/dashboard.py satudata_waiting), which
+# is filed under the desk generation; it also moves with the page generation.
+DESK_PREFIXES = ("satudata_data_request", "satudata_request_", "satudata_objection")
 _WRITTEN = "satudata_page_write"
 _COMMITTED = "satudata_page_committed"
+_DESK_WRITTEN = "satudata_desk_write"
+_DESK_COMMITTED = "satudata_desk_committed"
 
 
 def seen_on_pages(table: str) -> bool:
@@ -54,14 +60,27 @@ def seen_on_pages(table: str) -> bool:
     return table.startswith("satudata_") and not table.startswith(SATUDATA_UNSEEN_PREFIXES)
 
 
-def writes_pages(statement: str) -> bool:
-    """The statement may change what a cached page shows (a false yes only
-    costs renders; a false no would serve stale pages)."""
+def on_the_desk(table: str) -> bool:
+    return table.strip('"').lower().startswith(DESK_PREFIXES)
+
+
+def _written_tables(statement: str) -> list[str]:
     first = _FIRST_WORD.match(statement)
     if first and first.group(1).upper() in ("SELECT", "SHOW", "SET", "BEGIN", "SAVEPOINT",
                                              "RELEASE", "COMMIT", "ROLLBACK"):
-        return False
-    return any(seen_on_pages(t) for t in _WRITE.findall(statement))
+        return []
+    return _WRITE.findall(statement)
+
+
+def writes_pages(statement: str) -> bool:
+    """The statement may change what a cached page shows (a false yes only
+    costs renders; a false no would serve stale pages)."""
+    return any(seen_on_pages(t) for t in _written_tables(statement))
+
+
+def writes_desk(statement: str) -> bool:
+    """The statement may change a request on the desk (a kept work count)."""
+    return any(on_the_desk(t) for t in _written_tables(statement))
 
 
 def _info(conn):
@@ -74,20 +93,28 @@ def _info(conn):
 
 
 def _note_write(conn, cursor, statement, parameters, context, executemany):
-    if writes_pages(statement):
+    tables = _written_tables(statement)
+    if any(seen_on_pages(t) for t in tables):
         conn.info[_WRITTEN] = True
+    if any(on_the_desk(t) for t in tables):
+        conn.info[_DESK_WRITTEN] = True
 
 
 def _committed(conn):
     info = _info(conn)
-    if info is not None and info.pop(_WRITTEN, False):
+    if info is None:
+        return
+    if info.pop(_WRITTEN, False):
         info[_COMMITTED] = True
+    if info.pop(_DESK_WRITTEN, False):
+        info[_DESK_COMMITTED] = True
 
 
 def _rolled_back(conn):
     info = _info(conn)
     if info is not None:
         info.pop(_WRITTEN, None)
+        info.pop(_DESK_WRITTEN, None)
 
 
 def _returned(dbapi_connection, record):
@@ -96,6 +123,10 @@ def _returned(dbapi_connection, record):
     # moving on costs only renders
     if record.info.pop(_COMMITTED, False) | record.info.pop(_WRITTEN, False):
         store.next_generation()
+    elif record.info.pop(_DESK_COMMITTED, False) | record.info.pop(_DESK_WRITTEN, False):
+        store.next_desk_generation()
+    record.info.pop(_DESK_COMMITTED, None)
+    record.info.pop(_DESK_WRITTEN, None)
 
 
 _installed = False

@@ -27,6 +27,10 @@ def generation_key() -> str:
     return "satudata:%s:page-generation" % _site()
 
 
+def desk_generation_key() -> str:
+    return "satudata:%s:desk-generation" % _site()
+
+
 def enabled() -> bool:
     return tk.asbool(tk.config.get("ckanext.satudata.page_cache"))
 
@@ -59,15 +63,34 @@ def current_generation() -> Optional[int]:
 
 
 def next_generation() -> None:
-    """Everything cached so far is out of date."""
+    """Everything cached so far is out of date (the desk's counts too)."""
     try:
-        fast_redis().incr(generation_key())
+        with fast_redis().pipeline(transaction=False) as pipe:
+            pipe.incr(generation_key())
+            pipe.incr(desk_generation_key())
+            pipe.execute()
     except Exception:  # noqa: BLE001
         # Entries expire after page_cache_ttl; until then a node could serve a
         # page of before this write. Said loudly: the operator can clear.
         log.error("page cache: could not move the generation on after a write; "
                   "cached pages may be up to %d s old (ckan satudata page-cache clear)",
                   ttl())
+
+
+def current_desk_generation() -> Optional[int]:
+    try:
+        return int(fast_redis().get(desk_generation_key()) or 0)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def next_desk_generation() -> None:
+    """A request on the desk changed: the kept work counts are out of date."""
+    try:
+        fast_redis().incr(desk_generation_key())
+    except Exception:  # noqa: BLE001
+        log.error("page cache: could not move the desk generation on after a write; "
+                  "the header's work counts may be up to %d s old", ttl())
 
 
 def _today() -> str:
@@ -110,11 +133,13 @@ def put(key: str, page: dict) -> None:
         pass
 
 
-def remembered(kind: str, parts: tuple, compute):
+def remembered(kind: str, parts: tuple, compute, desk: bool = False):
     """`compute()`'s answer (JSON), kept under the current generation like a
     page: a fragment many pages need (a dataset's quality score), recomputed
-    after any write a page could show. Computed anew when Redis is away."""
-    generation = current_generation()
+    after any write a page could show. With `desk`, under the desk
+    generation, which also moves with every write to the request desk.
+    Computed anew when Redis is away."""
+    generation = current_desk_generation() if desk else current_generation()
     if generation is None or not enabled():
         return compute()
     digest = hashlib.sha1(json.dumps(parts, sort_keys=True, default=str)

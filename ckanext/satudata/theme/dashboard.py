@@ -90,6 +90,28 @@ def satudata_my_work() -> dict[str, Any]:
     return work
 
 
+def satudata_waiting() -> dict[str, int]:
+    """The header's badge: how many items wait for the logged-in person and
+    how many of those are overdue, as `satudata_my_work` counts them. Building
+    the work list costs a row, the rules and the SOP clock per item (~50 ms
+    with 300 datasets in review) and the header is on every page, so the two
+    numbers are kept per person under the desk generation (which moves on
+    every committed write to a dataset, a role, a membership or a request)
+    and the clock's minute (an item becomes overdue as time passes)."""
+    def count() -> dict[str, int]:
+        work = satudata_my_work()
+        return {"count": work["count"], "overdue": work["overdue"]}
+    user = tk.current_user
+    if not getattr(tk.g, "userobj", None) or not user.is_authenticated:
+        return {"count": 0, "overdue": 0}
+    from ckanext.satudata.page_cache import store
+    if not store.enabled():
+        return count()
+    from ckanext.satudata.workflow.clock import now
+    return store.remembered("waiting", (user.id, now().strftime("%Y%m%d%H%M")), count,
+                            desk=True)
+
+
 def satudata_new_activities():
     """CKAN's header count of new activities on the person's dashboard
     (``h.new_activities``, ~12 statements and 20-40 ms on every page a

@@ -246,5 +246,6 @@ def get_helpers():
     found = {name: fn for name, fn in globals().items()
              if name.startswith("satudata_") and callable(fn)}
     found["satudata_my_work"] = dashboard.satudata_my_work
+    found["satudata_waiting"] = dashboard.satudata_waiting
     found["satudata_new_activities"] = dashboard.satudata_new_activities
     return found
