@@ -117,13 +117,188 @@ def test_personal_data_in_xlsx_numbers(no_cap, tmp_path):
     assert [(f["kind"], f["row"]) for f in report["personal"]] == [("nik", 2), ("name", 2)]
 
 
-def test_large_file_is_sampled_and_says_so(monkeypatch, kept_schema):
-    monkeypatch.setattr(checks, "max_bytes", lambda: 100)
-    monkeypatch.setattr(checks, "sample_rows", lambda: 5)
-    report = checks.check_file(str(CACAT), "csv", kept_schema, PERIOD)
-    assert report["sampled"] is True and report["rows_checked"] == 5
-    # only the first five rows: the errors after them are not seen
-    assert report["validation"] == []
+# -- the row key of a table that declares none ------------------------------------
+
+KUNCI = FIXTURES / "kunci_ganda.csv"
+EXPECTED_KEY = [
+    # "Kalibaru, 2024" twice with two population figures
+    {"type": "duplicate-key", "row": 5, "column": "kecamatan, tahun", "column_number": None,
+     "value": "Kalibaru, 2024", "note": None, "key": ["kecamatan", "tahun"],
+     "key_values": ["Kalibaru", "2024"], "repeats_row": 3},
+    # row 6 is row 4 again, cell for cell: a duplicate-row, not also a key
+    {"type": "duplicate-row", "row": 6, "column": None, "column_number": None, "value": None,
+     "note": None},
+    # rows 9 and 10 have no kecamatan: no key to compare
+    {"type": "duplicate-key", "row": 11, "column": "kecamatan, tahun", "column_number": None,
+     "value": "Genteng, 2024", "note": None, "key": ["kecamatan", "tahun"],
+     "key_values": ["Genteng", "2024"], "repeats_row": 7},
+]
+
+
+def test_the_row_key_is_inferred_from_the_dimension_columns():
+    fields = lambda *typed: {"fields": [{"name": n, "type": t} for n, t in typed]}  # noqa: E731
+    # region name and code, year and month, other text: the key; numbers: the measures
+    assert validation.inferred_key(fields(
+        ("kecamatan", "string"), ("kode_kecamatan", "integer"), ("tahun", "integer"),
+        ("bulan", "integer"), ("jenis_kelamin", "string"), ("jumlah", "integer"),
+        ("persen", "number"))) == ["kecamatan", "kode_kecamatan", "tahun", "bulan",
+                                   "jenis_kelamin"]
+    # a code column typed as a number is still a dimension
+    assert validation.inferred_key(fields(("kode_kbli", "integer"), ("jumlah", "integer"))) == \
+        ["kode_kbli"]
+    # no measure, or no dimension: no sensible key
+    assert validation.inferred_key(fields(("kecamatan", "string"), ("catatan", "string"))) is None
+    assert validation.inferred_key(fields(("jumlah", "integer"), ("luas", "number"))) is None
+    # a declared key is frictionless's to check
+    assert validation.inferred_key(dict(fields(("kecamatan", "string"), ("jumlah", "integer")),
+                                        primaryKey=["kecamatan"])) is None
+
+
+def test_duplicate_key_without_a_declared_primary_key_gives_the_exact_report(no_cap):
+    schema = validation.infer_schema(str(KUNCI), "csv")
+    report = checks.check_file(str(KUNCI), "csv", schema, PERIOD)
+    assert report["validation"] == EXPECTED_KEY
+    assert report["personal"] == [] and report["rows_checked"] == 10
+
+
+def test_a_declared_primary_key_keeps_frictionless_own_check(no_cap):
+    schema = dict(validation.infer_schema(str(KUNCI), "csv"), primaryKey=["kecamatan", "tahun"])
+    report = checks.check_file(str(KUNCI), "csv", schema, PERIOD)
+    assert [(e["type"], e["row"]) for e in report["validation"]] == [
+        ("primary-key", 5), ("primary-key", 6), ("duplicate-row", 6), ("primary-key", 10),
+        ("primary-key", 11)]
+
+
+def test_the_key_follows_the_data_dictionary_types(no_cap):
+    """The DataStore's data dictionary decides what is a measure: with the
+    population typed as text it is part of the key, and the two Kalibaru rows
+    (63140, 63410) no longer share one."""
+    dictionary = [{"id": "_id", "type": "int"}, {"id": "kecamatan", "type": "text"},
+                  {"id": "tahun", "type": "text"}, {"id": "jumlah_penduduk", "type": "int4"},
+                  {"id": "luas_km2", "type": "numeric"}]
+    report = checks.check_file(str(KUNCI), "csv", validation.datastore_schema(dictionary), PERIOD)
+    assert report["validation"] == EXPECTED_KEY
+    dictionary[3]["type"] = "text"
+    report = checks.check_file(str(KUNCI), "csv", validation.datastore_schema(dictionary), PERIOD)
+    assert [(e["type"], e["row"]) for e in report["validation"]] == [
+        ("duplicate-row", 6), ("duplicate-key", 11)]
+    # all text: no measure, no key inferred, only the identical row
+    for f in dictionary[1:]:
+        f["type"] = "text"
+    report = checks.check_file(str(KUNCI), "csv", validation.datastore_schema(dictionary), PERIOD)
+    assert [(e["type"], e["row"]) for e in report["validation"]] == [("duplicate-row", 6)]
+
+
+def test_key_text_is_compared_without_case_or_surrounding_spaces(no_cap, tmp_path):
+    path = tmp_path / "sekolah.csv"
+    path.write_text("jenjang,sekolah,murid\nSD,SDN 1 Kalibaru,210\nSD, sdn 1 kalibaru ,212\n"
+                    "SMP,SDN 1 Kalibaru,210\n")
+    report = checks.check_file(str(path), "csv", validation.infer_schema(str(path), "csv"))
+    assert [(e["type"], e["row"], e["repeats_row"], e["key_values"])
+            for e in report["validation"]] == [
+        ("duplicate-key", 3, 2, ["SD", " sdn 1 kalibaru "])]
+
+
+def test_duplicate_key_sentence_in_both_languages():
+    id_ = lambda m: translate(m, "id")  # noqa: E731
+    assert messages.describe("validation", EXPECTED_KEY[0], lambda m: m) == \
+        'Row 5: the key kecamatan, tahun = "Kalibaru, 2024" repeats row 3 with other figures'
+    assert messages.describe("validation", EXPECTED_KEY[0], id_) == \
+        'Baris 5: kunci kecamatan, tahun = "Kalibaru, 2024" sama dengan baris 3, ' \
+        'tetapi angkanya berbeda'
+
+
+# -- large files: a sample over the whole file -------------------------------------
+
+SAMPLE_HEADER = ["kecamatan", "kode_kecamatan", "tahun", "bulan", "blok", "jumlah_penduduk"]
+
+
+def big_rows(count):
+    """`count` clean rows: 25 kecamatan x 12 months of 2025 x survey blocks."""
+    kecamatan = sorted(reference_codes.reference()["kecamatan"].values(),
+                       key=lambda k: k["kode"])
+    for i in range(count):
+        k = kecamatan[i % 25]
+        yield [k["nama"], k["kode"], 2025, 1 + (i // 25) % 12, "B%05d" % (i // 300), 1000 + i]
+
+
+def big_csv(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(SAMPLE_HEADER)
+        writer.writerows(rows)
+    return str(path)
+
+
+SAMPLE_SCHEMA = {"fields": [{"name": "kecamatan", "type": "string"},
+                            {"name": "kode_kecamatan", "type": "string"},
+                            {"name": "tahun", "type": "integer"},
+                            {"name": "bulan", "type": "integer"},
+                            {"name": "blok", "type": "string"},
+                            {"name": "jumlah_penduduk", "type": "integer"}]}
+
+
+@pytest.mark.ckan_config("ckanext.satudata.quality.max_bytes", "10000")
+@pytest.mark.ckan_config("ckanext.satudata.quality.sample_rows", "1000")
+def test_an_error_near_the_end_of_a_large_file_is_found_on_its_row(ckan_config, tmp_path):
+    """30,000 rows over a 10 kB cap, sampled to 1,000: the only error, three
+    rows before the end, is in the sample under its own row number, and the
+    report says it sampled, how many rows of how many, and how."""
+    rows = list(big_rows(30000))
+    rows[-3][5] = "tiga ribu"            # row 29,999 of the file (the header is row 1)
+    path = big_csv(tmp_path / "besar.csv", rows)
+    report = checks.check_file(path, "csv", SAMPLE_SCHEMA, (2025, None))
+    assert report["validation"] == [
+        {"type": "type-error", "row": 29999, "column": "jumlah_penduduk", "column_number": 6,
+         "value": "tiga ribu", "note": None}]
+    assert report["sampled"] is True
+    assert report["sampling"] == {"rows_total": 30000, "rows_sampled": report["rows_checked"],
+                                  "head": 100, "step": 64, "tail": 100}
+    # the first 100; from the 29,900 after them every 64th (468 rows: the step
+    # doubles while more than 800 would be kept); the last 100, two of which
+    # the step reached already
+    assert report["rows_checked"] == 100 + 468 + 100 - 2
+    assert report["reference"] == [] and report["personal"] == []
+
+
+@pytest.mark.ckan_config("ckanext.satudata.quality.max_bytes", "10000")
+@pytest.mark.ckan_config("ckanext.satudata.quality.sample_rows", "1000")
+def test_the_sample_spans_the_whole_file_under_real_row_numbers(ckan_config, tmp_path):
+    rows = list(big_rows(30000))
+    on_step = 100 + 64 * 200             # a data row the systematic sample reaches
+    rows[on_step][1] = "35.10.99"        # an unknown code (file row on_step + 2)
+    rows[on_step + 1][5] = "x"           # beside it, off the step: not in the sample
+    rows[-1][:5] = rows[0][:5]           # the last row has the first row's key
+    path = big_csv(tmp_path / "besar.csv", rows)
+    found = validation.sample(path, "csv", 1000)
+    numbers = [n for n, _ in found.rows]
+    assert numbers[:100] == list(range(2, 102)) and numbers[-100:] == list(range(29902, 30002))
+    assert max(b - a for a, b in zip(numbers, numbers[1:])) <= 64
+    assert all(cells == [str(c) for c in rows[n - 2]] for n, cells in found.rows)
+    report = checks.check_file(path, "csv", SAMPLE_SCHEMA, (2025, None))
+    assert [(e["type"], e["row"], e.get("repeats_row")) for e in report["validation"]] == [
+        ("duplicate-key", 30001, 2)]
+    assert [(f["kind"], f["row"]) for f in report["reference"]] == [
+        ("unknown_code", on_step + 2)]
+
+
+@pytest.mark.ckan_config("ckanext.satudata.quality.max_bytes", "10000")
+@pytest.mark.ckan_config("ckanext.satudata.quality.sample_rows", "500")
+def test_a_large_xlsx_is_sampled_the_same_way(ckan_config, tmp_path):
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(SAMPLE_HEADER)
+    rows = list(big_rows(6000))
+    rows[-2][5] = "tiga ribu"            # row 6,000 of the sheet
+    for row in rows:
+        sheet.append(row)
+    book.save(tmp_path / "besar.xlsx")
+    report = checks.check_file(str(tmp_path / "besar.xlsx"), "xlsx", SAMPLE_SCHEMA,
+                               (2025, None))
+    assert [(e["type"], e["row"]) for e in report["validation"]] == [("type-error", 6000)]
+    assert report["sampled"] is True
+    assert report["sampling"]["rows_total"] == 6000 and report["sampling"]["tail"] == 50
+    assert report["rows_checked"] == report["sampling"]["rows_sampled"] <= 500
 
 
 def test_unreadable_file_is_a_validation_error(no_cap, kept_schema, tmp_path):

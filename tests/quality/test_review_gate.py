@@ -220,3 +220,61 @@ def test_review_panel_shows_the_report_and_takes_the_waiver(app, people):
     assert shown["approvals"][0]["waiver"] == \
         "Diterima sementara; OPD memperbaiki di rilis berikut"
 
+
+
+def test_a_duplicate_key_needs_a_waiver_and_is_shown_in_the_panel(app, people):
+    """A table without a declared key ("Kalibaru, 2024" twice with two
+    figures): the worker reports the inferred key's duplicates, and they are
+    problems the approval needs a waiver for."""
+    from tests.quality.test_checks_files import EXPECTED_KEY
+    dataset, _ = submitted(people, "kunci_ganda.csv", name="penduduk-ganda")
+    run_worker()
+    report = checks.latest_report(dataset["id"])
+    only = report["resources"][0]
+    assert only["validation"] == EXPECTED_KEY and only["personal"] == []
+    # the other problems are the years before the declared period (2025)
+    assert {f["kind"] for f in only["reference"]} == {"year_outside_period"}
+    problems = len(EXPECTED_KEY) + len(only["reference"])
+    assert report["problems"] == problems and report["needs_waiver"]
+    assert "%d masalah" % problems in refusal(
+        lambda: transition(people["subkoord"], dataset["id"], "approve"))
+    env = {"Authorization": factories.APIToken(user=people["subkoord"]["name"])["token"]}
+    page = app.get("/id/dataset/%s" % dataset["name"], headers=env).body.replace("&#34;", '"')
+    assert 'Baris 5: kunci kecamatan, tahun = "Kalibaru, 2024" sama dengan baris 3, ' \
+        'tetapi angkanya berbeda' in page
+    shown = transition(people["subkoord"], dataset["id"], "approve",
+                       waiver="Data 2024 Kalibaru dikoreksi OPD")
+    assert shown["approvals"][0]["waiver"] == "Data 2024 Kalibaru dikoreksi OPD"
+
+
+@pytest.mark.ckan_config("ckanext.satudata.quality.max_bytes", "10000")
+@pytest.mark.ckan_config("ckanext.satudata.quality.sample_rows", "1000")
+def test_the_worker_samples_a_large_file_and_the_panel_says_how(app, people, tmp_path):
+    from tests.quality.test_checks_files import big_csv, big_rows
+    rows = list(big_rows(30000))
+    rows[-3][5] = "tiga ribu"
+    name = big_csv(tmp_path / "besar.csv", rows)
+    dataset = helpers.call_action(
+        "package_create", context=as_user(people["opd"]), name="penduduk-bulanan",
+        title="Penduduk Bulanan", notes="Data contoh.", owner_org=people["dinkes"]["id"],
+        topic="pemerintahan_umum", update_frequency="tahunan", period_start="2025",
+        presentation_level="kecamatan", unit="jiwa", classification="terbuka")
+    with open(name, "rb") as f:
+        helpers.call_action("resource_create", context=as_user(people["opd"]),
+                            package_id=dataset["id"], name="Bulanan", format="CSV",
+                            upload=FileStorage(io.BytesIO(f.read()), filename="besar.csv"))
+    transition(people["subkoord"], dataset["id"], "assign", assignee=people["staf"]["name"])
+    transition(people["staf"], dataset["id"], "submit")
+    run_worker()
+    only = checks.latest_report(dataset["id"])["resources"][0]
+    assert [(e["type"], e["row"]) for e in only["validation"]] == [("type-error", 29999)]
+    assert only["sampled"] and only["rows_checked"] == 666
+    assert only["sampling"] == {"rows_total": 30000, "rows_sampled": 666, "head": 100,
+                                "step": 64, "tail": 100}
+    env = {"Authorization": factories.APIToken(user=people["subkoord"]["name"])["token"]}
+    page = app.get("/id/dataset/%s" % dataset["name"], headers=env).body
+    assert "sampel: 666 dari 30000 baris berkas besar (100 baris pertama, lalu satu dari " \
+        "setiap 64 baris, dan 100 baris terakhir)" in page
+    english = app.get("/dataset/%s" % dataset["name"], headers=env).body
+    assert "sampled: 666 of the 30000 rows of a large file (the first 100, then one row in " \
+        "every 64, and the last 100)" in english

@@ -39,6 +39,7 @@ REVISIONS = [
                                        "satudata_dataset_transition_log_chained",
                                        "satudata_request_event_chained",
                                        "satudata_role_event_chained"}}),
+    ("0014_quality_sampling", {"columns": {("satudata_quality_report", "sampling")}}),
 ]
 
 

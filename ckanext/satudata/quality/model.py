@@ -22,6 +22,8 @@ quality_report = sa.Table(
     sa.Column("file_bytes", sa.BigInteger),
     sa.Column("rows_checked", sa.Integer),
     sa.Column("sampled", sa.Boolean, nullable=False, default=False),
+    # a sampled file (migration 0014): {rows_total, rows_sampled, head, step, tail}
+    sa.Column("sampling", JSONB),
     sa.Column("schema_source", sa.UnicodeText),
     sa.Column("validation", JSONB, nullable=False, default=list),
     sa.Column("reference", JSONB, nullable=False, default=list),

@@ -213,24 +213,45 @@ def _schema_for(resource: dict, path: str, fmt: str) -> tuple[dict, str]:
 def check_file(path: str, fmt: str, schema: Optional[dict],
                period: tuple = (None, None)) -> dict[str, Any]:
     """The report's columns for one file (no database): validation against
-    `schema` (skipped when None), reference codes, personal data."""
+    `schema` (skipped when None), reference codes, personal data. A file
+    above `max_bytes` is read once as a stream and checked on a sample of
+    `sample_rows` rows spread over the whole file (validation.sample)."""
     from ckanext.satudata.quality.checks import personal_data, reference_codes, validation
     size = validation.file_size(path)
-    sampled = size > max_bytes()
-    limit = sample_rows() if sampled else None
-    values: dict[str, Any] = {"file_bytes": size, "sampled": sampled,
+    values: dict[str, Any] = {"file_bytes": size, "sampled": False, "sampling": None,
                               "file_sha256": _sha256(path)}
     rows_checked = None
-    if schema is not None:
-        result = validation.validate(path, fmt, schema, limit)
-        values["validation"] = result["errors"]
-        rows_checked = result["rows"]
-    try:
-        header, rows = validation.read_rows(path, fmt, limit)
-        rows = list(rows)
-    except Exception as e:  # unreadable: validation has said so
-        log.info("satudata: %s unreadable for the scans: %s", path, e)
-        header, rows = [], []
+    if size > max_bytes():
+        try:
+            found = validation.sample(path, fmt, sample_rows())
+        except Exception as e:  # unreadable: validation of its head says why
+            log.info("satudata: %s unreadable for sampling: %s", path, e)
+            found = None
+        if found is None:
+            if schema is not None:
+                result = validation.validate(path, fmt, schema, sample_rows())
+                values["validation"] = result["errors"]
+                rows_checked = result["rows"]
+            header, rows = [], []
+        else:
+            values["sampled"] = found.sampled
+            values["sampling"] = found.describe() if found.sampled else None
+            if schema is not None:
+                result = validation.validate(path, fmt, schema, sampled=found)
+                values["validation"] = result["errors"]
+            header, rows = found.header, found.rows
+            rows_checked = len(found.rows)
+    else:
+        if schema is not None:
+            result = validation.validate(path, fmt, schema)
+            values["validation"] = result["errors"]
+            rows_checked = result["rows"]
+        try:
+            header, rows = validation.read_rows(path, fmt)
+            rows = list(rows)
+        except Exception as e:  # unreadable: validation has said so
+            log.info("satudata: %s unreadable for the scans: %s", path, e)
+            header, rows = [], []
     values["reference"] = reference_codes.check_rows(header, rows, period)
     values["personal"] = personal_data.scan_rows(header, rows)
     values["rows_checked"] = rows_checked if rows_checked is not None else len(rows)
@@ -262,6 +283,7 @@ def _as_dict(row) -> dict[str, Any]:
     return {
         "resource_id": row.resource_id, "resource_name": row.resource_name,
         "status": row.status, "sampled": row.sampled, "rows_checked": row.rows_checked,
+        "sampling": row.sampling,
         "file_bytes": row.file_bytes, "file_sha256": row.file_sha256,
         "schema_source": row.schema_source, "message": row.message,
         "validation": row.validation or [], "reference": row.reference or [],

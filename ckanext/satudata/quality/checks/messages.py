@@ -20,6 +20,8 @@ VALIDATION = {
     "primary-key": N_('Row {row}: the row key repeats an earlier row'),
     "unique-error": N_('Row {row}, column "{column}": "{value}" repeats an earlier row'),
     "duplicate-row": N_('Row {row} repeats an earlier row'),
+    # a table without a declared primary key: the inferred key (validation.inferred_key)
+    "duplicate-key": N_('Row {row}: the key {column} = "{value}" repeats row {repeats_row} with other figures'),
     "source-error": N_('The file cannot be read as a table'),
     "format-error": N_('The file cannot be read as a table'),
     "encoding-error": N_('The file cannot be read as a table'),
