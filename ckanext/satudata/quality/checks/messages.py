@@ -37,6 +37,11 @@ REFERENCE = {
     "code_name_mismatch": N_('Row {row}, column "{column}": code {value} is {code_name}, not {name} (its code is {suggestion})'),
     "year_outside_period": N_('Row {row}, column "{column}": year {value} is outside the dataset\'s period ({period})'),
 }
+# a BPS code (finding["scheme"] == "bps"): the same findings, naming BPS
+REFERENCE_BPS = {
+    "unknown_code": N_('Row {row}, column "{column}": code {value} is not in the BPS reference'),
+    "code_name_mismatch": N_('Row {row}, column "{column}": BPS code {value} is {code_name}, not {name} (its BPS code is {suggestion})'),
+}
 
 PERSONAL = {
     "nik": N_('NIK (identity number)'),
@@ -68,6 +73,8 @@ def describe(section: str, finding: dict[str, Any], gettext=None) -> str:
         return _fill(msgid, finding, gettext)
     if section == "reference":
         finding = dict(finding, level=gettext(LEVELS.get(finding.get("level"), "kecamatan")))
-        return _fill(REFERENCE.get(finding.get("kind"), OTHER_VALIDATION), finding, gettext)
+        own = REFERENCE_BPS if finding.get("scheme") == "bps" else {}
+        msgid = own.get(finding.get("kind")) or REFERENCE.get(finding.get("kind"), OTHER_VALIDATION)
+        return _fill(msgid, finding, gettext)
     kind = gettext(PERSONAL.get(finding.get("kind"), finding.get("kind", "")))
     return _fill(PERSONAL_FINDING, dict(finding, kind_label=kind), gettext)
