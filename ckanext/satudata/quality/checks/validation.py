@@ -151,9 +151,9 @@ def _duplicate_key_check(key: list[str]):
 
         def validate_row(self, row):
             values = [row.get(name) for name in key]
-            whole = hash(",".join(map(str, row.values())))
             if any(v is None or v == "" for v in values):
                 return   # a blank or unreadable key cell: no key to compare
+            whole = hash(",".join(map(str, row.values())))
             if whole in self.whole_rows:
                 return   # the same row again: reported as duplicate-row
             self.whole_rows.add(whole)
