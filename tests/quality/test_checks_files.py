@@ -438,3 +438,40 @@ def test_any_table_is_checked_without_failing(rows, header):
         assert finding["row"] >= 2 and finding["kind"]
     for finding in personal_data.scan_rows(header, numbered):
         assert finding["kind"] in ("nik", "nip", "phone", "email", "name")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Kalibaru", "kalibaru ", "Glenmore", "", "x,y"]),
+                          st.sampled_from(["2024", "2025", "", "dua"]),
+                          st.sampled_from(["1", "2", "", "tiga"])), max_size=12))
+def test_each_duplicate_key_repeats_a_differing_earlier_row_with_its_key(rows):
+    """Any table: a duplicate-key names an earlier row with the same key
+    (without case or spaces) whose cells differ; every repeated key whose
+    row is not an exact repeat is reported once."""
+    import io
+    import tempfile
+    text = io.StringIO()
+    csv.writer(text).writerows([["kecamatan", "tahun", "jumlah"], *rows])
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
+        f.write(text.getvalue())
+    schema = {"fields": [{"name": "kecamatan", "type": "string"},
+                         {"name": "tahun", "type": "integer"},
+                         {"name": "jumlah", "type": "integer"}]}
+    try:
+        found = [e for e in validation.validate(f.name, "csv", schema)["errors"]
+                 if e["type"] == "duplicate-key"]
+    finally:
+        pathlib.Path(f.name).unlink()
+    by_row = {n: r for n, r in enumerate(rows, start=2)}
+    key = lambda r: (r[0].strip().casefold(), int(r[1]))  # noqa: E731
+    # rows are compared as read: "tiga" in a number column reads as no value
+    typed = lambda r: (r[0] or None, *(int(c) if c.isdigit() else None for c in r[1:]))  # noqa: E731
+    expected, first, seen = [], {}, set()
+    for n, r in by_row.items():
+        if not r[0].strip() or not r[1].isdigit() or typed(r) in seen:
+            continue   # no key (blank or unreadable), or an exact repeat (duplicate-row)
+        seen.add(typed(r))
+        if key(r) in first:
+            expected.append((n, first[key(r)]))
+        first.setdefault(key(r), n)
+    assert [(e["row"], e["repeats_row"]) for e in found] == expected
