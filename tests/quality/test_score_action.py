@@ -111,6 +111,34 @@ def test_uploaded_file_answers_when_it_exists(portal, tmp_path, ckan_config, mon
     assert set(quality.answers(pkg, g).values()) == {False}
 
 
+def test_an_uploaded_table_has_its_download_url_and_its_points(portal):
+    """A file uploaded to the portal is a direct download: DCAT-AP's
+    downloadURL is its download address, which answers while the file is in
+    the portal's storage (MQA: +20 given, +30 answers)."""
+    import io
+    from werkzeug.datastructures import FileStorage
+    from ckanext.dcat.profiles import DCAT
+    from ckanext.dcat.utils import resource_uri
+    from rdflib import URIRef
+    ds = portal["dataset"]
+    helpers.call_action("resource_delete", context=site_context(),
+                        id=ds["resources"][0]["id"])
+    res = helpers.call_action("resource_create", context=site_context(), package_id=ds["id"],
+                              name="Tabel AKI", format="CSV", upload=FileStorage(
+                                  io.BytesIO(b"kecamatan,aki\nGlenmore,3\n"),
+                                  filename="aki.csv"))
+    assert res["url"].endswith("/download/aki.csv")
+    publish(ds["id"], portal["team"])
+    pkg = helpers.call_action("package_show", context=site_context(), id="aki")
+    g, _ref = quality.dataset_graph(pkg)
+    dist = URIRef(resource_uri(pkg["resources"][0]))
+    assert list(g.objects(dist, DCAT.downloadURL)) == [URIRef(res["url"])]
+    got = _points(helpers.call_action("satudata_quality_show",
+                                      context={"user": "", "ignore_auth": False}, id="aki"))
+    assert (got["download_url"], got["download_url_answers"], got["access_url_answers"]) \
+        == (20, 30, 50)
+
+
 def test_unpublished_dataset_is_missing_to_those_who_cannot_see_it(portal):
     ds = portal["dataset"]
     for ctx in ({"user": "", "ignore_auth": False}, as_user(factories.User()), as_user(portal["outsider"])):

@@ -351,6 +351,13 @@ class SatudataDCATAP3Profile(_Common, EuropeanDCATAP3Profile):
             g.add((distribution, DCAT.mediaType, self._typed(URIRef(media), DCT.MediaType)))
         if lic:
             g.add((distribution, DCT.license, lic))
+        # a file uploaded to the portal is served by its own download URL:
+        # ckanext-dcat names it only as the accessURL, which left every
+        # uploaded table without DCAT-AP's downloadURL (and MQA's 50 points)
+        url = resource_dict.get("url")
+        if (resource_dict.get("url_type") == "upload" and url
+                and (distribution, DCAT.downloadURL, None) not in g):
+            g.add((distribution, DCAT.downloadURL, URIRef(url)))
         for predicate in (DCAT.accessURL, DCAT.downloadURL):
             for url in g.objects(distribution, predicate):
                 g.add((url, RDF.type, RDFS.Resource))
