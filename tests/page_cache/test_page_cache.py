@@ -209,11 +209,41 @@ def test_only_a_committed_write_moves_the_generation(published):
     ('SELECT * FROM package FOR UPDATE', False),
     ('UPDATE satudata_outbox SET attempts = 1', False),
     ('INSERT INTO satudata_data_request (id) VALUES (1)', False),
+    ('INSERT INTO satudata_personal_access_log (at) VALUES (now())', False),
     ('UPDATE api_token SET last_access = now()', False),
     ('INSERT INTO activity (id) VALUES (1)', False),
 ])
 def test_which_writes_a_page_could_show(statement, seen):
     assert invalidation.writes_pages(statement) is seen
+
+
+def test_each_table_named_unseen_exists():
+    """A prefix that names no table protects nothing (and a misspelt one let
+    each look at the request board empty the cache, below)."""
+    tables = set(model.Session.execute(sa.text(
+        "SELECT tablename FROM pg_tables WHERE tablename LIKE 'satudata%%'")).scalars())
+    for prefix in invalidation.SATUDATA_UNSEEN_PREFIXES + invalidation.DESK_PREFIXES:
+        assert any(t.startswith(prefix) for t in tables), prefix
+
+
+def test_the_staff_reading_the_request_board_leaves_kept_pages_alone(app, people, published):
+    """The board logs each view of a requester's details (privacy/log.py): a
+    write no public page shows, so it moves no generation."""
+    from tests.requests.helpers import RINA
+    helpers.call_action("satudata_request_create", context={"user": "", "ignore_auth": False},
+                        **RINA)
+    model.repo.commit()
+    token = factories.APIToken(user=people["subkoord"]["name"])["token"]
+    app.get("/satudata/permintaan", headers={"Authorization": token})
+    look(app, "/dataset/jumlah-puskesmas")
+    before = (store.current_generation(), store.current_desk_generation())
+    for _ in range(2):
+        body = app.get("/satudata/permintaan", headers={"Authorization": token}).body
+        assert "Universitas Jember" in body   # the requester's institution
+    assert model.Session.execute(sa.text(
+        "SELECT count(*) FROM satudata_personal_access_log")).scalar() >= 2
+    assert (store.current_generation(), store.current_desk_generation()) == before
+    assert look(app, "/dataset/jumlah-puskesmas").headers[HEADER] == "hit"
 
 
 @pytest.mark.parametrize("statement, desk", [
