@@ -100,6 +100,34 @@ def test_review_queue_still_leaves_out_deleted_and_published(app, walidata):
     assert helpers.call_action("satudata_review_queue", context=as_user(member)) == []
 
 
+def test_the_review_queue_page_reads_in_pages_oldest_first(app, walidata, monkeypatch):
+    """A Subkoord facing hundreds of datasets reads them a page at a time, the
+    oldest first; the count above the table is of all of them."""
+    from ckanext.satudata.dissemination import views
+    monkeypatch.setattr(views, "REVIEW_QUEUE_PAGE_SIZE", 2)
+    org = factories.Organization(name="dinkes")
+    _datasets(org, 0, 3)
+    first = app.get("/satudata/antrian-review", headers=headers(walidata["subkoord"])).body
+    second = app.get("/satudata/antrian-review?page=2",
+                     headers=headers(walidata["subkoord"])).body
+    assert "Dataset antrian 00" in first and "Dataset antrian 01" in first
+    assert "Dataset antrian 02" not in first and "Dataset antrian 02" in second
+    assert "Dataset antrian 00" not in second
+    assert "3 datasets" in first and 'href="/satudata/antrian-review?page=2"' in first
+
+
+def test_the_dashboard_lists_the_first_twenty_and_counts_all(app, walidata):
+    org = factories.Organization(name="dinkes")
+    _datasets(org, 0, 22)
+    body = app.get("/dashboard/", headers=headers(walidata["subkoord"])).body
+    reviews = body[body.index("satudata-dashboard-reviews"):]
+    reviews = reviews[:reviews.index("</ul>")]
+    assert reviews.count("<li") == 20 and "Dataset antrian 19" in reviews
+    assert "Dataset antrian 20" not in reviews
+    assert "The first 20 of 22 are listed here." in body
+    assert "Datasets waiting for you (22)" in body
+
+
 # -- workflow 2: the request board and the OPD inbox -----------------------------------
 
 def _file_requests(n, org=None, assignee=None):

@@ -132,7 +132,14 @@ def satudata_review_queue(context, data_dict):
     what is merely possible on a live dataset (withdraw, discard) is no task.
     ``return_note`` is the reviewer's note a returned dataset is revised after."""
     tk.check_access("satudata_review_queue", context, data_dict)
-    actor = wf.actor_for(context.get("user"))
+    return review_queue_of(context.get("user"))
+
+
+def review_queue_of(user_name, with_allowed_transitions: bool = True) -> list[dict]:
+    """`satudata_review_queue`'s answer for a caller already allowed to ask;
+    the review queue page leaves out ``allowed_transitions`` (it shows the
+    tasks only; trying every transition on 500 datasets costs ~25 ms)."""
+    actor = wf.actor_for(user_name)
     if actor.user_id is None:
         return []
     # One query for the whole queue: the workflow rows with their datasets
@@ -143,16 +150,17 @@ def satudata_review_queue(context, data_dict):
         .where(wf_table.c.state.in_(tuple(d.TASKS)), model.Package.state != "deleted")
         .order_by(wf_table.c.entered_at)).all()
     queue = []
+    as_any_role = wf.sysadmin_acts_as_any_role()
     for row in rows:
         pkg = row.Package
         item = wf.item_for(row, pkg.id)
-        tasks = d.waiting_on(item, actor, wf.sysadmin_acts_as_any_role())
+        tasks = d.waiting_on(item, actor, as_any_role)
         if tasks:
             queue.append({"id": pkg.id, "name": pkg.name, "title": pkg.title,
                           "owner_org": pkg.owner_org, "state": row.state,
                           "tasks": tasks,
                           "allowed_transitions": d.allowed_transitions(
-                              item, actor, wf.sysadmin_acts_as_any_role()),
+                              item, actor, as_any_role) if with_allowed_transitions else None,
                           "sla": wf.sla(row),
                           "revision": row.pending_revision is not None})
     notes = wf.return_notes(i["id"] for i in queue)

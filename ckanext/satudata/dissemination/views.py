@@ -119,13 +119,30 @@ def land_on_the_revision(response):
     return response
 
 
+# Rows per page of the review queue: a Subkoord facing 500 datasets reads
+# them 50 at a time (rendering all 500 took ~0.4 s), the oldest first.
+REVIEW_QUEUE_PAGE_SIZE = 50
+
+
 @satudata_workflow.route("/satudata/antrian-review")
 def review_queue():
+    from ckan.lib.pagination import Page
+    from ckanext.satudata.dissemination.actions import review_queue_of
+    context = access.page_context()
     try:
-        queue = tk.get_action("satudata_review_queue")(access.page_context(), {})
+        tk.check_access("satudata_review_queue", context, {})
     except tk.NotAuthorized:
         return tk.redirect_to("user.login")
-    return tk.render("satudata/review_queue.html", {"queue": queue})
+    queue = review_queue_of(context.get("user"), with_allowed_transitions=False)
+
+    def pager_url(page=None, **_ignored):
+        return tk.h.url_for("satudata_workflow.review_queue", page=page)
+
+    page = Page(collection=queue, page=tk.h.get_page_number(tk.request.args), url=pager_url,
+                items_per_page=REVIEW_QUEUE_PAGE_SIZE)
+    return tk.render("satudata/review_queue.html", {
+        "queue": page.items, "page": page, "total": len(queue),
+        "overdue": sum(1 for item in queue if (item.get("sla") or {}).get("overdue"))})
 
 
 # Where CKAN sends a person after logging in or registering

@@ -54,8 +54,10 @@ def satudata_my_work() -> dict[str, Any]:
     if cached is not None:
         return cached
     from ckanext.satudata import helpers as sh
+    from ckanext.satudata.dissemination.actions import review_queue_of
     try:
-        reviews = tk.get_action("satudata_review_queue")(_context(), {})
+        tk.check_access("satudata_review_queue", _context(), {})
+        reviews = review_queue_of(tk.g.user, with_allowed_transitions=False)
     except tk.NotAuthorized:
         reviews = []
     work["reviews"] = sorted(reviews, key=lambda r: not (r.get("sla") or {}).get("overdue"))

@@ -210,8 +210,7 @@ class WorkCalendar:
         sign = 1
         if end < start:
             start, end, sign = end, start, -1
-        # get_working_days_count counts the closed interval [start + 1, end]
-        return sign * self._holidays.get_working_days_count(start + _ONE_DAY, end)
+        return sign * _working_days_count(self, start, end)
 
     @staticmethod
     def deadline_end(d: dt.date) -> dt.datetime:
@@ -374,7 +373,15 @@ def calendar_from_config(config: Optional[Any] = None) -> WorkCalendar:
     working days"). An invalid value raises ValueError naming the option."""
     if config is None:
         import ckan.plugins.toolkit as tk
+        import flask
 
+        # asked for every row of a work list (500 rows: ~40 ms of config
+        # look-ups): read once per web request, whose config does not change
+        if flask.has_request_context():
+            kept = getattr(flask.g, "_satudata_calendar", None)
+            if kept is None:
+                kept = flask.g._satudata_calendar = calendar_from_config(tk.config)
+            return kept
         config = tk.config
 
     def get(option: str) -> Any:
@@ -401,6 +408,14 @@ def _hashable(value: Any) -> Any:
     except TypeError:
         return repr(value)
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _working_days_count(calendar: WorkCalendar, start: dt.date, end: dt.date) -> int:
+    """Working days in (start, end] of a calendar (frozen, so a key): the
+    request board asks it for every open request, mostly the same few dates."""
+    # get_working_days_count counts the closed interval [start + 1, end]
+    return calendar._holidays.get_working_days_count(start + _ONE_DAY, end)
 
 
 @functools.lru_cache(maxsize=16)
