@@ -142,27 +142,19 @@ def review_queue_of(user_name, with_allowed_transitions: bool = True) -> list[di
     actor = wf.actor_for(user_name)
     if actor.user_id is None:
         return []
-    # One query for the whole queue: the workflow rows with their datasets
-    # (loaded into the session, so item_for's Package.get costs no query).
-    rows = model.Session.execute(
-        sa.select(wf_table, model.Package)
-        .join(model.Package, model.Package.id == wf_table.c.package_id)
-        .where(wf_table.c.state.in_(tuple(d.TASKS)), model.Package.state != "deleted")
-        .order_by(wf_table.c.entered_at)).all()
     queue = []
     as_any_role = wf.sysadmin_acts_as_any_role()
-    for row in rows:
-        pkg = row.Package
-        item = wf.item_for(row, pkg.id)
+    for row in wf.work_rows():
+        item = wf.work_item(row)
         tasks = d.waiting_on(item, actor, as_any_role)
         if tasks:
-            queue.append({"id": pkg.id, "name": pkg.name, "title": pkg.title,
-                          "owner_org": pkg.owner_org, "state": row.state,
+            queue.append({"id": row.package_id, "name": row.name, "title": row.title,
+                          "owner_org": row.owner_org, "state": row.state,
                           "tasks": tasks,
                           "allowed_transitions": d.allowed_transitions(
                               item, actor, as_any_role) if with_allowed_transitions else None,
                           "sla": wf.sla(row),
-                          "revision": row.pending_revision is not None})
+                          "revision": row.has_revision})
     notes = wf.return_notes(i["id"] for i in queue)
     for entry in queue:
         entry["return_note"] = notes.get(entry["id"])

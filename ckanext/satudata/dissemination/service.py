@@ -336,6 +336,43 @@ def item_for(row, package_id: str) -> d.Item:
         revision_by=row.pending_revision_by if row.pending_revision is not None else None)
 
 
+def work_rows() -> list:
+    """Every workflow row in a step with work to do (rules.TASKS), oldest
+    first, with what a work list shows of its dataset: one query, plain rows
+    (no ORM objects, no revision bodies; the array read by psycopg2 itself,
+    SQLAlchemy's ARRAY processing cost ~14 ms on 500 rows). `work_item`
+    makes the rules' Item of one."""
+    pkg = model.package_table
+    revision = wf_table.c.pending_revision
+    return model.Session.execute(
+        sa.select(wf_table.c.package_id, wf_table.c.state, wf_table.c.assignee_id,
+                  sa.type_coerce(wf_table.c.preparer_ids, sa.types.NullType())
+                  .label("preparer_ids"),
+                  wf_table.c.approvals, wf_table.c.content_hash, wf_table.c.entered_at,
+                  wf_table.c.published, wf_table.c.pending_revision_by,
+                  revision.isnot(None).label("has_revision"),
+                  # the content's classification: the revision's, else the dataset's
+                  sa.case((revision.isnot(None), revision["classification"].astext),
+                          else_=pkg.c.extras["classification"].astext)
+                  .label("classification"),
+                  pkg.c.name, pkg.c.title, pkg.c.owner_org)
+        .join(pkg, pkg.c.id == wf_table.c.package_id)
+        .where(wf_table.c.state.in_(tuple(d.TASKS)), pkg.c.state != "deleted")
+        .order_by(wf_table.c.entered_at)).all()
+
+
+def work_item(row) -> d.Item:
+    """`item_for` of a `work_rows` row."""
+    return d.Item(
+        state=row.state, assignee_id=row.assignee_id,
+        preparer_ids=frozenset(row.preparer_ids or ()),
+        approvals=tuple((a["level"], a["user_id"], a["content_hash"])
+                        for a in row.approvals or ()),
+        content_hash=row.content_hash, classification=row.classification,
+        published=bool(row.published),
+        revision_by=row.pending_revision_by if row.has_revision else None)
+
+
 def sysadmin_acts_as_any_role() -> bool:
     return tk.asbool(tk.config.get("ckanext.satudata.sysadmin_acts_as_any_role"))
 
