@@ -418,3 +418,35 @@ def test_a_rebuild_of_the_catalogue_leaves_the_index_tidy(catalogue):
     search.rebuild(quiet=True)
     assert pending_pages() == 0
     assert len(rows()) == 4
+
+
+@pytest.mark.ckan_config(BATCH, "2")
+def test_a_rebuild_of_the_catalogue_leaves_the_facet_counts_compact(catalogue):
+    """The counts' trigger updates a row per dataset and key: indexing leaves
+    the table's file many times its rows' size, and every /dataset page scans
+    it (issue 28: 3,500 rows in 1,400 pages at 30,000 datasets). A rebuild of
+    the catalogue leaves it as small as a fresh copy of its rows."""
+    def pages():
+        model.Session.remove()
+        size = model.Session.execute(sa.text(
+            "SELECT pg_relation_size('satudata_search_facet_count')")).scalar()
+        model.Session.execute(sa.text(
+            "CREATE TEMP TABLE compact AS SELECT * FROM satudata_search_facet_count"))
+        compact = model.Session.execute(sa.text("SELECT pg_relation_size('compact')")).scalar()
+        model.Session.rollback()
+        return size // 8192, compact // 8192
+    ids = [r[0] for r in model.Session.execute(sa.text("SELECT id FROM package"))]
+    model.Session.remove()
+    # an open snapshot keeps every old row version, as a busy site's do
+    with model.meta.engine.connect().execution_options(
+            isolation_level="REPEATABLE READ") as reader, reader.begin():
+        reader.execute(sa.text("SELECT count(*) FROM satudata_search_facet_count"))
+        for _ in range(15):   # each dataset's counts taken out and put back
+            wipe()
+            search.rebuild(package_ids=ids, quiet=True)
+    grown, compact = pages()
+    assert grown > compact
+    search.rebuild(quiet=True)
+    size, compact = pages()
+    assert size == compact
+

@@ -24,7 +24,8 @@ from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE, VALID_SOLR_P
 
 from . import bounds
 from .index import FACET_KEYS, text_config
-from .lucene import Translator
+from .lucene import (COLUMN_FIELDS, DATE_COLUMNS, FULL_TEXT_FIELDS, NGRAM_FIELDS, Translator,
+                     is_text_field)
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,14 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                                             facet_fields if faceting else [],
                                             limit if faceting and facet_fields else 0,
                                             mincount if faceting and facet_fields else 1)
+                elif not (faceting and facet_fields):
+                    # one facet value and no facets asked (a dataset page's
+                    # related datasets, the API by OPD or tag): its count is
+                    # kept too, where a count(*) grows with the catalogue
+                    one = _one_facet_value(fq)
+                    if one is not None:
+                        counted = self._counted(one[0], permission_labels, [], 0, 1,
+                                                value=one[1])
             if counted is not None:
                 # no query text, standard filters only: the maintained counts
                 self.count, facets = counted
@@ -230,12 +239,17 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
 
     @staticmethod
     def _counted(standard: dict[str, str], labels: Optional[list[str]], facet_fields: list[str],
-                 limit: int, mincount: int) -> tuple[int, dict[str, dict[str, int]]]:
+                 limit: int, mincount: int, value: Optional[tuple[str, str]] = None
+                 ) -> tuple[int, dict[str, dict[str, int]]]:
         """Count and facets from ``satudata_search_facet_count``: the label
         sets that overlap the user's labels, summed (one row per dataset and
-        label set, so nothing counts twice)."""
+        label set, so nothing counts twice). With `value` (a facet key and
+        one of its values, no facets), the count of the datasets having it."""
         where = ["site_id = :site", "(key = '' OR key = ANY(CAST(:keys AS text[])))"]
         params: dict[str, Any] = {"site": config.get("ckan.site_id"), "keys": list(facet_fields)}
+        if value is not None:
+            where[1] = "key = :value_key AND value = :value"
+            params.update(value_key=value[0], value=value[1])
         if labels is not None:
             where.append("labels && CAST(:labels AS text[])")
             params["labels"] = list(labels)
@@ -248,11 +262,11 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             "GROUP BY key, value HAVING sum(n) > 0" % " AND ".join(where)), params)
         count = 0
         by_key: dict[str, list[tuple[int, str]]] = {f: [] for f in facet_fields}
-        for key, value, n in rows:
-            if key == "":
+        for key, found, n in rows:
+            if key == "" or value is not None:
                 count = int(n)
             elif n >= max(mincount, 1):
-                by_key[key].append((-int(n), value))
+                by_key[key].append((-int(n), found))
         facets = {}
         for key, items in by_key.items():
             items.sort()
@@ -366,6 +380,30 @@ def _standard_filters(fq: list[str]) -> Optional[dict[str, str]]:
                 return None
             found[field] = value
     return found
+
+
+# `key:"value"` or `key:value`; nothing Lucene would read otherwise (a
+# wildcard, an escape, a fuzzy or proximity `~`, a boost `^`, a range)
+_FACET_VALUE_FILTER = re.compile(r'^\+?(\w+):(?:"([^"\s()\\*?~^]+)"|(\w[\w.-]*))$')
+
+
+def _one_facet_value(fq: list[str]) -> Optional[tuple[dict[str, str], tuple[str, str]]]:
+    """The standard filters and the one `key:"value"` beside them, when the
+    key is a facet key the translator matches by exact value in `fields`
+    (as the counts table keeps it); None otherwise."""
+    tokens = [token for f in fq for token in f.split()]
+    facet = [t for t in tokens if not _STANDARD_FILTER.match(t)]
+    if len(facet) != 1:
+        return None
+    m = _FACET_VALUE_FILTER.match(facet[0])
+    if not m:
+        return None
+    key, value = m.group(1), m.group(2) or m.group(3)
+    if (key not in FACET_KEYS or key in COLUMN_FIELDS or key in DATE_COLUMNS
+            or key in NGRAM_FIELDS or key in FULL_TEXT_FIELDS or is_text_field(key)):
+        return None
+    standard = _standard_filters([t for t in tokens if t != facet[0]])
+    return None if standard is None else (standard, (key, value))
 
 
 def _balanced(operator: str, items: list[str]) -> str:

@@ -210,3 +210,23 @@ def tidy_after_bulk_write() -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for table in ("satudata_search_index", "satudata_search_facet_count"):
             connection.execute(sa.text("VACUUM (ANALYZE) %s" % table))
+        compact_facet_counts(connection)
+
+
+def compact_facet_counts(connection: Any) -> None:
+    """Rewrite the facet counts table after a rebuild of the catalogue.
+
+    It holds a few thousand live rows, but its trigger updated them once per
+    dataset and key: at 30,000 datasets a rebuild left 3,500 rows in an 11 MB
+    file (1,400 pages), which every /dataset page's counts statement scans,
+    and VACUUM frees the space without shrinking the file (issue 28). VACUUM
+    FULL rewrites it in milliseconds under an exclusive lock; searches wait
+    for it, so it gives up after two seconds rather than queue them behind a
+    long transaction (then the file stays as VACUUM left it)."""
+    try:
+        connection.execute(sa.text("SET lock_timeout = '2s'"))
+        connection.execute(sa.text("VACUUM (FULL, ANALYZE) satudata_search_facet_count"))
+    except sa.exc.OperationalError as error:
+        log.warning("facet counts not compacted (%s)", str(error).splitlines()[0])
+    finally:
+        connection.execute(sa.text("RESET lock_timeout"))
