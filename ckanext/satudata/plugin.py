@@ -12,6 +12,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.satudata import cli, helpers, reports
 from ckanext.satudata.dcat import catalog as dcat_catalog
 from ckanext.satudata.dcat import views as dcat_views
+from ckanext.satudata.dcat import lookups as dcat_lookups
 from ckanext.satudata.dissemination import actions as dissemination_actions
 from ckanext.satudata.dissemination import auth as dissemination_auth
 from ckanext.satudata.dissemination import (finding_work, index_sync, read_guard,
@@ -78,6 +79,7 @@ class SatudataPlugin(SatudataPermissionLabels, DefaultTranslation, p.SingletonPl
         reports.install(config)
         mail.check_sender(config)
         dissemination_views.route_after_login(config)   # staff land on their work
+        dcat_lookups.read_profiles_once()   # RDF profiles found once per process
 
     # IActions
     def get_actions(self):
