@@ -417,3 +417,21 @@ def test_the_kept_waiting_badge_is_the_fresh_work_count_after_every_change(
     # the steps really moved the badge, its number and its colour
     assert len({fresh for _, _, fresh in seen}) >= 4, seen
     assert any(fresh[1] for _, _, fresh in seen) and not seen[0][2][1], seen
+
+
+def test_the_kept_related_list_shows_a_new_publication_at_once(app, people):
+    """The related datasets of a topic are kept for visitors under the page
+    generation: a dataset published after a look is in the list at once,
+    a draft never is."""
+    first = make(people, "puskesmas-pembantu")
+    walk(first["id"], people)
+    look(app, "/dataset/puskesmas-pembantu")
+    draft = make(people, "posyandu-aktif")
+    model.repo.commit()
+    page = look(app, "/dataset/puskesmas-pembantu").body
+    assert "Posyandu Aktif" not in page
+    walk(draft["id"], people)
+    model.repo.commit()
+    related = look(app, "/dataset/puskesmas-pembantu").body
+    related = related[related.index('class="satudata-related"'):]
+    assert "Posyandu Aktif" in related[:related.index("</section>")]
