@@ -155,7 +155,12 @@ def test_renaming_the_opd_shows_at_once(app, published, people):
     look(app, "/dataset/jumlah-puskesmas")
     helpers.call_action("organization_patch", context=site_context(), id=people["org"]["id"],
                         title="Dinas Kesehatan Kabupaten Banyuwangi")
-    assert "Dinas Kesehatan Kabupaten Banyuwangi" in look(app, "/dataset/jumlah-puskesmas").body
+    page = look(app, "/dataset/jumlah-puskesmas").body
+    assert "Dinas Kesehatan Kabupaten Banyuwangi" in page
+    # the OPD box too (kept for visitors apart from the page: h.satudata_dataset_opd)
+    box = page[page.index('<h2 class="heading">'):]
+    assert box[:box.index("</h2>")].split(">", 1)[1].strip().startswith(
+        "Dinas Kesehatan Kabupaten Banyuwangi")
 
 
 def test_each_language_has_its_own_page(app, published):
