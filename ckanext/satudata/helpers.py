@@ -60,14 +60,10 @@ def satudata_dataset_opd(org_id):
                 "include_followers": False, "include_groups": False})
         except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
             return {}
-    user = getattr(tk, "current_user", None)
-    if user is not None and getattr(user, "is_authenticated", False):
-        return shown()
-    # the same box on every page of the OPD's datasets: kept for visitors
-    # under the page generation (an OPD renamed moves it), so a dataset
-    # page's first view does not ask for it again
+    # the same box on every page of the OPD's datasets (an OPD renamed
+    # moves the page generation)
     from ckanext.satudata.page_cache import store
-    return store.remembered("dataset-opd", (org_id,), shown)
+    return store.remembered_for_visitors("dataset-opd", (org_id,), shown)
 
 
 def satudata_dataset_history(package_id):

@@ -151,3 +151,13 @@ def remembered(kind: str, parts: tuple, compute, desk: bool = False):
     value = compute()
     put(key, {"value": value})
     return value
+
+
+def remembered_for_visitors(kind: str, parts: tuple, compute):
+    """`remembered` for visitors without an account, who all see the same
+    (a fragment of the dataset page shared by many pages: its first view is
+    the one the page cache cannot serve); anyone logged in gets `compute()`."""
+    user = getattr(tk, "current_user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return compute()
+    return remembered(kind, parts, compute)

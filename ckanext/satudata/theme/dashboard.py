@@ -107,8 +107,6 @@ def satudata_waiting() -> dict[str, int]:
     if not getattr(tk.g, "userobj", None) or not user.is_authenticated:
         return {"count": 0, "overdue": 0}
     from ckanext.satudata.page_cache import store
-    if not store.enabled():
-        return count()
     from ckanext.satudata.workflow.clock import now
     return store.remembered("waiting", (user.id, now().strftime("%Y%m%d%H%M")), count,
                             desk=True)

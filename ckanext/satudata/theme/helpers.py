@@ -151,20 +151,15 @@ def satudata_related_datasets(pkg: dict[str, Any], limit: int = 4) -> list[dict[
 
 def _latest_of(fq: str, rows: int) -> list[dict[str, Any]]:
     """The latest datasets of a topic or an OPD the visitor may see, as the
-    related list shows them. For visitors without an account (who all see
-    the same) kept under the page generation: every dataset page of a topic
-    asks the same two searches, and a dataset page's first view is the one
-    the page cache cannot serve."""
+    related list shows them, kept for visitors: every dataset page of a
+    topic asks the same two searches."""
     def latest():
         return [{"id": r["id"], "name": r["name"], "title": r.get("title"),
                  "organization": {"title": (r.get("organization") or {}).get("title")}
                  if r.get("organization") else None}
                 for r in _search(fq=fq, rows=rows, sort="metadata_modified desc")["results"]]
-    user = getattr(tk, "current_user", None)
-    if user is not None and getattr(user, "is_authenticated", False):
-        return latest()
     from ckanext.satudata.page_cache import store
-    return store.remembered("related", (fq, rows), latest)
+    return store.remembered_for_visitors("related", (fq, rows), latest)
 
 
 def satudata_citation(pkg: dict[str, Any], year: str | None = None) -> str:
