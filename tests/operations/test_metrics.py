@@ -117,6 +117,11 @@ def test_metrics_count_real_requests_across_workers(served):
     assert requests.get(url + "/api/3/action/package_show", params={"id": "tidak-ada"},
                         timeout=60).status_code == 404
     assert requests.get(url + "/dataset/", params={"q": "rahasia-token"}, timeout=60).ok
+    # a kept page (served ahead of CKAN's own hook) is counted like a rendered one
+    visitor = requests.Session()
+    looks = [visitor.get(url + "/", timeout=60) for _ in range(3)]
+    assert [x.status_code for x in looks] == [200] * 3
+    assert looks[-1].headers["X-Satudata-Page-Cache"] == "hit"
 
     answer = scrape(url, Authorization="Bearer " + TOKEN)
     assert answer.status_code == 200, answer.text
@@ -128,6 +133,8 @@ def test_metrics_count_real_requests_across_workers(served):
                  method="GET", status="200") == searches
     assert value(found, "satudata_http_requests_total", endpoint="api.action:package_show",
                  method="GET", status="404") == 1
+    assert value(found, "satudata_http_requests_total", endpoint="home.index",
+                 method="GET", status="200") == 3
     assert value(found, "satudata_http_requests_total", endpoint="satudata_operations."
                  "metrics_page", method="GET", status="403") == 3
     assert value(found, "satudata_http_request_duration_seconds_count",

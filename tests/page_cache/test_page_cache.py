@@ -72,8 +72,13 @@ def test_a_visitors_second_look_is_kept_and_carries_their_own_token(app, publish
     assert other.headers[HEADER] == "hit"
     theirs = TOKEN.search(other.get_data(as_text=True))
     assert theirs and theirs.group(1) != one.group(1)
-    # the safety headers are on the kept page too
-    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    # the safety headers are on the kept page too, and the same caching: a
+    # page with a visitor's own token is private to them (a shared cache in
+    # front must not hand it to another visitor)
+    for name in ("Content-Security-Policy", "Cache-Control", "Vary", "X-Frame-Options"):
+        assert second.headers[name] == first.headers[name], name
+    assert second.headers["Cache-Control"] == "private"
+    assert "Cookie" in second.headers["Vary"]
 
 
 @pytest.mark.parametrize("url", ["/dataset/", "/", "/dataset/jumlah-puskesmas/resource/{rid}"])
@@ -89,6 +94,27 @@ def test_a_logged_in_user_never_gets_or_fills_a_kept_page(app, published, people
         token = factories.APIToken(user=user["name"])["token"]
         seen = look(app, "/dataset/jumlah-puskesmas", headers={"Authorization": token})
         assert HEADER not in seen.headers
+    # logged in through the login form, then remembered by its cookie alone
+    for user in (factories.User(password="Kunci-uji-2026"),
+                 factories.Sysadmin(password="Kunci-uji-2026")):
+        form = look(app, "/user/login")
+        done = app.post("/user/login", follow_redirects=False, data={
+            "login": user["name"], "password": "Kunci-uji-2026", "remember": "63072000",
+            "_csrf_token": TOKEN.search(form.body).group(1)})
+        assert done.status_code == 302
+        seen = look(app, "/dataset/jumlah-puskesmas")
+        assert HEADER not in seen.headers and "_logout" in seen.body
+        remembered = app.client.get_cookie(tk.config["REMEMBER_COOKIE_NAME"],
+                                           domain=tk.config["ckan.site_url"].split("//")[1])
+        assert remembered is not None
+        app.client = app.test_client()   # the session gone, the remember cookie kept
+        app.client.set_cookie(remembered.key, remembered.value, domain=remembered.domain)
+        seen = look(app, "/dataset/jumlah-puskesmas")
+        assert HEADER not in seen.headers and "_logout" in seen.body
+        app.client = app.test_client()
+    # and a visitor after them is served as before
+    look(app, "/dataset/jumlah-puskesmas")
+    assert look(app, "/dataset/jumlah-puskesmas").headers[HEADER] == "hit"
 
 
 def test_publishing_shows_at_once_on_the_kept_search_page(app, published, people):

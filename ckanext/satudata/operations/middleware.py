@@ -6,7 +6,7 @@ from __future__ import annotations
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import ckan.plugins.toolkit as tk
-from ckanext.satudata.operations import headers
+from ckanext.satudata.operations import headers, metrics
 from ckanext.satudata.page_cache import invalidation as page_cache_invalidation
 from ckanext.satudata.page_cache import web as page_cache
 
@@ -29,8 +29,9 @@ def make_middleware(app, config):
     # knows the user, the headers before CKAN's after-request hook
     app.before_request(headers.refuse_unservable_download)
     app.after_request(headers.secure_response)
-    # after the above: a kept page is served once CKAN knows the visitor is
-    # anonymous, and kept before the safety headers (added to every serving)
-    page_cache.install(app)
+    # a kept page is served before CKAN's own hook (once the request metrics'
+    # clock runs: a served page is counted), and kept before the safety
+    # headers (added to every serving)
+    page_cache.install(app, after=(metrics._started,))
     page_cache_invalidation.install()
     return app

@@ -1,6 +1,12 @@
-"""Serving and keeping pages (Flask hooks, after CKAN's own before-request
-hook has identified the visitor)."""
+"""Serving and keeping pages (Flask hooks). A kept page is served by the
+first before-request hook, ahead of CKAN's own: that one asks the database
+whether the site's settings changed (a query on every request) and identifies
+the visitor, neither of which a kept page for a visitor without an account
+needs. A visitor with a session of their own, a token or a login is never
+served one (`_a_visitor_like_any_other` asks Flask-Login directly)."""
 from __future__ import annotations
+
+import time
 
 from flask import Response, current_app, g, request, session
 
@@ -53,6 +59,12 @@ def serve_kept_page():
         from flask_wtf.csrf import generate_csrf
         body = body.replace(_TOKEN_SLOT, generate_csrf())
     g.satudata_page_served = True
+    # what CKAN's skipped hook leaves for its after-request hook: the start of
+    # its render-time log line, and the caching a rendered page gets (private:
+    # the page carries this visitor's CSRF token; varies with the cookie)
+    setattr(g, "__timer", time.time())
+    request.environ["__no_cache__"] = True
+    request.environ["__limit_cache_by_cookie__"] = True
     response = Response(body, status=200, content_type=page["content_type"])
     response.headers[HEADER] = "hit"
     return response
@@ -77,6 +89,12 @@ def keep_rendered_page(response):
     return response
 
 
-def install(app) -> None:
-    app.before_request(serve_kept_page)
+def install(app, after=()) -> None:
+    """Serve kept pages first (after the hooks named in `after`, which every
+    request must pass: the request metrics' clock), keep them last."""
+    hooks = app.before_request_funcs.setdefault(None, [])
+    ahead = [hook for hook in after if hook in hooks]
+    for hook in ahead:
+        hooks.remove(hook)
+    hooks[:0] = ahead + [serve_kept_page]
     app.after_request(keep_rendered_page)
