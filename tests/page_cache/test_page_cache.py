@@ -177,6 +177,29 @@ class TestWithThePreview:
         assert without_token(seen) != without_token(before)   # the page offers the table
 
 
+    def test_a_first_view_with_datastore_data_asks_no_table_size(self, app, published):
+        """The quality score reads the data dictionary's labels; the sizes and
+        row count `datastore_info` gives by default cost a query each, and the
+        database's size (`pg_database_size`) walks every file of it."""
+        from tests.page_cache.test_queries_per_page import Statements
+        resource = published["resources"][0]
+        helpers.call_action("datastore_create", context=site_context(),
+                            resource_id=resource["id"], force=True,
+                            fields=[{"id": "kecamatan", "type": "text"},
+                                    {"id": "puskesmas", "type": "int"}],
+                            records=[{"kecamatan": "Glagah", "puskesmas": 2}])
+        with Statements() as s:
+            page = look(app, "/dataset/jumlah-puskesmas")
+        assert page.headers[HEADER] == "miss"
+        asked = " ".join(s.seen)
+        assert "pg_database_size" not in asked and "pg_relation_size" not in asked
+        # the dictionary is still read: the table's columns lack a label
+        quality = helpers.call_action("satudata_quality_show", id=published["id"])
+        [dictionary] = [i for i in quality["score"]["indicators"]
+                        if i["key"] == "data_dictionary"]
+        assert dictionary["points"] == 0 and dictionary["fix_args"] == ["Tabel"]
+
+
 def test_renaming_the_opd_shows_at_once(app, published, people):
     look(app, "/dataset/jumlah-puskesmas")
     helpers.call_action("organization_patch", context=site_context(), id=people["org"]["id"],

@@ -109,7 +109,10 @@ def dictionary(pkg_dict: dict[str, Any]) -> Optional[dict[str, list[str]]]:
         if not res.get("datastore_active") or res.get("resource_type") not in (None, "", "data"):
             continue
         try:
-            info = info_action({"ignore_auth": True}, {"id": res["id"]})
+            # the columns and their labels only: the table's size and row
+            # count cost a query each (the database's size walks its files)
+            info = info_action({"ignore_auth": True}, {"id": res["id"], "include_meta": False,
+                                                       "include_fields_schema": False})
         except (tk.ObjectNotFound, tk.ValidationError):
             continue
         missing = []

@@ -100,7 +100,8 @@ def keep_codes_as_text(resource: dict) -> list[str]:
     """After a load: mark the code columns text in the data dictionary and
     load the file again. The columns changed (none: nothing to do)."""
     try:
-        info = tk.get_action("datastore_info")(_site_context(), {"id": resource["id"]})
+        info = tk.get_action("datastore_info")(_site_context(), {
+            "id": resource["id"], "include_meta": False, "include_fields_schema": False})
     except (tk.ObjectNotFound, tk.ValidationError):
         return []
     fields = [f for f in info.get("fields", []) if f["id"] != "_id"]

@@ -192,8 +192,8 @@ def _schema_for(resource: dict, path: str, fmt: str) -> tuple[dict, str]:
     from ckanext.satudata.quality.checks import validation
     if resource.get("datastore_active"):
         try:
-            info = tk.get_action("datastore_info")({"ignore_auth": True},
-                                                   {"id": resource["id"]})
+            info = tk.get_action("datastore_info")({"ignore_auth": True}, {
+                "id": resource["id"], "include_meta": False, "include_fields_schema": False})
             schema = validation.datastore_schema(info.get("fields") or [])
             if schema:
                 return schema, "datastore"
