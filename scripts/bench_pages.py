@@ -40,41 +40,52 @@ def _pages(app_client):
             ("API package_search", "/api/3/action/package_search?q=penduduk")]
 
 
-def measure_side(config: str, renders: int, staff_token: str, page_cache: bool) -> dict:
+def render_each(client, pages, renders: int, clock=time.process_time) -> dict:
+    """Each (label, path, headers) page asked three times (templates compiled,
+    caches warm), then `renders` times: {label: (status, [ms by `clock`],
+    [SQL statements])}; a page that does not answer 200 is not measured.
+    Shared with scripts/bench_worklists.py (wall time there)."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
+    statements = [0]
 
+    def count(*_args, **_kw):
+        statements[0] += 1
+
+    out = {}
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        for label, path, headers in pages:
+            for _ in range(3):
+                status = client.get(path, headers=headers).status_code
+            times, counts = [], []
+            for _ in range(renders if status == 200 else 0):
+                statements[0] = 0
+                start = clock()
+                client.get(path, headers=headers)
+                times.append((clock() - start) * 1000)
+                counts.append(statements[0])
+            out[label] = (status, times, counts)
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    return out
+
+
+def measure_side(config: str, renders: int, staff_token: str, page_cache: bool) -> dict:
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
     conf = load_config(config)
     conf["ckanext.satudata.page_cache"] = "true" if page_cache else "false"
     client = make_app(conf).test_client()
-    statements = [0]
-
-    @event.listens_for(Engine, "before_cursor_execute")
-    def _count(*_args, **_kw):
-        statements[0] += 1
-
     pages = [(label, path, {}) for label, path in _pages(client)]
     if staff_token:
         pages.append(("dataset page, logged-in staff", pages[2][1],
                       {"Authorization": staff_token}))
     out = {}
-    for label, path, headers in pages:
-        for _ in range(3):
-            status = client.get(path, headers=headers).status_code
-        if status != 200:
-            out[label] = {"status": status}
-            continue
-        cpu, counts = [], []
-        for _ in range(renders):
-            statements[0] = 0
-            start = time.process_time()
-            client.get(path, headers=headers)
-            cpu.append((time.process_time() - start) * 1000)
-            counts.append(statements[0])
-        out[label] = {"status": 200, "statements": max(counts),
-                      "cpu_ms": round(statistics.median(cpu), 1)}
+    for label, (status, cpu, counts) in render_each(client, pages, renders).items():
+        out[label] = {"status": status} if status != 200 else {
+            "status": 200, "statements": max(counts),
+            "cpu_ms": round(statistics.median(cpu), 1)}
     return out
 
 

@@ -66,9 +66,6 @@ def _seed(items: int) -> dict:
 
 
 def measure(config: str, items: int, renders: int) -> dict:
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
     conf = load_config(config)
@@ -88,12 +85,6 @@ def measure(config: str, items: int, renders: int) -> dict:
             model.Package.private.is_(False), model.Package.state == "active").first()[0]
         model.Session.remove()
     client = app.test_client()
-    statements = [0]
-
-    @event.listens_for(Engine, "before_cursor_execute")
-    def _count(*_args, **_kw):
-        statements[0] += 1
-
     staff = {"Authorization": token}
     pages = [
         ("API package_show (anonymous, yardstick)", "/api/3/action/package_show?id=" + some, {}),
@@ -105,22 +96,13 @@ def measure(config: str, items: int, renders: int) -> dict:
     ]
     out = {"items_waiting": in_queue, "requests_open": open_requests, "seeded": seeded,
            "pages": {}}
-    for label, path, headers in pages:
-        for _ in range(3):
-            status = client.get(path, headers=headers).status_code
-        if status != 200:
-            out["pages"][label] = {"status": status}
-            continue
-        wall, counts = [], []
-        for _ in range(renders):
-            statements[0] = 0
-            start = time.perf_counter()
-            client.get(path, headers=headers)
-            wall.append((time.perf_counter() - start) * 1000)
-            counts.append(statements[0])
-        out["pages"][label] = {"status": 200, "statements": max(counts),
-                               "p50_ms": round(statistics.median(wall), 1),
-                               "p95_ms": round(_percentile(wall, 0.95), 1)}
+    from bench_pages import render_each   # scripts/: the same render loop, wall time
+    for label, (status, wall, counts) in render_each(client, pages, renders,
+                                                     clock=time.perf_counter).items():
+        out["pages"][label] = {"status": status} if status != 200 else {
+            "status": 200, "statements": max(counts),
+            "p50_ms": round(statistics.median(wall), 1),
+            "p95_ms": round(_percentile(wall, 0.95), 1)}
     return out
 
 
