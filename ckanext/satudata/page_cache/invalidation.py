@@ -86,9 +86,13 @@ _ONLY_LAST_ACTIVE = re.compile(
 def writes_pages(statement: str) -> bool:
     """The statement may change what a cached page shows (a false yes only
     costs renders; a false no would serve stale pages)."""
-    if _ONLY_LAST_ACTIVE.match(statement):
+    return _shows(statement, _written_tables(statement))
+
+
+def _shows(statement: str, tables: list[str]) -> bool:
+    if not tables or _ONLY_LAST_ACTIVE.match(statement):
         return False
-    return any(seen_on_pages(t) for t in _written_tables(statement))
+    return any(seen_on_pages(t) for t in tables)
 
 
 def writes_desk(statement: str) -> bool:
@@ -106,9 +110,10 @@ def _info(conn):
 
 
 def _note_write(conn, cursor, statement, parameters, context, executemany):
-    if writes_pages(statement):
+    tables = _written_tables(statement)   # every statement passes here: parsed once
+    if _shows(statement, tables):
         conn.info[_WRITTEN] = True
-    if writes_desk(statement):
+    if any(on_the_desk(t) for t in tables):
         conn.info[_DESK_WRITTEN] = True
 
 
