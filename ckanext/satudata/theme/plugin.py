@@ -9,18 +9,25 @@ import ckan.plugins.toolkit as tk
 from ckanext.xloader.interfaces import IXloader
 
 from ckanext.satudata.dissemination import live_data
-from ckanext.satudata.theme import chart_view, cli, helpers, preview
+from ckanext.satudata.theme import assets, chart_view, cli, helpers, preview
 
 
 @tk.blanket.helpers(helpers.get_helpers)
 @tk.blanket.cli(cli.get_commands)
 class SatudataThemePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "satudata_theme")
+
+    # IMiddleware: every asset is registered once the app is built; each
+    # bundle's URLs are then kept a while instead of checked on every page
+    def make_middleware(self, app, config):
+        assets.keep_bundle_urls(config=config)
+        return app
 
 
 class SatudataPreviewPlugin(p.SingletonPlugin):
