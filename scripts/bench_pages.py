@@ -89,6 +89,30 @@ def measure_side(config: str, renders: int, staff_token: str, page_cache: bool) 
     return out
 
 
+def render_in_a_loop(config: str, label: str, renders: int, assets_asked: bool) -> None:
+    """One page type rendered `renders` times, page cache off, for a sampling
+    profiler (scripts/flame_page). With `assets_asked`, each asset bundle's
+    URLs are asked of webassets on every page, as CKAN does without the
+    theme's kept URLs (theme/assets.py): the before of that change."""
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+    conf = load_config(config)
+    conf["ckanext.satudata.page_cache"] = "false"
+    client = make_app(conf).test_client()
+    if assets_asked:
+        from ckan.lib import webassets_tools
+        for bundle in webassets_tools.env:
+            bundle.__dict__.pop("urls", None)
+    path = dict(_pages(client))[label]
+    for _ in range(3):   # templates compiled, caches warm: then the profiler attaches
+        client.get(path)
+    print("rendering", flush=True)
+    time.sleep(1)
+    for _ in range(renders):
+        if client.get(path).status_code != 200:
+            raise SystemExit("%s did not answer 200" % path)
+
+
 def _side(config, args, page_cache):
     command = [sys.executable, __file__, "--side", config, "--renders", str(args.renders),
                "--staff-token", args.staff_token or ""]
@@ -110,7 +134,12 @@ def main() -> int:
     parser.add_argument("--json")
     parser.add_argument("--side", help=argparse.SUPPRESS)
     parser.add_argument("--page-cache", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--loop", help="render this page type --renders times (profiling)")
+    parser.add_argument("--assets-asked-each-page", action="store_true")
     args = parser.parse_args()
+    if args.loop:
+        render_in_a_loop(args.config, args.loop, args.renders, args.assets_asked_each_page)
+        return 0
     if args.side:
         print(json.dumps(measure_side(args.side, args.renders, args.staff_token,
                                       args.page_cache)))
