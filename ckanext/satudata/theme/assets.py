@@ -25,13 +25,13 @@ class _UrlsKeptAWhile:
 
     def __init__(self, urls, clock=time.monotonic):
         self._urls, self._clock = urls, clock
-        self._kept, self._until = None, 0.0
+        self._kept, self._until = [], float("-inf")   # asked at the first call
 
     def __call__(self, *args, **kwargs):
         if args or kwargs:
             return self._urls(*args, **kwargs)
         now = self._clock()
-        if self._kept is None or now >= self._until:
+        if now >= self._until:
             self._kept, self._until = list(self._urls()), now + KEPT_SECONDS
         return list(self._kept)
 
