@@ -1,8 +1,11 @@
 """Asset URLs worked out once a while per process (theme/assets.py), not by
-stat-ing every source file on every page; the same tags on the page."""
+stat-ing every source file on every page; the same tags on the page. And the
+files kept by browsers: a built asset a year, a public file an hour, a page
+or an uploaded file as CKAN sends it, never a file with a session cookie."""
 import re
 
 import pytest
+from ckan.tests import factories
 from webassets.updater import TimestampUpdater
 
 from ckanext.satudata.theme import assets
@@ -93,3 +96,77 @@ def test_a_developer_editing_assets_gets_them_checked_on_every_page(tmp_path, se
     assert "urls" not in bundle.__dict__
     assert assets.keep_bundle_urls(env=env, config={}) == 1
     assert assets.keep_bundle_urls(env=env, config={}) == 0   # never wrapped twice
+
+
+def _cache_control(response):
+    return response.headers.get("Cache-Control", "")
+
+
+@pytest.mark.ckan_config("ckanext.satudata.page_cache", False)
+def test_built_assets_are_kept_a_year_and_public_files_an_hour_by_everyone(app):
+    token = factories.APIToken(user=factories.User()["name"])["token"]
+    page = app.get("/dataset/").body
+    built = [url.split("?")[0] for url in _ASSET_TAG.findall(page)]
+    assert built
+    for headers in ({}, {"Authorization": token}):   # CKAN: `private` to a person
+        for url in built:
+            answer = app.get(url, headers=headers)
+            assert answer.status_code == 200
+            assert _cache_control(answer) == assets.BUILT_FILE, url
+            assert "Cookie" not in answer.headers.get("Vary", "")
+            assert "Set-Cookie" not in answer.headers
+        for url in ("/base/images/bg.png", "/satudata/logo.svg"):
+            answer = app.get(url, headers=headers)
+            assert answer.status_code == 200 and _cache_control(answer) == assets.PUBLIC_FILE
+    # asked again with its ETag: a 304, kept as long
+    answer = app.get(built[0])
+    again = app.get(built[0], headers={"If-None-Match": answer.headers["ETag"]})
+    assert again.status_code == 304 and _cache_control(again) == assets.BUILT_FILE
+
+
+@pytest.mark.ckan_config("ckanext.satudata.page_cache", False)
+def test_a_first_visits_session_cookie_is_not_handed_out_with_a_file(app):
+    """A first visit's page sets the session cookie, and CKAN updates it on
+    the next answer, whichever it is: on a file it was dropped, so the file
+    is kept (and a shared cache never hands one visitor's cookie out)."""
+    page = app.get("/dataset/")
+    assert "Set-Cookie" in page.headers
+    url = _ASSET_TAG.findall(page.body)[0].split("?")[0]
+    answer = app.get(url)
+    assert "Set-Cookie" not in answer.headers and _cache_control(answer) == assets.BUILT_FILE
+    # the next page still carries the session CKAN keeps
+    assert app.get("/dataset/").status_code == 200
+
+
+@pytest.mark.ckan_config("ckanext.satudata.page_cache", False)
+def test_pages_missing_files_and_uploads_keep_ckans_headers(app, ckan_config, tmp_path):
+    for url in ("/", "/dataset/", "/api/3/action/status_show"):
+        assert "max-age=3600" not in _cache_control(app.get(url))
+        assert "immutable" not in _cache_control(app.get(url))
+    missing = app.get("/webassets/base/00000000_missing.css", status=404)
+    assert _cache_control(missing) not in (assets.BUILT_FILE, assets.PUBLIC_FILE)
+    assert app.get("/base/images/no-such-file.png", status=404).headers.get(
+        "Cache-Control") != assets.PUBLIC_FILE
+
+
+def test_which_answers_are_kept():
+    keeping = assets.browser_keeping
+    assert keeping("webassets.index", "/webassets/base/f1c08bee_main.css") == assets.BUILT_FILE
+    # a name without its content's hash (webassets' debug output) is no version
+    assert keeping("webassets.index", "/webassets/base/main.css") == assets.PUBLIC_FILE
+    assert keeping("static", "/base/images/bg.png") == assets.PUBLIC_FILE
+    assert keeping("static", "/uploads/group/logo.png") is None   # a user's upload
+    # a page whose path looks like a file is a page
+    assert keeping("dataset.read", "/dataset/f1c08bee_main.css") is None
+    assert keeping(None, "/webassets/base/f1c08bee_main.css") is None
+
+
+@pytest.mark.parametrize("setting", ["debug", "ckan.webassets.debug"])
+def test_a_developer_editing_assets_gets_them_asked_on_every_page(setting):
+    import flask
+    app = flask.Flask(__name__)
+    assets.keep_files_in_browsers(app, config={setting: "true"})
+    assert not isinstance(app.wsgi_app, assets.BrowsersKeepFiles)
+    assert not app.after_request_funcs
+    assets.keep_files_in_browsers(app, config={})
+    assert isinstance(app.wsgi_app, assets.BrowsersKeepFiles)

@@ -1,4 +1,7 @@
-"""Each asset bundle's URLs worked out at most once a minute per process.
+"""How the theme's assets are served: each bundle's URLs worked out at most
+once a minute per process, and the files kept by browsers.
+
+URLs kept a minute:
 
 CKAN asks webassets for a bundle's URLs on every page it renders, and
 webassets, which builds on demand, then stats every source file of the
@@ -8,14 +11,31 @@ files do not change under a running process (a deploy restarts it), so a
 bundle's answer is kept for `KEPT_SECONDS`: a built file removed from disk
 (a temporary-directory cleaner) is built again within a minute. With `debug`
 or `ckan.webassets.debug` on, a developer edits the files: asked every time.
+
+Files kept by browsers (`BrowsersKeepFiles`): CKAN sends every asset and
+public file `no-cache` (and `private` to a person logged in), so each page
+view asked CKAN again for its ~17 files, each a request through CKAN's whole
+before-request (the user, the config check, the session) for a 304. A built
+asset's name carries its content's hash (`%(version)s` in webassets.yml):
+kept a year and immutable, a new build is a new URL. The public folders'
+files (CKAN's images and fonts, the logo) change only with a deploy: kept an
+hour. Such an answer carries no session cookie. Uploaded files (`/uploads/`,
+the storage folder), pages and every answer but 200 and 304 keep CKAN's
+headers.
 """
 from __future__ import annotations
 
+import re
 import time
 
 import ckan.plugins.toolkit as tk
+from flask import request
 
 KEPT_SECONDS = 60.0
+BUILT_FILE = "public, max-age=31536000, immutable"
+PUBLIC_FILE = "public, max-age=3600"
+_HASHED_NAME = re.compile(r"^[0-9a-f]{8}_[^/]+$")
+_POLICY = "satudata.browsers_keep"   # the WSGI environ's key
 
 
 class _UrlsKeptAWhile:
@@ -52,3 +72,73 @@ def keep_bundle_urls(env=None, config=None) -> int:
             bundle.urls = _UrlsKeptAWhile(bundle.urls)
             changed += 1
     return changed
+
+
+def browser_keeping(endpoint, path: str):
+    """How long a browser may keep this answer (a Cache-Control value), or
+    None for CKAN's own headers: by the route that served it, never by the
+    path alone (a page's path may look like a file's)."""
+    if endpoint == "webassets.index":
+        return BUILT_FILE if _HASHED_NAME.match(path.rsplit("/", 1)[-1]) else PUBLIC_FILE
+    if endpoint == "static" and not path.startswith("/uploads/"):
+        return PUBLIC_FILE
+    return None
+
+
+def _note_keeping(response):
+    """Flask after-request hook: the route is known here, but CKAN's own
+    hook (which runs after ours) writes Cache-Control again; the policy is
+    left in the environ for `BrowsersKeepFiles`."""
+    policy = browser_keeping(request.endpoint, request.path)
+    if policy and request.method in ("GET", "HEAD"):
+        request.environ[_POLICY] = policy
+    return response
+
+
+def _kept(headers, policy):
+    """The headers with `policy` as Cache-Control, and without what ties a
+    file to one visitor: CKAN's `Vary: Cookie` (a browser whose session
+    cookie had changed asked again) and a session cookie CKAN updated on
+    the way (the first files of a first visit carried one, and so were not
+    kept; a cache shared by many visitors must never hand one out)."""
+    kept = []
+    for name, value in headers:
+        lower = name.lower()
+        if lower in ("cache-control", "expires", "pragma", "set-cookie"):
+            continue
+        if lower == "vary":
+            value = ", ".join(v.strip() for v in value.split(",")
+                              if v.strip() and v.strip().lower() != "cookie")
+            if not value:
+                continue
+        kept.append((name, value))
+    kept.append(("Cache-Control", policy))
+    return kept
+
+
+class BrowsersKeepFiles:
+    """WSGI: writes the Cache-Control `_note_keeping` chose on a 200 or 304,
+    once every Flask hook has run."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        def starting(status, headers, exc_info=None):
+            policy = environ.get(_POLICY)
+            if policy and status[:3] in ("200", "304"):
+                headers = _kept(headers, policy)
+            return start_response(status, headers, exc_info)
+        return self.app(environ, starting)
+
+
+def keep_files_in_browsers(app, config=None) -> None:
+    """Installed on CKAN's Flask app by the theme's `make_middleware`; not
+    with `debug` or `ckan.webassets.debug` (a developer edits the files)."""
+    config = tk.config if config is None else config
+    if tk.asbool(config.get("debug")) or tk.asbool(config.get("ckan.webassets.debug")):
+        return
+    if not hasattr(app, "after_request"):   # a plugin before ours wrapped the Flask app
+        return
+    app.after_request(_note_keeping)
+    app.wsgi_app = BrowsersKeepFiles(app.wsgi_app)

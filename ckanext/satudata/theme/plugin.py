@@ -24,9 +24,11 @@ class SatudataThemePlugin(p.SingletonPlugin):
         tk.add_resource("assets", "satudata_theme")
 
     # IMiddleware: every asset is registered once the app is built; each
-    # bundle's URLs are then kept a while instead of checked on every page
+    # bundle's URLs are then kept a while instead of checked on every page,
+    # and browsers keep the files instead of asking again on every page
     def make_middleware(self, app, config):
         assets.keep_bundle_urls(config=config)
+        assets.keep_files_in_browsers(app, config)
         return app
 
 
