@@ -115,7 +115,7 @@ def test_built_assets_are_kept_a_year_and_public_files_an_hour_by_everyone(app):
             assert _cache_control(answer) == assets.BUILT_FILE, url
             assert "Cookie" not in answer.headers.get("Vary", "")
             assert "Set-Cookie" not in answer.headers
-        for url in ("/base/images/bg.png", "/satudata/logo.svg"):
+        for url in ("/base/images/bg.png", "/satudata/logo.svg", "/api/i18n/id", "/api/i18n/en"):
             answer = app.get(url, headers=headers)
             assert answer.status_code == 200 and _cache_control(answer) == assets.PUBLIC_FILE
     # asked again with its ETag: a 304, kept as long
@@ -139,7 +139,21 @@ def test_a_first_visits_session_cookie_is_not_handed_out_with_a_file(app):
 
 
 @pytest.mark.ckan_config("ckanext.satudata.page_cache", False)
-def test_pages_missing_files_and_uploads_keep_ckans_headers(app, ckan_config, tmp_path):
+def test_pages_missing_files_and_uploads_keep_ckans_headers(app, ckan_config):
+    import os
+    import uuid
+    # an OPD's logo as CKAN stores an uploaded group image
+    folder = os.path.join(ckan_config["ckan.storage_path"], "storage", "uploads", "group")
+    os.makedirs(folder, exist_ok=True)
+    name = "%s-logo.png" % uuid.uuid4().hex
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+    try:
+        upload = app.get("/uploads/group/" + name)
+        assert upload.status_code == 200
+        assert _cache_control(upload) not in (assets.BUILT_FILE, assets.PUBLIC_FILE)
+    finally:
+        os.remove(os.path.join(folder, name))
     for url in ("/", "/dataset/", "/api/3/action/status_show"):
         assert "max-age=3600" not in _cache_control(app.get(url))
         assert "immutable" not in _cache_control(app.get(url))
@@ -147,6 +161,7 @@ def test_pages_missing_files_and_uploads_keep_ckans_headers(app, ckan_config, tm
     assert _cache_control(missing) not in (assets.BUILT_FILE, assets.PUBLIC_FILE)
     assert app.get("/base/images/no-such-file.png", status=404).headers.get(
         "Cache-Control") != assets.PUBLIC_FILE
+    assert _cache_control(app.get("/api/i18n/xx", status=400)) != assets.PUBLIC_FILE
 
 
 def test_which_answers_are_kept():
@@ -156,6 +171,8 @@ def test_which_answers_are_kept():
     assert keeping("webassets.index", "/webassets/base/main.css") == assets.PUBLIC_FILE
     assert keeping("static", "/base/images/bg.png") == assets.PUBLIC_FILE
     assert keeping("static", "/uploads/group/logo.png") is None   # a user's upload
+    assert keeping("api.i18n_js_translations", "/api/i18n/id") == assets.PUBLIC_FILE
+    assert keeping("api.action", "/api/3/action/package_show") is None
     # a page whose path looks like a file is a page
     assert keeping("dataset.read", "/dataset/f1c08bee_main.css") is None
     assert keeping(None, "/webassets/base/f1c08bee_main.css") is None

@@ -18,7 +18,8 @@ view asked CKAN again for its ~17 files, each a request through CKAN's whole
 before-request (the user, the config check, the session) for a 304. A built
 asset's name carries its content's hash (`%(version)s` in webassets.yml):
 kept a year and immutable, a new build is a new URL. The public folders'
-files (CKAN's images and fonts, the logo) change only with a deploy: kept an
+files (CKAN's images and fonts, the logo) and the JavaScript's translations
+(`/api/i18n/<lang>`, asked by every page) change only with a deploy: kept an
 hour. Such an answer carries no session cookie. Uploaded files (`/uploads/`,
 the storage folder), pages and every answer but 200 and 304 keep CKAN's
 headers.
@@ -81,6 +82,8 @@ def browser_keeping(endpoint, path: str):
     if endpoint == "webassets.index":
         return BUILT_FILE if _HASHED_NAME.match(path.rsplit("/", 1)[-1]) else PUBLIC_FILE
     if endpoint == "static" and not path.startswith("/uploads/"):
+        return PUBLIC_FILE
+    if endpoint == "api.i18n_js_translations":   # a file per language, asked by every page
         return PUBLIC_FILE
     return None
 
