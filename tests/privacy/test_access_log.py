@@ -95,3 +95,12 @@ def test_the_dpo_reads_the_log_by_request(app, people, at_opd):
     page = app.get("/satudata/privasi/log?request=%s" % number,
                    headers=headers(people["dpo"])).body
     assert "kabid-walidata" in page and NIK not in page
+
+
+@pytest.mark.parametrize("actor", [["x"], [[["x"]]], {"name": "x"}, 7])
+def test_an_actor_that_is_not_text_is_refused_not_a_500(app, people, actor):
+    """Found by the hostile-input property test: a nested list as `actor`
+    reached the query (500); now a bilingual 409."""
+    resp = app.post("/api/3/action/satudata_personal_access_log", json={"actor": actor},
+                    headers=headers(people["dpo"]), status=409)
+    assert resp.json["error"]["actor"] == ["Harus berupa teks / Must be text"]

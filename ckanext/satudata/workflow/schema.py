@@ -13,7 +13,7 @@ from ckanext.satudata.workflow.machine import Invalid, NotAllowed
 
 # Parameters the actions and their auth functions look up as they come
 # (before any schema): they must be text.
-REFERENCE_KEYS = ("id", "number", "user", "request", "access_token")
+REFERENCE_KEYS = ("id", "number", "user", "request", "access_token", "actor")
 MSG_TEXT = bilingual('Must be text')
 MSG_REFERENCE_LENGTH = bilingual('Too long (at most 200 characters)')
 
