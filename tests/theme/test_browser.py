@@ -869,12 +869,30 @@ AXE_RUN = ("axe.run(document, {runOnly: {type: 'tag', values: "
            ".then(result => ({violations: result.violations}))")
 
 
+_AXE_SOURCE: list = []
+
+
+def axe_source() -> str:
+    if not _AXE_SOURCE:
+        with open(AXE) as f:
+            _AXE_SOURCE.append(f.read())
+    return _AXE_SOURCE[0]
+
+
 def axe_serious(page):
+    """The serious and critical axe violations of a page (or a frame)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # evaluated by the test (DevTools), not a <script> element: the
         # portal's policy rightly refuses an inline script tag
-        with open(AXE) as f:
-            page.evaluate(f.read() + "\n;undefined")
+        page.evaluate(axe_source() + "\n;undefined")
+        context = getattr(page, "context", None)   # a frame has none
+        if context is not None and not getattr(context, "_satudata_axe", False):
+            # the context's next pages get axe as they open (an init script,
+            # DevTools' too), in the top window only, so frames are audited
+            # as before: compiled once, where evaluating it on every page
+            # cost ~60 ms of Chromium's CPU
+            context.add_init_script(script="if (window === window.top) {\n%s\n}" % axe_source())
+            context._satudata_axe = True
     result = page.evaluate(AXE_RUN)
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
