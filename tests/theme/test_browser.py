@@ -372,7 +372,10 @@ def close_contexts():
 
 
 def new_page(browser, viewport=DESKTOP):
-    context = browser.new_context(viewport=viewport)
+    # as a visitor who asked for less motion: Bootstrap's smooth scrolling
+    # then stays off, which made each click below the fold wait ~0.9 s for
+    # the scroll to settle (and Chromium paint every frame of it)
+    context = browser.new_context(viewport=viewport, reduced_motion="reduce")
     _CONTEXTS.append(context)
     watch_csp(context)
     page = context.new_page()
