@@ -173,6 +173,8 @@ def test_which_answers_are_kept():
     assert keeping("static", "/uploads/group/logo.png") is None   # a user's upload
     assert keeping("api.i18n_js_translations", "/api/i18n/id") == assets.PUBLIC_FILE
     assert keeping("api.action", "/api/3/action/package_show") is None
+    # a resource's file bytes answer to the dataset's workflow, never a cache
+    assert keeping("resource.download", "/dataset/x/resource/y/download/data.csv") is None
     # a page whose path looks like a file is a page
     assert keeping("dataset.read", "/dataset/f1c08bee_main.css") is None
     assert keeping(None, "/webassets/base/f1c08bee_main.css") is None

@@ -19,6 +19,7 @@ view frames inside it, passes the portal's Content-Security-Policy: no
 violation is reported (`watch_csp`), and the dataset page carries the
 policy and nosniff."""
 import contextlib
+import functools
 import glob
 import io
 import os
@@ -872,14 +873,10 @@ AXE_RUN = ("axe.run(document, {runOnly: {type: 'tag', values: "
            ".then(result => ({violations: result.violations}))")
 
 
-_AXE_SOURCE: list = []
-
-
+@functools.lru_cache(maxsize=1)
 def axe_source() -> str:
-    if not _AXE_SOURCE:
-        with open(AXE) as f:
-            _AXE_SOURCE.append(f.read())
-    return _AXE_SOURCE[0]
+    with open(AXE) as f:
+        return f.read()
 
 
 def axe_serious(page):

@@ -39,6 +39,13 @@ _HASHED_NAME = re.compile(r"^[0-9a-f]{8}_[^/]+$")
 _POLICY = "satudata.browsers_keep"   # the WSGI environ's key
 
 
+def assets_edited(config=None) -> bool:
+    """`debug` or `ckan.webassets.debug` on: a developer edits the assets,
+    so neither their URLs nor the files are kept."""
+    config = tk.config if config is None else config
+    return tk.asbool(config.get("debug")) or tk.asbool(config.get("ckan.webassets.debug"))
+
+
 class _UrlsKeptAWhile:
     """Stands in for one bundle's `urls()`: the first call (which builds the
     bundle when needed) is kept, as a copy, for `KEPT_SECONDS`. A call with
@@ -61,8 +68,7 @@ def keep_bundle_urls(env=None, config=None) -> int:
     """Give every bundle registered in CKAN's webassets environment a kept
     `urls()`; called once the app is built (every plugin's and core's assets
     registered). Returns how many bundles it changed."""
-    config = tk.config if config is None else config
-    if tk.asbool(config.get("debug")) or tk.asbool(config.get("ckan.webassets.debug")):
+    if assets_edited(config):
         return 0
     if env is None:
         from ckan.lib import webassets_tools
@@ -138,8 +144,7 @@ class BrowsersKeepFiles:
 def keep_files_in_browsers(app, config=None) -> None:
     """Installed on CKAN's Flask app by the theme's `make_middleware`; not
     with `debug` or `ckan.webassets.debug` (a developer edits the files)."""
-    config = tk.config if config is None else config
-    if tk.asbool(config.get("debug")) or tk.asbool(config.get("ckan.webassets.debug")):
+    if assets_edited(config):
         return
     if not hasattr(app, "after_request"):   # a plugin before ours wrapped the Flask app
         return
